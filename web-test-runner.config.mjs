@@ -1,0 +1,36 @@
+// Browser tests in Debian's Chromium with WebGPU on (SwiftShader when there is no GPU).
+// Never downloads a browser: CHROME_PATH or /usr/bin/chromium.
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { wgslPlugin } from './tools/wtr-wgsl-plugin.mjs';
+
+export const chromiumArgs = [
+  '--headless=new',
+  '--no-sandbox',
+  '--enable-unsafe-webgpu',
+  '--enable-features=Vulkan',
+  '--use-angle=swiftshader',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+export default {
+  files: ['test/**/*.test.ts', 'src/**/*.test.ts', '!test/e2e/**'],
+  nodeResolve: true,
+  concurrency: 1,
+  testsFinishTimeout: 15 * 60 * 1000,
+  testFramework: { config: { ui: 'tdd', timeout: 120000 } },
+  mimeTypes: { '**/*.wgsl': 'js' },
+  plugins: [wgslPlugin(), esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' })],
+  browsers: [
+    chromeLauncher({
+      launchOptions: {
+        executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+        headless: true,
+        args: chromiumArgs,
+      },
+    }),
+  ],
+};
