@@ -12,7 +12,7 @@ export type SafetensorsDtype = 'F32' | 'F16' | 'BF16';
 export interface SafeTensor {
   dtype: SafetensorsDtype;
   shape: number[];
-  data: Float32Array;
+  data: Float32Array<ArrayBuffer>;
 }
 
 export interface SafetensorsFile {
@@ -128,9 +128,9 @@ export function parseSafetensorsFile(buf: ArrayBuffer, source = 'safetensors'): 
   let last: Entry | undefined;
   for (const e of entries) if (!last || e.end > last.end) last = e;
   if (last && last.end > dataLen) {
-    fail(`file truncated: the header describes ${last.end} bytes of tensor data (tensor "${last.name}" ends at ` +
-      `${last.end}), so the file should be ${dataStart + last.end} bytes, but it is ${size} bytes ` +
-      `(${dataLen} bytes of data present)`);
+    fail(`tensor "${last.name}" data_offsets [${last.begin}, ${last.end}] run past the data block: the header needs ` +
+      `${last.end} bytes of tensor data, so the file should be ${dataStart + last.end} bytes, but it is ${size} bytes ` +
+      `(${dataLen} bytes of data present; truncated file?)`);
   }
   const sorted = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
   let pos = 0;
@@ -152,7 +152,7 @@ export function parseSafetensorsFile(buf: ArrayBuffer, source = 'safetensors'): 
   return { tensors, metadata };
 }
 
-function decode(view: DataView, at: number, bytes: number, dtype: SafetensorsDtype): Float32Array {
+function decode(view: DataView, at: number, bytes: number, dtype: SafetensorsDtype): Float32Array<ArrayBuffer> {
   const n = bytes / DTYPE_BYTES[dtype];
   const out = new Float32Array(n);
   // DataView, not a typed-array view: the data may be unaligned and is little-endian by spec.
