@@ -66,10 +66,11 @@ class ResidualModule(nn.Module):
         self.bn1 = nn.BatchNorm2d(cout)
         self.sep2 = SeparableConv(cout, cout)
         self.bn2 = nn.BatchNorm2d(cout)
+        self.act = F.relu  # swapped for guided ReLU by golden.py
 
     def forward(self, x):  # x: (B, Cin, H, W)
         r = self.shortcut(x)  # (B, C, ceil(H/2), ceil(W/2))
-        y = F.relu(self.bn1(self.sep1(x)))  # (B, C, H, W)
+        y = self.act(self.bn1(self.sep1(x)))  # (B, C, H, W)
         y = self.bn2(self.sep2(y))
         y = F.max_pool2d(y, 3, 2, 1)  # (B, C, ceil(H/2), ceil(W/2))
         return y + r
@@ -83,10 +84,11 @@ class MiniXception(nn.Module):
         chans = (cfg.stem,) + tuple(cfg.widths)
         self.blocks = nn.ModuleList([ResidualModule(a, b) for a, b in zip(chans[:-1], chans[1:])])
         self.head = nn.Conv2d(chans[-1], cfg.num_classes, 3, padding=1)  # conv to classes, with bias
+        self.act = F.relu  # swapped for guided ReLU by golden.py
 
     def forward(self, x, taps=None):  # x: (B, Cin, S, S), already normalised
         for conv in self.stem:  # 'valid' 3x3 convs: 48 -> 46 -> 44
-            x = F.relu(conv(x))
+            x = self.act(conv(x))
         if taps is not None:
             taps["stem"] = x
         for i, block in enumerate(self.blocks):  # 44 -> 22 -> 11 -> 6 -> 3

@@ -1,0 +1,93 @@
+"""Export a trained mini-Xception for the browser.
+
+    python3 training/export.py --run training/runs/emotion-w15 [--out weights] [--fixtures test/fixtures]
+
+Writes <out>/<name>.safetensors (PyTorch state_dict names, OIHW, BN unfolded: the browser folds
+it at load), <name>.json (architecture + preprocessing + classes), <name>.onnx (for the peers'
+runtimes in the benchmarks) and, through golden.py, the golden vectors the tests compare with.
+The model card is written by card.py from the same run.
+"""
+import argparse
+import json
+from pathlib import Path
+
+import numpy as np
+import torch
+
+import golden
+import safetensors_io
+from data import CLASSES
+from model import MiniXception, ModelConfig
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def config_from_state(state: dict, num_classes: int, input_size: int) -> ModelConfig:
+    stem = state["stem.0.conv.weight"].shape[0]
+    cin = state["stem.0.conv.weight"].shape[1]
+    widths = []
+    i = 0
+    while f"blocks.{i}.sep1.pointwise.weight" in state:
+        widths.append(state[f"blocks.{i}.sep1.pointwise.weight"].shape[0])
+        i += 1
+    return ModelConfig(in_channels=cin, num_classes=num_classes, input_size=input_size, stem=stem, widths=tuple(widths))
+
+
+def load_run(run: Path, num_classes: int, input_size: int):
+    """best.npz (floats of the EMA state_dict) -> eval-mode MiniXception."""
+    z = np.load(run / "best.npz")
+    state = {k: torch.from_numpy(z[k]) for k in z.files}
+    cfg = config_from_state(state, num_classes, input_size)
+    model = MiniXception(cfg)
+    missing, unexpected = model.load_state_dict(state, strict=False)
+    missing = [m for m in missing if not m.endswith("num_batches_tracked")]
+    if missing or unexpected:
+        raise SystemExit(f"{run}/best.npz does not match the model: missing {missing}, unexpected {unexpected}")
+    return model.eval(), cfg
+
+
+def spec_json(name: str, cfg: ModelConfig, classes, flip_tta=True) -> dict:
+    return {
+        "name": name,
+        "arch": "mini-xception",
+        "input": {"size": cfg.input_size, "channels": cfg.in_channels, "scale": 2.0 / 255.0, "offset": -1.0},
+        "stem": cfg.stem,
+        "widths": list(cfg.widths),
+        "classes": list(classes),
+        "bn_eps": 1e-5,
+        "flip_tta": flip_tta,
+    }
+
+
+def export(model: MiniXception, cfg: ModelConfig, name: str, classes, out: Path, onnx=True):
+    out.mkdir(parents=True, exist_ok=True)
+    tensors = {k: v.detach().float().numpy() for k, v in model.state_dict().items()
+               if not k.endswith("num_batches_tracked")}
+    safetensors_io.save(tensors, out / f"{name}.safetensors", metadata={"format": "pt", "model": name})
+    back = safetensors_io.load(out / f"{name}.safetensors")
+    assert back.keys() == tensors.keys() and all(np.array_equal(back[k], tensors[k]) for k in tensors)
+    (out / f"{name}.json").write_text(json.dumps(spec_json(name, cfg, classes), indent=2) + "\n")
+    if onnx:
+        dummy = torch.zeros(1, cfg.in_channels, cfg.input_size, cfg.input_size)
+        torch.onnx.export(model, dummy, str(out / f"{name}.onnx"), input_names=["input"], output_names=["logits"],
+                          dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}}, opset_version=13)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--run", required=True, help="training output folder holding best.npz")
+    p.add_argument("--name", default="emotion")
+    p.add_argument("--out", default=str(ROOT / "weights"))
+    p.add_argument("--fixtures", default=str(ROOT / "test/fixtures"))
+    p.add_argument("--data", default=str(ROOT.parent / "shared/datasets/fer2013.zip"))
+    p.add_argument("--no-onnx", action="store_true")
+    a = p.parse_args()
+    torch.set_num_threads(2)
+    model, cfg = load_run(Path(a.run), len(CLASSES), 48)
+    export(model, cfg, a.name, CLASSES, Path(a.out), onnx=not a.no_onnx)
+    golden.write_golden(model, cfg, a.name, Path(a.fixtures), golden.fer_examples(a.data, cfg.input_size))
+    print(f"exported {a.name} ({cfg.stem}/{list(cfg.widths)}) to {a.out}; golden vectors in {a.fixtures}")
+
+
+if __name__ == "__main__":
+    main()

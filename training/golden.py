@@ -1,0 +1,89 @@
+"""Golden vectors: what PyTorch computes for a few inputs, for the browser's parity tests.
+
+test/fixtures/<name>.golden.safetensors, F32, NHWC (the browser's layout):
+  pixels (N,S,S,1) 0..255, input (N,S,S,1) normalised, logits (N,K), probs (N,K), probs_flip (N,K),
+  taps.stem / taps.block<i> (N,h,w,C), saliency (N,K,S,S): guided back-propagation of each
+  class logit to the normalised input (Springenberg et al. 2015: a ReLU passes gradient only where
+  its forward input and the incoming gradient are both positive).
+"""
+import json
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+import safetensors_io
+from model import MiniXception, ModelConfig, normalise
+
+
+class GuidedReLU(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x.clamp(min=0)
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return g.clamp(min=0) * (x > 0).to(g.dtype)
+
+
+def guided_saliency(model: MiniXception, x: torch.Tensor) -> torch.Tensor:
+    """x (N,1,S,S) normalised -> (N,K,S,S) d logit_k / d x under guided ReLU."""
+    acts = [m for m in model.modules() if hasattr(m, "act")]
+    for m in acts:
+        m.act = GuidedReLU.apply
+    try:
+        maps = []
+        for k in range(model.cfg.num_classes):
+            xi = x.clone().requires_grad_(True)
+            model(xi)[:, k].sum().backward()
+            maps.append(xi.grad[:, 0])
+        return torch.stack(maps, 1)
+    finally:
+        for m in acts:
+            m.act = F.relu
+
+
+def fer_examples(data_path, size=48):
+    """Three PublicTest faces of different classes plus one seeded noise image (uint8 (N,S,S))."""
+    from data import load_fer2013
+    x, y, names = load_fer2013(data_path)["PublicTest"]
+    picks = [int(np.flatnonzero(y == c)[0]) for c in (3, 5, 0)]  # happy, surprise, angry
+    noise = np.random.default_rng(7).integers(0, 256, (1, size, size), dtype=np.uint8)
+    return np.concatenate([x[picks], noise]), [names[i] for i in picks] + ["noise(seed 7)"]
+
+
+def nhwc(t: torch.Tensor) -> np.ndarray:
+    return t.detach().permute(0, 2, 3, 1).contiguous().float().numpy()
+
+
+@torch.no_grad()
+def _forward(model, x):
+    taps = {}
+    logits = model(x, taps)
+    return logits, taps
+
+
+def write_golden(model: MiniXception, cfg: ModelConfig, name: str, out: Path, examples):
+    pixels_u8, sources = examples
+    model.eval()
+    px = torch.from_numpy(pixels_u8).unsqueeze(1)  # (N,1,S,S) uint8
+    x = normalise(px)
+    logits, taps = _forward(model, x)
+    with torch.no_grad():
+        flip = F.softmax(model(torch.flip(x, dims=[3])), 1)
+    probs = F.softmax(logits, 1)
+    tensors = {
+        "pixels": nhwc(px.float()), "input": nhwc(x), "logits": logits.numpy(), "probs": probs.numpy(),
+        "probs_flip": ((probs + flip) / 2).numpy(),
+        "saliency": guided_saliency(model, x).numpy(),
+    }
+    tensors.update({f"taps.{k}": nhwc(v) for k, v in taps.items()})
+    out.mkdir(parents=True, exist_ok=True)
+    safetensors_io.save(tensors, out / f"{name}.golden.safetensors", metadata={"model": name})
+    (out / f"{name}.golden.json").write_text(json.dumps({
+        "model": name, "sources": sources, "tensors": {k: list(v.shape) for k, v in tensors.items()},
+        "note": "written by training/golden.py; regenerate with training/export.py",
+    }, indent=1) + "\n")
