@@ -1,0 +1,110 @@
+// Builds the app into dist/ and, with --serve, serves it on localhost.
+//
+//   node esbuild.config.mjs                 build once
+//   node esbuild.config.mjs --serve [--port N] [--watch]   build, serve dist/ (rebuild on change)
+//   node esbuild.config.mjs --minify        smaller bundles
+//
+// Entry points (ESM, one bundle each, no shared chunks; the worker is loaded by URL from the
+// page's bundle: new Worker(new URL('./inference.worker.js', import.meta.url), { type: 'module' })):
+//   src/main.ts                     → dist/main.js               (index.html)
+//   src/worker/inference.worker.ts  → dist/inference.worker.js
+//   src/ui/classify-page.ts         → dist/classify.js           (classify.html, used by the CLI)
+// Static files: index.html, src/ui/{classify-page.html,page.css,icon.svg}, weights/ → dist/weights/.
+import * as esbuild from 'esbuild';
+import { cp, mkdir, readdir, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = dirname(fileURLToPath(import.meta.url));
+
+const STATIC = [
+  ['index.html', 'index.html'],
+  ['src/ui/classify-page.html', 'classify.html'],
+  ['src/ui/page.css', 'page.css'],
+  ['src/ui/icon.svg', 'icon.svg'],
+];
+
+/** @param {string} outdir @param {boolean} minify */
+function options(outdir, minify) {
+  return {
+    absWorkingDir: root,
+    entryPoints: {
+      main: 'src/main.ts',
+      'inference.worker': 'src/worker/inference.worker.ts',
+      classify: 'src/ui/classify-page.ts',
+    },
+    outdir,
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    sourcemap: 'linked',
+    minify,
+    legalComments: 'eof',
+    loader: { '.wgsl': 'text' },
+    tsconfig: 'tsconfig.json',
+    logLevel: 'warning',
+  };
+}
+
+/** Copies the static files and the weights next to the bundles. */
+async function copyStatic(outdir, quiet) {
+  for (const [from, to] of STATIC) await cp(join(root, from), join(outdir, to));
+  const weights = join(root, 'weights');
+  const files = existsSync(weights) ? (await readdir(weights)).filter((f) => !f.startsWith('.')) : [];
+  await rm(join(outdir, 'weights'), { recursive: true, force: true });
+  await mkdir(join(outdir, 'weights'), { recursive: true });
+  for (const f of files) await cp(join(weights, f), join(outdir, 'weights', f), { recursive: true });
+  if (!quiet && !files.some((f) => f.endsWith('.safetensors'))) {
+    console.error('note: weights/ has no .safetensors yet: the app will report missing weights (npm run train:emotion)');
+  }
+}
+
+/**
+ * Builds the app. Reused by the classify CLI and the e2e tests.
+ * @param {{ outdir?: string, minify?: boolean, quiet?: boolean }} [o]
+ * @returns {Promise<string>} the absolute output folder
+ */
+export async function build({ outdir = 'dist', minify = false, quiet = false } = {}) {
+  const out = resolve(root, outdir);
+  await mkdir(out, { recursive: true });
+  const t0 = performance.now();
+  await esbuild.build(options(out, minify));
+  await copyStatic(out, quiet);
+  if (!quiet) console.error(`built ${outdir}/ in ${Math.round(performance.now() - t0)} ms`);
+  return out;
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      serve: { type: 'boolean', default: false },
+      watch: { type: 'boolean', default: false },
+      port: { type: 'string', default: process.env.PORT ?? '8000' },
+      minify: { type: 'boolean', default: false },
+      quiet: { type: 'boolean', default: false },
+    },
+  });
+  const out = await build({ minify: values.minify, quiet: values.quiet });
+  if (values.watch) {
+    const ctx = await esbuild.context({
+      ...options(out, values.minify),
+      plugins: [{ name: 'static', setup: (b) => b.onEnd(async (r) => { if (!r.errors.length) { await copyStatic(out, true); console.error('rebuilt'); } }) }],
+    });
+    await ctx.watch();
+  }
+  if (values.serve) {
+    const { serveStatic } = await import('./tools/serve.mjs');
+    const server = await serveStatic({ root: out, port: Number(values.port), quiet: false });
+    console.log(`emolens is served at ${server.url} (Ctrl+C to stop)`);
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().catch((e) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,82 @@
+// Shared design tokens and snippets for the emo-* elements. Custom properties inherit through
+// shadow roots, so emo-app-shell sets `tokens` once on its :host and every child reads them.
+import { css } from 'lit';
+
+/** Colours (WCAG AA: body text ≥ 7:1, muted text and bars ≥ 4.5:1 on their background), type, spacing. */
+export const tokens = css`
+  :host {
+    --emo-font: system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif;
+    --emo-mono: ui-monospace, 'SFMono-Regular', 'DejaVu Sans Mono', monospace;
+    --emo-bg: #f7f7fb;
+    --emo-surface: #ffffff;
+    --emo-fg: #16161d;
+    --emo-muted: #4a4a5a;
+    --emo-border: #c9c9d6;
+    --emo-accent: #3a36c4;
+    --emo-accent-fg: #ffffff;
+    --emo-track: #e3e3ee;
+    --emo-bar: #5a56d6;
+    --emo-bar-top: #3a36c4;
+    --emo-danger-bg: #fde8e8;
+    --emo-danger-fg: #8a1111;
+    --emo-info-bg: #e9effd;
+    --emo-info-fg: #1c2f6b;
+    --emo-radius: 10px;
+    --emo-gap: 1rem;
+    --emo-focus: 3px solid #f0a400;
+  }
+  @media (prefers-color-scheme: dark) {
+    :host {
+      --emo-bg: #121218;
+      --emo-surface: #1c1c25;
+      --emo-fg: #f1f1f6;
+      --emo-muted: #b9b9c9;
+      --emo-border: #3b3b4c;
+      --emo-accent: #a9a6ff;
+      --emo-accent-fg: #121218;
+      --emo-track: #2c2c3a;
+      --emo-bar: #8c88f5;
+      --emo-bar-top: #b8b5ff;
+      --emo-danger-bg: #3d1416;
+      --emo-danger-fg: #ffc9c9;
+      --emo-info-bg: #18223f;
+      --emo-info-fg: #d3ddff;
+    }
+  }
+`;
+
+/** Hidden from sight but not from screen readers or the keyboard. */
+export const visuallyHidden = css`
+  .visually-hidden {
+    position: absolute !important;
+    width: 1px;
+    height: 1px;
+    padding: 0;
+    margin: -1px;
+    overflow: hidden;
+    clip: rect(0 0 0 0);
+    white-space: nowrap;
+    border: 0;
+  }
+`;
+
+/** A card: the surface every panel sits on. */
+export const card = css`
+  .card {
+    background: var(--emo-surface);
+    color: var(--emo-fg);
+    border: 1px solid var(--emo-border);
+    border-radius: var(--emo-radius);
+    padding: var(--emo-gap);
+  }
+`;
+
+/** Capitalised class name for display ('happy' → 'Happy'). */
+export function displayName(label: string): string {
+  return label.charAt(0).toUpperCase() + label.slice(1);
+}
+
+/** 0.1234 → '12.3%'. */
+export function percent(p: number): string {
+  return `${(p * 100).toFixed(1)}%`;
+}

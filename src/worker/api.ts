@@ -1,0 +1,62 @@
+// The typed contract between the main thread (ui/, the classify CLI's page) and the inference
+// worker. Types only: the worker implements it (worker-api.ts), the page holds a comlink Remote.
+
+/** The models the worker can load: weights/<model>.{json,safetensors}. */
+export type ModelName = 'emotion' | 'gender';
+
+/** Which backend to run: 'auto' picks (see LoadResult.reason for why). */
+export type BackendChoice = 'auto' | 'webgpu' | 'cpu';
+
+export type Backend = 'webgpu' | 'cpu';
+
+export interface LoadOptions {
+  model: ModelName;
+  /** Default 'auto': WebGPU on a hardware adapter, the faster of the two on a software one. */
+  backend?: BackendChoice;
+  /** Largest batch one classify call runs at once (bigger calls are split). Default 64. */
+  maxBatch?: number;
+  /** The batch size the caller will mostly use: 'auto' times the backends at it. Default 1. */
+  typicalBatch?: number;
+  /** Folder of the weights files, resolved against the worker's URL. Default './weights/'. */
+  weightsUrl?: string;
+}
+
+/** Milliseconds per image, measured at load on dummy batches (only when 'auto' compared). */
+export interface BackendTimings {
+  webgpu?: number;
+  cpu?: number;
+  /** The batch size the timings were taken at. */
+  batch: number;
+}
+
+export interface LoadResult {
+  backend: Backend;
+  /** One sentence for the user: why this backend runs. */
+  reason: string;
+  classes: string[];
+  /** Network input side in pixels (crops are size×size). */
+  inputSize: number;
+  /** The adapter as the browser names it ('google swiftshader'), when WebGPU was tried. */
+  adapter?: string;
+  timings?: BackendTimings;
+}
+
+/** A batch of crops: n gray size×size images, row-major, one byte per pixel. */
+export interface Crops {
+  gray: Uint8Array;
+  n: number;
+}
+
+/** Things that happen between calls, pushed to subscribers. */
+export type WorkerEvent =
+  | { type: 'device-lost'; message: string }
+  | { type: 'recovered'; backend: Backend; reason: string };
+
+export interface InferenceApi {
+  /** Fetches and validates the weights, picks a backend, builds the classifier. */
+  load(options: LoadOptions): Promise<LoadResult>;
+  /** n×K softmax probabilities in the model's class order (flip-averaged when the model says so). */
+  classify(crops: Crops): Promise<Float32Array>;
+  /** Registers a callback (wrap it in comlink's proxy()) for WorkerEvents. */
+  subscribe(callback: (event: WorkerEvent) => void): void;
+}

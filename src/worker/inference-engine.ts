@@ -1,0 +1,227 @@
+// The worker's logic, free of comlink so tests can drive it directly: load a model, choose a
+// backend (and say why), classify batches one at a time, rebuild after a lost device.
+import { requestGpu, type GpuProbe } from '../gpu/device-select';
+import type { Backend, BackendTimings, Crops, LoadOptions, LoadResult, WorkerEvent } from './api';
+
+/** What the engine needs from a classifier (src/nn's Classifier satisfies it). */
+export interface ClassifierLike {
+  readonly backend: Backend;
+  classify(gray: ArrayLike<number>, n: number): Promise<Float32Array>;
+  dispose(): void;
+}
+
+/** A fetched, validated model that can build classifiers for either backend. */
+export interface LoadedModel {
+  classes: string[];
+  inputSize: number;
+  /** With a device: the WebGPU plan; without: the CPU plan. */
+  create(options: { device?: GPUDevice; maxBatch: number }): Promise<ClassifierLike>;
+}
+
+/** Fetches weights/<name>.{json,safetensors} under baseUrl. Errors name the bad file/tensor. */
+export type ModelLoader = (baseUrl: string, name: string) => Promise<LoadedModel>;
+
+const DEFAULT_MAX_BATCH = 64;
+/** Timing budget per backend at load, when 'auto' compares them on a software adapter. */
+const BENCH_REPS = 3;
+const BENCH_BUDGET_MS = 1500;
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Milliseconds per image over a few dummy batches, after one warm-up call (pipeline compiles). */
+export async function msPerImage(c: ClassifierLike, batch: number, size: number): Promise<number> {
+  const gray = new Uint8Array(batch * size * size);
+  for (let i = 0; i < gray.length; i++) gray[i] = (i * 2654435761) >>> 24; // deterministic noise
+  await c.classify(gray, batch);
+  const t0 = performance.now();
+  let reps = 0;
+  do {
+    await c.classify(gray, batch);
+    reps++;
+  } while (reps < BENCH_REPS && performance.now() - t0 < BENCH_BUDGET_MS);
+  return (performance.now() - t0) / (reps * batch);
+}
+
+interface Active {
+  options: Required<Omit<LoadOptions, 'weightsUrl'>>;
+  model: LoadedModel;
+  classifier?: ClassifierLike;
+  device?: GPUDevice;
+  result: LoadResult;
+}
+
+export class InferenceEngine {
+  private active?: Active;
+  private lostMessage?: string;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly listeners: ((event: WorkerEvent) => void)[] = [];
+
+  constructor(
+    private readonly loadModel: ModelLoader,
+    private readonly gpu: () => Promise<GpuProbe> = () => requestGpu(),
+    /** Where relative weight URLs resolve from (the worker script's URL in the app). */
+    private readonly base: string = globalThis.location?.href ?? 'http://localhost/',
+  ) {}
+
+  subscribe(callback: (event: WorkerEvent) => void): void {
+    this.listeners.push(callback);
+  }
+
+  load(options: LoadOptions): Promise<LoadResult> {
+    return this.serial(() => this.doLoad(options));
+  }
+
+  classify(crops: Crops): Promise<Float32Array> {
+    return this.serial(() => this.doClassify(crops));
+  }
+
+  /** Runs calls one after another: a classifier owns one set of buffers and one readback. */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private emit(event: WorkerEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(event);
+      } catch {
+        // A listener in a closed page must not break the worker.
+      }
+    }
+  }
+
+  private dispose(): void {
+    const a = this.active;
+    this.active = undefined;
+    if (!a) return;
+    a.classifier?.dispose();
+    a.device?.destroy();
+  }
+
+  private async doLoad(o: LoadOptions): Promise<LoadResult> {
+    this.dispose();
+    this.lostMessage = undefined;
+    const options = {
+      model: o.model,
+      backend: o.backend ?? 'auto',
+      maxBatch: o.maxBatch ?? DEFAULT_MAX_BATCH,
+      typicalBatch: Math.min(o.typicalBatch ?? 1, o.maxBatch ?? DEFAULT_MAX_BATCH),
+    } as const;
+    const url = new URL(o.weightsUrl ?? './weights/', this.base).href;
+    let model: LoadedModel;
+    try {
+      model = await this.loadModel(url, o.model);
+    } catch (e) {
+      throw new Error(`Could not load the ${o.model} model: ${message(e)}`);
+    }
+    const active: Active = { options, model, result: undefined as unknown as LoadResult };
+    await this.build(active);
+    this.active = active;
+    return active.result;
+  }
+
+  /** Picks the backend and builds the classifier into `a` (also used after a lost device). */
+  private async build(a: Active): Promise<void> {
+    const { model, options } = a;
+    const base = { classes: model.classes, inputSize: model.inputSize };
+    const cpu = () => model.create({ maxBatch: options.maxBatch });
+    if (options.backend === 'cpu') {
+      a.classifier = await cpu();
+      a.result = { ...base, backend: 'cpu', reason: 'CPU backend requested.' };
+      return;
+    }
+    const probe = await this.gpu();
+    if (!probe.ok) {
+      if (options.backend === 'webgpu') throw new Error(`WebGPU unavailable: ${probe.why}.`);
+      a.classifier = await cpu();
+      a.result = { ...base, backend: 'cpu', reason: `WebGPU unavailable: ${probe.why}. Running on the CPU instead.` };
+      return;
+    }
+    const gpu = await this.withDevice(a, probe.device, () => model.create({ device: probe.device, maxBatch: options.maxBatch }));
+    const adapter = probe.name;
+    if (options.backend === 'webgpu' || !probe.fallback) {
+      a.classifier = gpu;
+      a.result = {
+        ...base,
+        backend: 'webgpu',
+        adapter,
+        reason: options.backend === 'webgpu'
+          ? `WebGPU backend requested (adapter: ${adapter}${probe.fallback ? ', a software fallback' : ''}).`
+          : `WebGPU on ${adapter}.`,
+      };
+      return;
+    }
+    // A software adapter (SwiftShader) can be slower than plain JS: time both, keep the faster.
+    const c = await cpu();
+    const batch = options.typicalBatch;
+    const timings: BackendTimings = {
+      batch,
+      webgpu: await msPerImage(gpu, batch, model.inputSize),
+      cpu: await msPerImage(c, batch, model.inputSize),
+    };
+    const useGpu = timings.webgpu! <= timings.cpu!;
+    const fmt = (ms: number) => `${ms.toFixed(ms < 10 ? 2 : 1)} ms`;
+    const measured = `WebGPU ${fmt(timings.webgpu!)} vs CPU ${fmt(timings.cpu!)} per image at batch ${batch}`;
+    if (useGpu) {
+      c.dispose();
+      a.classifier = gpu;
+    } else {
+      gpu.dispose();
+      a.device = undefined;
+      probe.device.destroy();
+      a.classifier = c;
+    }
+    a.result = {
+      ...base,
+      backend: useGpu ? 'webgpu' : 'cpu',
+      adapter,
+      timings,
+      reason: `The WebGPU adapter (${adapter}) is a software fallback, so both backends were timed: ${measured}; using the faster, ${useGpu ? 'WebGPU' : 'CPU'}.`,
+    };
+  }
+
+  /** Builds a GPU classifier and watches its device: a loss drops it, the next call rebuilds. */
+  private async withDevice(a: Active, device: GPUDevice, make: () => Promise<ClassifierLike>): Promise<ClassifierLike> {
+    a.device = device;
+    device.lost.then((info) => {
+      if (this.active !== a || a.device !== device) return; // we destroyed it ourselves
+      a.classifier = undefined;
+      a.device = undefined;
+      this.lostMessage = `The GPU device was lost (${info.reason}: ${info.message || 'no message'}).`;
+      this.emit({ type: 'device-lost', message: this.lostMessage });
+    });
+    try {
+      return await make();
+    } catch (e) {
+      a.device = undefined;
+      device.destroy();
+      throw e;
+    }
+  }
+
+  private async doClassify({ gray, n }: Crops): Promise<Float32Array> {
+    const a = this.active;
+    if (!a) throw new Error('No model loaded: call load() first.');
+    const px = a.model.inputSize * a.model.inputSize;
+    if (!Number.isInteger(n) || n < 0 || gray.length !== n * px) {
+      throw new Error(`classify: expected n × ${a.model.inputSize}² = ${n * px} pixels, got ${gray.length} for n = ${n}`);
+    }
+    if (!a.classifier) {
+      await this.build(a);
+      this.emit({ type: 'recovered', backend: a.result.backend, reason: `${this.lostMessage ?? ''} Rebuilt: ${a.result.reason}`.trim() });
+    }
+    const k = a.model.classes.length;
+    const out = new Float32Array(n * k);
+    const step = a.options.maxBatch;
+    for (let i = 0; i < n; i += step) {
+      const m = Math.min(step, n - i);
+      const probs = await a.classifier!.classify(gray.subarray(i * px, (i + m) * px), m);
+      out.set(probs.subarray(0, m * k), i * k);
+    }
+    return out;
+  }
+}

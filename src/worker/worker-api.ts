@@ -1,0 +1,18 @@
+// The InferenceApi object the worker exposes: the engine with the real model loader, results
+// transferred (not copied) back to the page.
+import { transfer } from 'comlink';
+import type { InferenceApi } from './api';
+import { InferenceEngine } from './inference-engine';
+import { loadModel } from './model-loader';
+
+const engine = new InferenceEngine(loadModel);
+
+export const workerApi: InferenceApi = {
+  load: (options) => engine.load(options),
+  async classify(crops) {
+    const probs = await engine.classify(crops);
+    return transfer(probs, [probs.buffer]);
+  },
+  subscribe: (callback) => engine.subscribe(callback),
+};
+

@@ -1,0 +1,215 @@
+#!/usr/bin/env node
+// Classifies images with the built app in headless Chromium, one JSON line per image.
+//
+//   npm run classify -- [--backend auto|webgpu|cpu] [--split Training|PublicTest|PrivateTest]
+//                       [--out FILE.jsonl] [--model emotion] [--batch 64] [--limit N] PATH
+//
+// PATH: an image, a folder of images (recursive) or a zip (read entry by entry, not extracted).
+// The images go through the app's own path: dist/classify.html runs the same worker (weights
+// loading, backend choice) and the same decodeImage + toGrayCrop as the file picker.
+// stdout (or --out): {"file": "test/angry/PrivateTest_1.jpg", "label": "<predicted>",
+//   "probs": {"angry": …, …}, "expected": "<folder class>"}   (expected only when the path has
+//   a FER-2013 class folder); an unreadable image gives {"file": …, "error": "…"}.
+// stderr: progress, then a summary (images, images/s, backend, accuracy against folder labels).
+import { createWriteStream, existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { forwardPageErrors, launchBrowser } from './browser.mjs';
+import { listInputs } from './classify-inputs.mjs';
+import { serveStatic } from './serve.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const USAGE = `usage: npm run classify -- [--backend auto|webgpu|cpu] [--split Training|PublicTest|PrivateTest]
+                            [--out FILE.jsonl] [--model emotion] [--batch 64] [--limit N] PATH`;
+
+/** The FER-2013 class folder in a path ('test/angry/PrivateTest_1.jpg' → 'angry'), if any. */
+export function folderLabel(name, classes) {
+  const parts = name.split(/[\\/]/).slice(0, -1);
+  for (let i = parts.length - 1; i >= 0; i--) if (classes.includes(parts[i])) return parts[i];
+  return undefined;
+}
+
+function fail(message, code = 2) {
+  console.error(`classify: ${message}`);
+  process.exit(code);
+}
+
+function parse(argv) {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        backend: { type: 'string', default: 'auto' },
+        split: { type: 'string' },
+        out: { type: 'string' },
+        model: { type: 'string', default: 'emotion' },
+        batch: { type: 'string', default: '64' },
+        limit: { type: 'string' },
+        dist: { type: 'string', default: join(root, 'dist') },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (e) {
+    fail(`${e.message}\n${USAGE}`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  if (positionals.length !== 1) fail(`give exactly one PATH\n${USAGE}`);
+  if (!['auto', 'webgpu', 'cpu'].includes(values.backend)) fail(`--backend must be auto, webgpu or cpu, not ${values.backend}`);
+  if (values.split && !['Training', 'PublicTest', 'PrivateTest'].includes(values.split)) {
+    fail(`--split must be Training, PublicTest or PrivateTest, not ${values.split}`);
+  }
+  const batch = Number(values.batch);
+  if (!Number.isInteger(batch) || batch < 1 || batch > 1024) fail('--batch must be an integer in 1..1024');
+  const limit = values.limit === undefined ? Infinity : Number(values.limit);
+  if (!(limit >= 0)) fail('--limit must be a number ≥ 0');
+  return { ...values, batch, limit, path: positionals[0] };
+}
+
+/** Writes lines to a stream, waiting when it is full. */
+function lineWriter(stream) {
+  return async (obj) => {
+    if (!stream.write(`${JSON.stringify(obj)}\n`)) await new Promise((ok) => stream.once('drain', ok));
+  };
+}
+
+const round = (p) => Math.round(p * 1e6) / 1e6;
+
+async function main() {
+  const args = parse(process.argv.slice(2));
+  const dist = resolve(args.dist);
+  if (!existsSync(join(dist, 'classify.html'))) fail(`${dist}/classify.html is missing: build first (npm run build)`);
+  if (!existsSync(args.path)) fail(`no such file or folder: ${args.path}`);
+
+  const input = await listInputs(args.path, { split: args.split ? `${args.split}_` : undefined });
+  const items = input.items.slice(0, args.limit);
+  if (!items.length) fail(`no images in ${args.path}${args.split ? ` with split ${args.split}` : ''}`);
+
+  const out = args.out ? createWriteStream(args.out) : process.stdout;
+  const write = lineWriter(out);
+  const server = await serveStatic({ root: dist });
+  const browser = await launchBrowser();
+  let exitCode = 0;
+  try {
+    const page = await browser.newPage();
+    forwardPageErrors(page, '[classify page]');
+    await page.goto(`${server.url}classify.html`);
+    await page.waitForFunction(() => window.emolens !== undefined, { timeout: 60_000 });
+    const t0 = performance.now();
+    let loaded;
+    try {
+      loaded = await page.evaluate(
+        (o) => window.emolens.load(o),
+        { model: args.model, backend: args.backend, maxBatch: args.batch, typicalBatch: Math.min(args.batch, items.length) },
+      );
+    } catch (e) {
+      fail(`could not load the model: ${String(e.message ?? e).replace(/^Error: /, '')}`, 1);
+    }
+    const loadS = (performance.now() - t0) / 1000;
+    console.error(`backend: ${loaded.backend} (${loaded.reason}) loaded in ${loadS.toFixed(1)} s`);
+    console.error(`classifying ${items.length} image${items.length === 1 ? '' : 's'} from ${args.path} in batches of ${args.batch}`);
+
+    const classes = loaded.classes;
+    const stats = { done: 0, errors: 0, labelled: 0, correct: 0, perClass: new Map() };
+    const start = performance.now();
+    let lastReport = start;
+    const progress = (final = false) => {
+      const s = (performance.now() - start) / 1000;
+      const line = `${stats.done}/${items.length} images, ${(stats.done / Math.max(s, 1e-9)).toFixed(1)} images/s`;
+      if (process.stderr.isTTY && !final) process.stderr.write(`\r${line}   `);
+      else if (!final) console.error(line);
+      else if (process.stderr.isTTY) process.stderr.write('\r');
+    };
+
+    /** Reads and classifies one batch; resolves to its output lines. Never rejects for an image. */
+    async function runBatch(batch) {
+      const read = await Promise.all(
+        batch.map(async (it) => {
+          try {
+            return { name: it.name, bytes: await it.read() };
+          } catch (e) {
+            return { name: it.name, error: `could not read the file: ${e.message}` };
+          }
+        }),
+      );
+      const toSend = read.filter((r) => r.bytes);
+      const answers = toSend.length
+        ? await page.evaluate((imgs) => window.emolens.classifyBatch(imgs), toSend.map((r) => ({ name: r.name, base64: r.bytes.toString('base64') })))
+        : [];
+      let j = 0;
+      return read.map((r) => (r.bytes ? { name: r.name, ...answers[j++] } : r));
+    }
+
+    // Two batches in flight: the page decodes one while the worker classifies the other.
+    const batches = [];
+    for (let i = 0; i < items.length; i += args.batch) batches.push(items.slice(i, i + args.batch));
+    const inflight = [];
+    let next = 0;
+    const launch = () => {
+      if (next < batches.length) inflight.push(runBatch(batches[next++]));
+    };
+    launch();
+    launch();
+    while (inflight.length) {
+      const results = await inflight.shift();
+      launch();
+      for (const r of results) {
+        const expected = folderLabel(r.name, classes);
+        if (r.error !== undefined) {
+          stats.errors++;
+          console.error(`error: ${r.name}: ${r.error}`);
+          await write({ file: r.name, error: r.error, ...(expected ? { expected } : {}) });
+        } else {
+          let top = 0;
+          for (let k = 1; k < r.probs.length; k++) if (r.probs[k] > r.probs[top]) top = k;
+          const probs = Object.fromEntries(classes.map((c, k) => [c, round(r.probs[k])]));
+          await write({ file: r.name, label: classes[top], probs, ...(expected ? { expected } : {}) });
+          if (expected) {
+            stats.labelled++;
+            const pc = stats.perClass.get(expected) ?? { n: 0, ok: 0 };
+            pc.n++;
+            if (classes[top] === expected) {
+              stats.correct++;
+              pc.ok++;
+            }
+            stats.perClass.set(expected, pc);
+          }
+        }
+        stats.done++;
+      }
+      if (performance.now() - lastReport > 2000) {
+        progress();
+        lastReport = performance.now();
+      }
+    }
+    progress(true);
+    const s = (performance.now() - start) / 1000;
+    const ok = stats.done - stats.errors;
+    console.error(`summary: ${stats.done} images (${ok} classified, ${stats.errors} errors) in ${s.toFixed(1)} s: ${(stats.done / s).toFixed(1)} images/s`);
+    console.error(`summary: backend ${loaded.backend}${loaded.adapter ? ` (adapter ${loaded.adapter})` : ''}: ${loaded.reason}`);
+    if (stats.labelled) {
+      const per = classes
+        .filter((c) => stats.perClass.has(c))
+        .map((c) => `${c} ${((100 * stats.perClass.get(c).ok) / stats.perClass.get(c).n).toFixed(1)}%`)
+        .join(', ');
+      console.error(`summary: accuracy against folder labels ${((100 * stats.correct) / stats.labelled).toFixed(2)}% (${stats.correct}/${stats.labelled}); per class: ${per}`);
+    }
+  } catch (e) {
+    console.error(`classify: ${e instanceof Error ? e.message : e}`);
+    exitCode = 1;
+  } finally {
+    await browser.close();
+    await server.close();
+    await input.close();
+    if (out !== process.stdout) await new Promise((ok) => out.end(ok));
+  }
+  process.exitCode = exitCode;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();
