@@ -346,10 +346,7 @@ suite('fetchModel', () => {
     expect(await rejectionOf(fetchModel('m', 'tiny', fake(badJson)))).to.include('m/tiny.json: not valid JSON');
   });
 
-  test('real weights/emotion.*: every tensor present, F32, finite, and folds', async function (this: Mocha.Context) {
-    const probe = await fetch('/weights/emotion.json');
-    const probeSt = await fetch('/weights/emotion.safetensors', { method: 'HEAD' });
-    if (!probe.ok || !probeSt.ok) this.skip(); // not exported yet: reported as pending, not passed
+  test('real weights/emotion.*: every tensor present, F32, finite, and folds', async () => {
     const { spec: s, weights } = await fetchModel('/weights', 'emotion');
     expect(s.name).to.equal('emotion');
     const raw = parseSafetensors(await (await fetch('/weights/emotion.safetensors')).arrayBuffer());
@@ -362,5 +359,50 @@ suite('fetchModel', () => {
     }
     const all = [...weights.stem, ...weights.blocks.flatMap((b) => [b.shortcut, b.dw1, b.pw1, b.dw2, b.pw2]), weights.head];
     for (const l of all) expect(l.w.every(Number.isFinite) && ('b' in l ? l.b.every(Number.isFinite) : true)).to.equal(true);
+  });
+});
+
+function maxPoolNHWC(x: Float32Array, h: number, w: number, c: number): Float32Array {
+  const ho = Math.floor((h - 1) / 2) + 1;
+  const wo = Math.floor((w - 1) / 2) + 1;
+  const out = new Float32Array(ho * wo * c).fill(-Infinity);
+  for (let y = 0; y < ho; y++) for (let xx = 0; xx < wo; xx++) for (let ky = 0; ky < 3; ky++) for (let kx = 0; kx < 3; kx++) {
+    const iy = y * 2 + ky - 1;
+    const ix = xx * 2 + kx - 1;
+    if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
+    for (let ch = 0; ch < c; ch++) out[(y * wo + xx) * c + ch] = Math.max(out[(y * wo + xx) * c + ch], x[(iy * w + ix) * c + ch]);
+  }
+  return out;
+}
+
+const relu = (a: Float32Array) => a.map((v) => Math.max(v, 0));
+
+suite('real emotion weights vs PyTorch golden taps', () => {
+  // The folded, transposed weights must reproduce PyTorch's own activations (training/golden.py):
+  // this checks names, layouts and BN folding against the real exporter, not our own writer.
+  test('stem and block0 of test/fixtures/emotion.golden.safetensors (N=4)', async () => {
+    const { spec, weights } = await fetchModel('/weights', 'emotion');
+    const g = parseSafetensors(await (await fetch('/test/fixtures/emotion.golden.safetensors')).arrayBuffer());
+    const [n, size] = g.get('input')!.shape;
+    const c0 = spec.stem;
+    const c1 = spec.widths[0];
+    const tapStem = g.get('taps.stem')!;
+    const tapB0 = g.get('taps.block0')!;
+    expect(tapStem.shape).to.deep.equal([n, size - 4, size - 4, c0]);
+    const s = size - 4;
+    const h = Math.floor((s - 1) / 2) + 1;
+    expect(tapB0.shape).to.deep.equal([n, h, h, c1]);
+    for (let i = 0; i < n; i++) {
+      const x = g.get('input')!.data.subarray(i * size * size, (i + 1) * size * size);
+      const a = relu(convNHWC(x, size, size, weights.stem[0], 1, 0));
+      const stem = relu(convNHWC(a, size - 2, size - 2, weights.stem[1], 1, 0));
+      assertClose(stem, tapStem.data.subarray(i * s * s * c0, (i + 1) * s * s * c0), 1e-4, `taps.stem[${i}]`);
+      const b = weights.blocks[0];
+      const r = convNHWC(stem, s, s, b.shortcut, 2, 0);
+      const y1 = relu(pwNHWC(dwNHWC(stem, s, s, b.dw1), s * s, b.pw1));
+      const y2 = maxPoolNHWC(pwNHWC(dwNHWC(y1, s, s, b.dw2), s * s, b.pw2), s, s, c1);
+      const block0 = y2.map((v, k) => v + r[k]);
+      assertClose(block0, tapB0.data.subarray(i * h * h * c1, (i + 1) * h * h * c1), 1e-4, `taps.block0[${i}]`);
+    }
   });
 });
