@@ -22,3 +22,8 @@ export function nhwc(t: Tensor): [number, number, number, number] {
   if (t.shape.length !== 4) throw new Error(`expected an NHWC tensor, got shape [${t.shape}]`);
   return t.shape as [number, number, number, number];
 }
+
+/** Throws unless a channel count suits the vec4 kernels (a multiple of 4). */
+export function requireVec4(kernel: string, what: string, c: number): void {
+  if (c % 4 !== 0) throw new Error(`${kernel}: ${what} = ${c} must be a multiple of 4 (vec4 channel groups)`);
+}
