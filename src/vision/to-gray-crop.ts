@@ -3,8 +3,10 @@
 //
 //   decodeImage(blob)            bytes → ImageBitmap (EXIF orientation applied, no colour management)
 //   toGrayCrop(bitmap, size)     centre square crop of the whole image → gray (PIL 'L' maths) →
-//                                size×size Uint8Array, area-averaged when downscaling (PIL BOX),
-//                                bilinear when upscaling (PIL BILINEAR, same pixel-centre convention)
+//                                size×size Uint8Array, area-averaged when downscaling (exact pixel
+//                                coverage, as OpenCV INTER_AREA; PIL BOX agrees within 1 for
+//                                integer ratios), bilinear when upscaling (PIL BILINEAR's
+//                                pixel-centre convention, within 1)
 //
 // A 48×48 grayscale FER-2013 JPEG passes through unchanged (crop = whole image, no resize, and
 // R = G = B makes the gray formula exact). The pure parts (rgbaToGray, resizeGray) take plain
@@ -92,8 +94,8 @@ function axisTaps(src: number, dst: number): AxisTaps {
 
 /**
  * Resizes a gray image (row-major, one byte per pixel), separably: rows first, then columns, in
- * float, rounded once at the end (PIL's BOX/BILINEAR resample produce the same numbers up to
- * rounding of the last bit).
+ * float, rounded once at the end. (PIL rounds to 8 bits between its two passes, hence the
+ * off-by-one differences noted above.)
  */
 export function resizeGray(
   src: ArrayLike<number>,
@@ -132,7 +134,8 @@ export function resizeGray(
 
 /**
  * An ImageBitmap → the network's size×size gray crop (0..255): centre square of the whole image,
- * gray as PIL 'L', area-averaged down to size (or bilinear up). Uses an OffscreenCanvas, so it
+ * gray as PIL 'L', area-averaged down to size (or bilinear up). Transparent pixels read as black
+ * (the canvas premultiplies alpha). Uses an OffscreenCanvas, so it
  * runs on the main thread and in workers alike.
  */
 export function toGrayCrop(bitmap: ImageBitmap, size = 48, dst = new Uint8Array(size * size)): Uint8Array {
