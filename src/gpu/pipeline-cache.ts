@@ -35,10 +35,16 @@ export function computePipeline(device: GPUDevice, desc: ComputeDesc): Promise<G
   const key = `${mod.id}:${desc.entryPoint}:${consts}`;
   let p = cache.pipelines.get(key);
   if (!p) {
+    const module = mod.module;
     p = device.createComputePipelineAsync({
       label: desc.label,
       layout: 'auto',
-      compute: { module: mod.module, entryPoint: desc.entryPoint, constants: desc.constants },
+      compute: { module, entryPoint: desc.entryPoint, constants: desc.constants },
+    }).catch(async (e: unknown) => {
+      // The pipeline error only says the module is invalid; the WGSL messages say why.
+      const info = await module.getCompilationInfo();
+      const msgs = info.messages.map((m) => `${m.type} ${m.lineNum}:${m.linePos} ${m.message}`).join('\n');
+      throw new Error(`${desc.label} (${desc.entryPoint}): ${(e as Error).message}${msgs ? `\n${msgs}` : ''}`);
     });
     cache.pipelines.set(key, p);
   }
