@@ -5,7 +5,8 @@ import type { InferenceApi } from './api';
 import { InferenceEngine } from './inference-engine';
 import { loadModel } from './model-loader';
 
-const engine = new InferenceEngine(loadModel);
+// Weights resolve next to the worker's own script (dist/inference.worker.js → dist/weights/).
+const engine = new InferenceEngine(loadModel, undefined, import.meta.url);
 
 export const workerApi: InferenceApi = {
   load: (options) => engine.load(options),

@@ -1,0 +1,81 @@
+// The classify CLI end to end: real FER-2013 JPEGs through the built app in headless Chromium,
+// on both backends, plus an unreadable file that must not stop the run.
+import assert from 'node:assert/strict';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { CLASSES, FER_ZIP, ensureBuilt, extractFer, parseJsonl, runClassify, tempDir } from './helpers.mjs';
+
+let dir;
+let images;
+
+before(async () => {
+  await ensureBuilt();
+  dir = await tempDir();
+  images = await extractFer(join(dir, 'faces'), { perClass: 2 });
+  await writeFile(join(dir, 'faces', 'happy', 'PrivateTest_broken.jpg'), 'this is not a JPEG');
+});
+
+after(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+/** Checks one run's lines; returns them keyed by file. */
+function checkLines(lines, backend) {
+  assert.equal(lines.length, images.length + 1, `${backend}: one line per image`);
+  const byFile = new Map(lines.map((l) => [l.file, l]));
+  for (const rel of images) {
+    const l = byFile.get(rel);
+    assert.ok(l, `${backend}: a line for ${rel}`);
+    assert.equal(l.error, undefined, `${backend}: ${rel}: ${l.error}`);
+    assert.deepEqual(Object.keys(l.probs), CLASSES, 'probabilities in FER-2013 class order');
+    const sum = Object.values(l.probs).reduce((a, b) => a + b, 0);
+    assert.ok(Math.abs(sum - 1) < 1e-4, `${backend}: ${rel}: probabilities sum to ${sum}`);
+    assert.ok(CLASSES.includes(l.label), `label ${l.label} is a class name`);
+    const top = Object.entries(l.probs).sort((a, b) => b[1] - a[1])[0][0];
+    assert.equal(l.label, top, 'label is the most likely class');
+    assert.equal(l.expected, rel.split('/')[0], 'expected is the folder class');
+  }
+  const broken = byFile.get('happy/PrivateTest_broken.jpg');
+  assert.ok(broken, 'the unreadable file has a line');
+  assert.match(broken.error, /decode/i);
+  assert.equal(broken.probs, undefined);
+  return byFile;
+}
+
+const runs = {};
+for (const backend of ['cpu', 'webgpu']) {
+  test(`classify CLI --backend ${backend}: one line per image, an error line for the broken file`, async () => {
+    const out = join(dir, `${backend}.jsonl`);
+    const r = await runClassify(['--backend', backend, '--out', out, join(dir, 'faces')]);
+    assert.equal(r.code, 0, r.stderr);
+    runs[backend] = checkLines(parseJsonl(await readFile(out, 'utf8')), backend);
+    assert.match(r.stderr, /error: happy\/PrivateTest_broken\.jpg: /, 'the bad file is reported on stderr');
+    assert.match(r.stderr, new RegExp(`summary: ${images.length + 1} images \\(${images.length} classified, 1 errors\\)`));
+    assert.match(r.stderr, /images\/s/);
+    assert.match(r.stderr, new RegExp(`summary: backend ${backend}`));
+    assert.match(r.stderr, /accuracy against folder labels \d+\.\d+% \(\d+\/14\)/);
+  });
+}
+
+test('webgpu and cpu agree (max probability difference < 1e-3)', () => {
+  assert.ok(runs.cpu && runs.webgpu, 'both runs happened');
+  let worst = 0;
+  for (const [file, c] of runs.cpu) {
+    if (!c.probs) continue;
+    const g = runs.webgpu.get(file);
+    for (const k of CLASSES) worst = Math.max(worst, Math.abs(c.probs[k] - g.probs[k]));
+  }
+  assert.ok(worst < 1e-3, `max |webgpu - cpu| = ${worst}`);
+});
+
+test('classify CLI reads the zip directly, with --split and --limit, to stdout', async () => {
+  const r = await runClassify(['--backend', 'cpu', '--split', 'PublicTest', '--limit', '5', FER_ZIP]);
+  assert.equal(r.code, 0, r.stderr);
+  const lines = parseJsonl(r.stdout);
+  assert.equal(lines.length, 5);
+  for (const l of lines) {
+    assert.match(l.file, /^test\/\w+\/PublicTest_\d+\.jpg$/);
+    assert.ok(l.probs, l.error);
+  }
+});

@@ -1,0 +1,73 @@
+// Shared set-up for the e2e tests (node --test): build once, real FER-2013 images extracted from
+// the shared zip into a temp folder, and a runner for the classify CLI.
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from '../../esbuild.config.mjs';
+import { openZip } from '../../tools/classify-inputs.mjs';
+
+export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const FER_ZIP = resolve(root, '../shared/datasets/fer2013.zip');
+export const CLASSES = ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral'];
+
+let built;
+/** Builds dist/ once per test process. */
+export function ensureBuilt() {
+  built ??= build({ quiet: true });
+  return built;
+}
+
+export function tempDir(prefix = 'emolens-e2e-') {
+  return mkdtemp(join(tmpdir(), prefix));
+}
+
+/**
+ * Extracts `perClass` PrivateTest images of each class in `classes` into dir/<class>/, keeping
+ * their names. Returns the relative paths written.
+ */
+export async function extractFer(dir, { perClass = 2, classes = CLASSES } = {}) {
+  const zip = await openZip(FER_ZIP);
+  const written = [];
+  try {
+    for (const c of classes) {
+      const entries = zip.entries.filter((e) => e.name.startsWith(`test/${c}/PrivateTest_`)).slice(0, perClass);
+      await mkdir(join(dir, c), { recursive: true });
+      for (const e of entries) {
+        await writeFile(join(dir, c, basename(e.name)), await zip.read(e));
+        written.push(`${c}/${basename(e.name)}`);
+      }
+    }
+  } finally {
+    await zip.close();
+  }
+  return written;
+}
+
+/** Runs `node tools/classify.mjs ...args`; resolves to { code, stdout, stderr }. */
+export function runClassify(args, { timeoutMs = 240_000 } = {}) {
+  return new Promise((ok, fail) => {
+    const child = spawn(process.execPath, [join(root, 'tools/classify.mjs'), ...args], { cwd: root });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      fail(new Error(`classify timed out after ${timeoutMs} ms\n${stderr}`));
+    }, timeoutMs);
+    child.on('error', fail);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      ok({ code, stdout, stderr });
+    });
+  });
+}
+
+export function parseJsonl(text) {
+  return text
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l));
+}
