@@ -1,0 +1,161 @@
+// The mini-Xception classifier (docs/ARCHITECTURE.md "Backends and the runner"): a WebGPU plan when
+// a device is given, else the CPU plan; flip TTA, batching beyond maxBatch, and one call at a time.
+import type { Tensor } from '../kernels/tensor.js';
+import type { FoldedMiniXception } from './folded.js';
+import { cpuForward } from './mini-xception-cpu.js';
+import { GpuPlan } from './mini-xception-gpu.js';
+import type { ModelSpec } from './model-spec.js';
+
+export interface Classifier {
+  readonly backend: 'webgpu' | 'cpu';
+  readonly spec: ModelSpec;
+  /** gray: N×S×S pixels 0..255 (Uint8Array or Float32Array). Returns N×K softmax probs (flip-averaged when spec.flip_tta). */
+  classify(gray: ArrayLike<number>, n: number): Promise<Float32Array>;
+  /** No flip, raw logits N×K (parity tests). */
+  logits(gray: ArrayLike<number>, n: number): Promise<Float32Array>;
+  dispose(): void;
+}
+
+export interface MiniXceptionClassifier extends Classifier {
+  /** Debug/parity: activations after the stem ('stem') and each module ('block0'..), NHWC, no flip. */
+  taps(gray: ArrayLike<number>, n: number): Promise<Map<string, Tensor>>;
+}
+
+export interface MiniXceptionOptions {
+  /** WebGPU device; without one the classifier runs on the CPU. */
+  device?: GPUDevice;
+  /** Faces per forward pass; larger inputs are split into chunks of this size. */
+  maxBatch: number;
+}
+
+/** A backend's forward pass over `rows` pixel rows: [n, 2K] (logits, then probs, per face). */
+interface Plan {
+  run(pixels: Float32Array, n: number): Promise<Float32Array>;
+  taps(pixels: Float32Array, n: number): Promise<Map<string, Tensor>>;
+  dispose(): void;
+}
+
+class CpuPlan implements Plan {
+  constructor(private readonly f: FoldedMiniXception) {}
+  async run(pixels: Float32Array, n: number): Promise<Float32Array> {
+    return cpuForward(this.f, pixels, n);
+  }
+  async taps(pixels: Float32Array, n: number): Promise<Map<string, Tensor>> {
+    const m = new Map<string, Tensor>();
+    cpuForward(this.f, pixels, n, m);
+    return m;
+  }
+  dispose(): void {}
+}
+
+class MiniXception implements MiniXceptionClassifier {
+  private readonly s: number;
+  private readonly k: number;
+  /** Pixel rows of one pass: a chunk of faces, then their mirrors when flipping. */
+  private readonly staging: Float32Array;
+  private queue: Promise<unknown> = Promise.resolve();
+  private disposed = false;
+
+  constructor(
+    readonly backend: 'webgpu' | 'cpu',
+    readonly spec: ModelSpec,
+    private readonly plan: Plan,
+    private readonly maxBatch: number,
+    rows: number,
+  ) {
+    this.s = spec.input.size;
+    this.k = spec.classes.length;
+    this.staging = new Float32Array(rows * this.s * this.s);
+  }
+
+  /** Runs calls one after another: the plan's buffers and readback are shared. */
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(() => {
+      if (this.disposed) throw new Error('MiniXception: used after dispose()');
+      return work();
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private check(gray: ArrayLike<number>, n: number): void {
+    if (!Number.isInteger(n) || n < 0) throw new Error(`MiniXception: n = ${n} is not a face count`);
+    const need = n * this.s * this.s;
+    if (gray.length < need) throw new Error(`MiniXception: ${gray.length} pixels for ${n} faces of ${this.s}x${this.s} (${need})`);
+  }
+
+  /** Copies faces [from, from+c) into staging rows 0..c-1, and their mirrors into c..2c-1 if `flip`. */
+  private stage(gray: ArrayLike<number>, from: number, c: number, flip: boolean): void {
+    const s = this.s, ss = s * s, st = this.staging;
+    for (let i = 0, o = from * ss; i < c * ss; i++, o++) st[i] = gray[o];
+    if (!flip) return;
+    for (let f = 0; f < c; f++) {
+      for (let y = 0; y < s; y++) {
+        const src = f * ss + y * s, dst = (c + f) * ss + y * s;
+        for (let x = 0; x < s; x++) st[dst + x] = st[src + s - 1 - x];
+      }
+    }
+  }
+
+  classify(gray: ArrayLike<number>, n: number): Promise<Float32Array> {
+    this.check(gray, n);
+    return this.serial(async () => {
+      const k = this.k, flip = this.spec.flip_tta;
+      const out = new Float32Array(n * k);
+      for (let from = 0; from < n; from += this.maxBatch) {
+        const c = Math.min(this.maxBatch, n - from);
+        this.stage(gray, from, c, flip);
+        const r = await this.plan.run(this.staging, flip ? 2 * c : c);
+        for (let i = 0; i < c; i++) {
+          for (let j = 0; j < k; j++) {
+            const p = r[i * 2 * k + k + j];
+            out[(from + i) * k + j] = flip ? 0.5 * (p + r[(c + i) * 2 * k + k + j]) : p;
+          }
+        }
+      }
+      return out;
+    });
+  }
+
+  logits(gray: ArrayLike<number>, n: number): Promise<Float32Array> {
+    this.check(gray, n);
+    return this.serial(async () => {
+      const k = this.k;
+      const out = new Float32Array(n * k);
+      for (let from = 0; from < n; from += this.maxBatch) {
+        const c = Math.min(this.maxBatch, n - from);
+        this.stage(gray, from, c, false);
+        const r = await this.plan.run(this.staging, c);
+        for (let i = 0; i < c; i++) out.set(r.subarray(i * 2 * k, i * 2 * k + k), (from + i) * k);
+      }
+      return out;
+    });
+  }
+
+  taps(gray: ArrayLike<number>, n: number): Promise<Map<string, Tensor>> {
+    this.check(gray, n);
+    if (n > this.maxBatch) throw new Error(`MiniXception.taps: n = ${n} exceeds maxBatch ${this.maxBatch}`);
+    return this.serial(async () => {
+      this.stage(gray, 0, n, false);
+      return this.plan.taps(this.staging, n);
+    });
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    void this.queue.then(() => this.plan.dispose());
+  }
+}
+
+/** Builds the classifier: backend 'webgpu' when opts.device is given (pipelines compiled here), else 'cpu'. */
+export async function createMiniXception(weights: FoldedMiniXception, opts: MiniXceptionOptions): Promise<MiniXceptionClassifier> {
+  const maxBatch = Math.floor(opts.maxBatch);
+  if (!(maxBatch >= 1)) throw new Error(`createMiniXception: maxBatch = ${opts.maxBatch} must be at least 1`);
+  const rows = maxBatch * (weights.spec.flip_tta ? 2 : 1);
+  if (opts.device) {
+    const plan = await GpuPlan.create(opts.device, weights, rows);
+    return new MiniXception('webgpu', weights.spec, plan, maxBatch, rows);
+  }
+  return new MiniXception('cpu', weights.spec, new CpuPlan(weights), maxBatch, rows);
+}
