@@ -1,6 +1,5 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import { styleMap } from 'lit/directives/style-map.js';
 import { displayName, percent, visuallyHidden } from './styles';
 
 /**
@@ -51,6 +50,7 @@ export class EmotionMeter extends LitElement {
         overflow: hidden;
       }
       .fill {
+        width: 0;
         height: 100%;
         border-radius: inherit;
         background: var(--emo-bar);
@@ -91,6 +91,16 @@ export class EmotionMeter extends LitElement {
     return best;
   }
 
+  /**
+   * Bar widths go through the CSSOM, not a style attribute: the page's CSP (style-src 'self')
+   * blocks inline style attributes, including the one lit's styleMap writes on first render.
+   */
+  protected override updated(): void {
+    this.renderRoot.querySelectorAll<HTMLElement>('.fill').forEach((el) => {
+      el.style.width = percent(Math.min(Math.max(Number(el.dataset.p), 0), 1));
+    });
+  }
+
   override render() {
     const top = this.topIndex;
     if (top < 0) return nothing;
@@ -113,7 +123,7 @@ export class EmotionMeter extends LitElement {
               aria-valuenow=${(p * 100).toFixed(1)}
               aria-valuetext=${percent(p)}
             >
-              <div class="fill" part="bar" style=${styleMap({ width: percent(Math.min(Math.max(p, 0), 1)) })}></div>
+              <div class="fill" part="bar" data-p=${p}></div>
             </div>
             <span class="value" aria-hidden="true">${percent(p)}</span>
           </li>`;

@@ -1,4 +1,7 @@
-// Adapts src/nn (fetchModel + createMiniXception) to the engine's LoadedModel.
+// Adapts src/nn (fetchModel + createMiniXception) to the engine's LoadedModel. The weights are
+// fetched, validated and BN-folded once; classifiers for either backend are built from them (and
+// rebuilt from them after a lost device) without fetching again.
+import { createMiniXception } from '../nn/mini-xception';
 import { fetchModel } from '../nn/weights';
 import type { LoadedModel, ModelLoader } from './inference-engine';
 
@@ -7,9 +10,6 @@ export const loadModel: ModelLoader = async (baseUrl, name): Promise<LoadedModel
   return {
     classes: [...spec.classes],
     inputSize: spec.input.size,
-    create: async () => {
-      void weights;
-      throw new Error('the model runner (src/nn/mini-xception.ts) is not in this build yet');
-    },
+    create: (options) => createMiniXception(weights, options),
   };
 };
