@@ -29,9 +29,16 @@ after(async () => {
 
 const state = (page) => page.evaluate(() => document.documentElement.dataset.emolensState);
 
+/** Console messages per page, to catch CSP violations and uncaught errors. */
+const consoleErrors = new WeakMap();
+
 async function openApp(url, setup) {
   const page = await browser.newPage();
   forwardPageErrors(page, '[app]');
+  const errors = [];
+  consoleErrors.set(page, errors);
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('pageerror', (e) => errors.push(String(e)));
   if (setup) await setup(page);
   await page.goto(url);
   await page.waitForFunction(() => document.documentElement.dataset.emolensState !== 'loading', { timeout: 120_000 });
@@ -58,6 +65,7 @@ test('app: ready, then a picked FER-2013 photo shows seven probability bars and 
     const top = await page.$eval('emo-app-shell >>> emo-emotion-meter >>> .top', (e) => e.textContent.replace(/\s+/g, ' ').trim());
     assert.match(top, /^Most likely: (Angry|Disgust|Fear|Happy|Sad|Surprise|Neutral) \(\d+\.\d%\)$/);
     assert.deepEqual(await alerts(page), []);
+    assert.deepEqual(consoleErrors.get(page), [], 'no console errors (CSP violations included)');
   } finally {
     await page.close();
   }
