@@ -25,6 +25,8 @@ const DEFAULT_MAX_BATCH = 64;
 /** Timing budget per backend at load, when 'auto' compares them on a software adapter. */
 const BENCH_REPS = 3;
 const BENCH_BUDGET_MS = 1500;
+/** Largest batch timed: per-image cost barely changes above it, and load time would grow. */
+const BENCH_MAX_BATCH = 16;
 
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
@@ -157,7 +159,7 @@ export class InferenceEngine {
     }
     // A software adapter (SwiftShader) can be slower than plain JS: time both, keep the faster.
     const c = await cpu();
-    const batch = options.typicalBatch;
+    const batch = Math.min(options.typicalBatch, BENCH_MAX_BATCH);
     const timings: BackendTimings = {
       batch,
       webgpu: await msPerImage(gpu, batch, model.inputSize),
