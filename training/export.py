@@ -18,6 +18,12 @@ import golden
 import safetensors_io
 from data import CLASSES
 from model import MiniXception, ModelConfig
+from utkface import GENDER_CLASSES
+
+TASKS = {  # name -> (classes, input size)
+    "emotion": (CLASSES, 48),
+    "gender": (GENDER_CLASSES, 64),
+}
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -76,16 +82,20 @@ def export(model: MiniXception, cfg: ModelConfig, name: str, classes, out: Path,
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--run", required=True, help="training output folder holding best.npz")
-    p.add_argument("--name", default="emotion")
+    p.add_argument("--name", default="emotion", choices=sorted(TASKS))
     p.add_argument("--out", default=str(ROOT / "weights"))
     p.add_argument("--fixtures", default=str(ROOT / "test/fixtures"))
-    p.add_argument("--data", default=str(ROOT.parent / "shared/datasets/fer2013.zip"))
+    p.add_argument("--data", default=None, help="data set for the golden examples (default: the task's zip in ../shared/datasets)")
     p.add_argument("--no-onnx", action="store_true")
     a = p.parse_args()
     torch.set_num_threads(2)
-    model, cfg = load_run(Path(a.run), len(CLASSES), 48)
-    export(model, cfg, a.name, CLASSES, Path(a.out), onnx=not a.no_onnx)
-    golden.write_golden(model, cfg, a.name, Path(a.fixtures), golden.fer_examples(a.data, cfg.input_size))
+    classes, size = TASKS[a.name]
+    model, cfg = load_run(Path(a.run), len(classes), size)
+    export(model, cfg, a.name, classes, Path(a.out), onnx=not a.no_onnx)
+    shared = ROOT.parent / "shared/datasets"
+    examples = (golden.fer_examples(a.data or shared / "fer2013.zip", size) if a.name == "emotion"
+                else golden.utkface_examples(a.data or shared / "utkface.zip", size, cfg.in_channels == 3))
+    golden.write_golden(model, cfg, a.name, Path(a.fixtures), examples)
     print(f"exported {a.name} ({cfg.stem}/{list(cfg.widths)}) to {a.out}; golden vectors in {a.fixtures}")
 
 

@@ -1,9 +1,9 @@
 """Golden vectors: what PyTorch computes for a few inputs, for the browser's parity tests.
 
 test/fixtures/<name>.golden.safetensors, F32, NHWC (the browser's layout):
-  pixels (N,S,S,1) 0..255, input (N,S,S,1) normalised, logits (N,K), probs (N,K), probs_flip (N,K),
+  pixels (N,S,S,C) 0..255, input (N,S,S,C) normalised, logits (N,K), probs (N,K), probs_flip (N,K),
   taps.stem / taps.block<i> (N,h,w,C), saliency (N,K,S,S): guided back-propagation of each
-  class logit to the normalised input (Springenberg et al. 2015: a ReLU passes gradient only where
+  class logit to the normalised input (summed over colour channels for RGB models) (Springenberg et al. 2015: a ReLU passes gradient only where
   its forward input and the incoming gradient are both positive).
 """
 import json
@@ -39,8 +39,8 @@ def guided_saliency(model: MiniXception, x: torch.Tensor) -> torch.Tensor:
         for k in range(model.cfg.num_classes):
             xi = x.clone().requires_grad_(True)
             model(xi)[:, k].sum().backward()
-            maps.append(xi.grad[:, 0])
-        return torch.stack(maps, 1)
+            maps.append(xi.grad.sum(1))  # colour input: the map sums the channels' gradients
+        return torch.stack(maps, 1)  # (N, K, S, S)
     finally:
         for m in acts:
             m.act = F.relu
@@ -52,6 +52,18 @@ def fer_examples(data_path, size=48):
     x, y, names = load_fer2013(data_path)["PublicTest"]
     picks = [int(np.flatnonzero(y == c)[0]) for c in (3, 5, 0)]  # happy, surprise, angry
     noise = np.random.default_rng(7).integers(0, 256, (1, size, size), dtype=np.uint8)
+    return np.concatenate([x[picks], noise]), [names[i] for i in picks] + ["noise(seed 7)"]
+
+
+def utkface_examples(data_path, size=64, color=True):
+    """Three UTKFace test chips (female, male, child) plus one seeded noise image."""
+    from utkface import load_utkface, parse_name
+    x, y, names = load_utkface(data_path, size=size, color=color)["test"]
+    ages = np.array([parse_name(n)[0] for n in names])
+    picks = [int(np.flatnonzero((y == 0) & (ages > 20))[0]), int(np.flatnonzero((y == 1) & (ages > 20))[0]),
+             int(np.flatnonzero(ages < 10)[0])]
+    shape = (1, size, size, 3) if color else (1, size, size)
+    noise = np.random.default_rng(7).integers(0, 256, shape, dtype=np.uint8)
     return np.concatenate([x[picks], noise]), [names[i] for i in picks] + ["noise(seed 7)"]
 
 
@@ -69,7 +81,8 @@ def _forward(model, x):
 def write_golden(model: MiniXception, cfg: ModelConfig, name: str, out: Path, examples):
     pixels_u8, sources = examples
     model.eval()
-    px = torch.from_numpy(pixels_u8).unsqueeze(1)  # (N,1,S,S) uint8
+    px = torch.from_numpy(pixels_u8)
+    px = px.unsqueeze(1) if px.dim() == 3 else px.permute(0, 3, 1, 2)  # (N,C,S,S) uint8
     x = normalise(px)
     logits, taps = _forward(model, x)
     with torch.no_grad():

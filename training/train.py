@@ -31,7 +31,7 @@ LR = 0.05  # SGD with Nesterov momentum, one-cycle: warm-up then cosine decay
 WEIGHT_DECAY = 5e-4
 LABEL_SMOOTHING = 0.1
 WIDTH = 1.0  # channel multiplier over the paper's 8/16/32/64/128
-EMA = 0.999  # exponential moving average of the weights, evaluated instead of the raw weights
+EMA = 0.999  # EMA of the weights, evaluated instead of the raw weights (emotion; gender uses --ema 0, see its card)
 SEED = 0
 
 
