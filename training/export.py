@@ -81,13 +81,19 @@ def export(model: MiniXception, cfg: ModelConfig, name: str, classes, out: Path,
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--run", required=True, help="training output folder holding best.npz")
+    p.add_argument("--run", help="training output folder holding best.npz")
+    p.add_argument("--smoke", action="store_true",
+                   help="CI: export the smoke run (/tmp/smoke) into .cache/smoke, where tools/check-export.mjs reads it back")
     p.add_argument("--name", default="emotion", choices=sorted(TASKS))
     p.add_argument("--out", default=str(ROOT / "weights"))
     p.add_argument("--fixtures", default=str(ROOT / "test/fixtures"))
     p.add_argument("--data", default=None, help="data set for the golden examples (default: the task's zip in ../shared/datasets)")
     p.add_argument("--no-onnx", action="store_true")
     a = p.parse_args()
+    if a.smoke:
+        a.run, a.out, a.fixtures = a.run or "/tmp/smoke", str(ROOT / ".cache/smoke"), str(ROOT / ".cache/smoke")
+    if not a.run:
+        p.error("--run is required (or --smoke)")
     torch.set_num_threads(2)
     classes, size = TASKS[a.name]
     model, cfg = load_run(Path(a.run), len(classes), size)

@@ -1,0 +1,41 @@
+// CI round trip of the trainer's export into the TypeScript loader: reads <dir>/<name>.json and
+// .safetensors with the app's own loader (src/nn/weights.ts), runs the CPU backend on the golden
+// inputs and compares the logits with PyTorch's (written by training/golden.py into the same dir).
+//   node tools/check-export.mjs .cache/smoke [emotion]
+import { build } from 'esbuild';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const [dir = '.cache/smoke', name = 'emotion'] = process.argv.slice(2);
+const out = join('.cache', 'check-export.bundle.mjs');
+await build({
+  stdin: {
+    contents: `export { parseModelSpec } from './src/nn/model-spec.ts';
+      export { loadMiniXception } from './src/nn/weights.ts';
+      export { parseSafetensors } from './src/nn/safetensors.ts';
+      export { createMiniXception } from './src/nn/mini-xception.ts';`,
+    resolveDir: process.cwd(), loader: 'ts',
+  },
+  bundle: true, platform: 'node', format: 'esm', outfile: out, loader: { '.wgsl': 'text' }, logLevel: 'error',
+});
+// Node has no WebGPU; the GPU modules only read these flag constants at import time.
+globalThis.GPUBufferUsage ??= { MAP_READ: 1, MAP_WRITE: 2, COPY_SRC: 4, COPY_DST: 8, INDEX: 16, VERTEX: 32, UNIFORM: 64, STORAGE: 128, INDIRECT: 256, QUERY_RESOLVE: 512 };
+globalThis.GPUMapMode ??= { READ: 1, WRITE: 2 };
+globalThis.GPUShaderStage ??= { VERTEX: 1, FRAGMENT: 2, COMPUTE: 4 };
+const nn = await import(pathToFileURL(join(process.cwd(), out)).href);
+const buf = async (f) => { const b = await readFile(join(dir, f)); return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength); };
+
+const spec = nn.parseModelSpec(JSON.parse(await readFile(join(dir, `${name}.json`), 'utf8')));
+const weights = nn.loadMiniXception(spec, await buf(`${name}.safetensors`));
+const golden = nn.parseSafetensors(await buf(`${name}.golden.safetensors`));
+const pixels = golden.get('pixels');
+const want = golden.get('logits');
+const n = pixels.shape[0];
+const model = await nn.createMiniXception(weights, { maxBatch: n });
+const got = await model.logits(pixels.data, n);
+let worst = 0;
+for (let i = 0; i < want.data.length; i++) { const d = Math.abs(got[i] - want.data[i]); worst = Number.isNaN(d) ? Infinity : Math.max(worst, d); }
+const ok = worst <= 1e-3;
+console.log(`check-export: ${name} from ${dir}: ${n} golden inputs, max |logit - PyTorch| = ${worst.toExponential(2)} ${ok ? 'ok' : 'FAILED'}`);
+process.exit(ok ? 0 : 1);
