@@ -34,6 +34,16 @@ export function padCout(w: ConvW): { w: Float32Array; b: Float32Array; cout8: nu
   return { w: wp, b: bp, cout8 };
 }
 
+export const CONV2D = 'conv2d';
+export const CONV2D_VEC4_OUT = 'conv2dVec4Out';
+export const CONV2D_VEC4 = 'conv2dVec4';
+
+/** The most vectorised entry point whose channel constraints the layer meets. */
+export function conv2dEntryPoint(cin: number, cout: number): string {
+  if (cout % 4 !== 0) return CONV2D;
+  return cin % 4 === 0 ? CONV2D_VEC4 : CONV2D_VEC4_OUT;
+}
+
 export class Conv2d {
   /** Invocations per workgroup; feeds both the WG_SIZE override and the dispatch maths. */
   static readonly WG_SIZE = 64;
@@ -57,17 +67,17 @@ export class Conv2d {
     this.groupsX = Math.ceil(invocations / Conv2d.WG_SIZE);
   }
 
-  static pipeline(device: GPUDevice, spec: Pick<Conv2dSpec, 'relu' | 'inAffine'>): Promise<GPUComputePipeline> {
+  static pipeline(device: GPUDevice, spec: Pick<Conv2dSpec, 'relu' | 'inAffine' | 'pad'>, entryPoint: string): Promise<GPUComputePipeline> {
     return computePipeline(device, {
       label: 'Conv2d.pipeline',
       code: src,
-      entryPoint: 'main',
-      constants: { WG_SIZE: Conv2d.WG_SIZE, ACT: spec.relu ? 1 : 0, IN_AFFINE: spec.inAffine ? 1 : 0 },
+      entryPoint,
+      constants: { WG_SIZE: Conv2d.WG_SIZE, ACT: spec.relu ? 1 : 0, IN_AFFINE: spec.inAffine ? 1 : 0, PADDED: spec.pad > 0 ? 1 : 0 },
     });
   }
 
   static async create(device: GPUDevice, spec: Conv2dSpec, w: ConvW, io: Conv2dIO): Promise<Conv2d> {
-    const pipeline = await Conv2d.pipeline(device, spec);
+    const pipeline = await Conv2d.pipeline(device, spec, conv2dEntryPoint(w.cin, w.cout));
     const tag = spec.name ? `(${spec.name})` : '';
     const padded = padCout(w);
     const oh = convOutSize(spec.h, w.kh, spec.stride, spec.pad);

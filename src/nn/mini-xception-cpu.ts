@@ -8,13 +8,13 @@ import { type Tensor, tensor } from '../kernels/tensor.js';
 import type { FoldedMiniXception } from './folded.js';
 
 /**
- * Forward pass of n faces of 0..255 pixels (n*S*S, NHWC with C = 1). Returns [n, 2K]: logits, then
+ * Forward pass of n faces of 0..255 pixels (n*S*S*C, NHWC, C = spec.input.channels). Returns [n, 2K]: logits, then
  * softmax probabilities, per face (the GPU plan's layout). `taps` receives the activations after
  * the stem ('stem') and after each module ('block0'..).
  */
 export function cpuForward(f: FoldedMiniXception, pixels: Float32Array, n: number, taps?: Map<string, Tensor>): Float32Array {
-  const s = f.spec.input.size;
-  let x = tensor([n, s, s, 1], pixels.subarray(0, n * s * s));
+  const s = f.spec.input.size, ch = f.spec.input.channels;
+  let x = tensor([n, s, s, ch], pixels.subarray(0, n * s * s * ch));
   x = conv2dRef(x, f.stem[0], { stride: 1, pad: 0, relu: true, inScale: f.spec.input.scale, inOffset: f.spec.input.offset });
   x = conv2dRef(x, f.stem[1], { stride: 1, pad: 0, relu: true });
   taps?.set('stem', x);

@@ -7,6 +7,7 @@ import { DepthwiseConv2d } from '../kernels/depthwise-conv2d.js';
 import { HeadGap } from '../kernels/head-gap.js';
 import { MaxpoolAdd } from '../kernels/maxpool-add.js';
 import { PointwiseConv2d } from '../kernels/pointwise-conv2d.js';
+import { SeparableConv2d } from '../kernels/separable-conv2d.js';
 import { type Tensor, tensor } from '../kernels/tensor.js';
 import type { FoldedMiniXception } from './folded.js';
 import { miniXceptionShapes } from './mini-xception-shapes.js';
@@ -25,12 +26,23 @@ interface Stage {
   shape: [number, number, number];
 }
 
+export interface GpuPlanOptions {
+  /**
+   * One SeparableConv2d dispatch per separable conv (depthwise kept in workgroup memory) instead of
+   * DepthwiseConv2d + PointwiseConv2d through a buffer. Default false: on SwiftShader (Chromium 156,
+   * 2 cores) the fused kernel measured 2.5-4x slower at batch 32 and no faster at batch 1 (workgroup
+   * memory and the barrier are expensive there); worth re-measuring on a hardware adapter.
+   */
+  fuseSeparable?: boolean;
+}
+
 export class GpuPlan {
   private constructor(
     private readonly device: GPUDevice,
     /** Faces the buffers hold. */
     readonly rows: number,
-    private readonly size: number,
+    /** Input floats per face (S*S*C). */
+    private readonly faceFloats: number,
     private readonly k: number,
     private readonly input: GPUBuffer,
     private readonly output: GPUBuffer,
@@ -40,10 +52,12 @@ export class GpuPlan {
     private readonly readback: Readback,
   ) {}
 
-  static async create(device: GPUDevice, f: FoldedMiniXception, rows: number): Promise<GpuPlan> {
+  static async create(device: GPUDevice, f: FoldedMiniXception, rows: number, opts: GpuPlanOptions = {}): Promise<GpuPlan> {
+    const fuse = opts.fuseSeparable ?? false;
     const sh = miniXceptionShapes(f);
     const s = sh.size;
-    const input = storageBuffer(device, 'GpuPlan.input', rows * s * s * 4);
+    const faceFloats = s * s * f.spec.input.channels;
+    const input = storageBuffer(device, 'GpuPlan.input', rows * faceFloats * 4);
     const output = storageBuffer(device, 'GpuPlan.output', rows * 2 * sh.k * 4);
     // Three rotating activation buffers: a module reads its input x twice (separable convs and the
     // shortcut in the tail), so x, the current intermediate and the next one must all be live.
@@ -60,28 +74,34 @@ export class GpuPlan {
       const { h, oh, c } = sh.blocks[i];
       const hw = h * h;
       const name = `block${i}`;
-      const kernels: Promise<Kernel>[] = [
+      // x -> u (sep1, ReLU) -> t (sep2) ; tail(t, x) -> u, or with split separable convs
+      // x -> t (dw1) -> u (pw1) -> t (dw2) -> u (pw2) ; tail(u, x) -> t.
+      const kernels: Promise<Kernel>[] = fuse ? [
+        SeparableConv2d.create(device, { h, w: h, relu: true, name: `${name}.sep1` }, b.dw1, b.pw1, { x, y: u }),
+        SeparableConv2d.create(device, { h, w: h, relu: false, name: `${name}.sep2` }, b.dw2, b.pw2, { x: u, y: t }),
+        MaxpoolAdd.create(device, { h, w: h, c, name: `${name}.tail` }, { y: t, x, shortcut: b.shortcut, out: u }),
+      ] : [
         DepthwiseConv2d.create(device, { h, w: h, name: `${name}.dw1` }, b.dw1, { x, y: t }),
         PointwiseConv2d.create(device, { hw, relu: true, name: `${name}.pw1` }, b.pw1, { x: t, y: u }),
         DepthwiseConv2d.create(device, { h, w: h, name: `${name}.dw2` }, b.dw2, { x: u, y: t }),
         PointwiseConv2d.create(device, { hw, relu: false, name: `${name}.pw2` }, b.pw2, { x: t, y: u }),
         MaxpoolAdd.create(device, { h, w: h, c, name: `${name}.tail` }, { y: u, x, shortcut: b.shortcut, out: t }),
       ];
-      const out = t;
+      const out = fuse ? u : t;
       stagePromises.push(Promise.all(kernels).then((ks) => ({ name, kernels: ks, out, shape: [oh, oh, c] })));
-      [x, t, u] = [t, x, u];
+      [x, t, u] = fuse ? [u, t, x] : [t, x, u];
     });
     const last = sh.blocks[sh.blocks.length - 1];
     const headP = HeadGap.create(device, { h: last.oh, w: last.oh, name: 'head' }, f.head, { x, out: output });
     // All pipelines compile in parallel (createComputePipelineAsync behind each create).
     const [stages, head] = await Promise.all([Promise.all(stagePromises), headP]);
     const readback = new Readback(device, 'GpuPlan.readback', rows * 2 * sh.k * 4);
-    return new GpuPlan(device, rows, s, sh.k, input, output, [input, output, ...act], stages, head, readback);
+    return new GpuPlan(device, rows, faceFloats, sh.k, input, output, [input, output, ...act], stages, head, readback);
   }
 
   private upload(pixels: Float32Array, n: number): void {
     if (n < 1 || n > this.rows) throw new Error(`GpuPlan: batch ${n} outside 1..${this.rows}`);
-    writeFloats(this.device, this.input, 0, pixels, n * this.size * this.size);
+    writeFloats(this.device, this.input, 0, pixels, n * this.faceFloats);
   }
 
   /** [n, 2K]: logits then softmax probabilities per face, for n faces of 0..255 pixels. */
@@ -118,6 +138,33 @@ export class GpuPlan {
       c.rb.destroy();
     }
     return out;
+  }
+
+  /**
+   * Debug: median ms of each dispatch of the pass for n faces (each timed alone: `reps` copies in one
+   * pass, one submit, onSubmittedWorkDone), labelled by stage and position. Buffers hold garbage.
+   */
+  async profile(n: number, reps = 5): Promise<{ name: string; ms: number }[]> {
+    const all: { name: string; k: Kernel }[] = [];
+    for (const st of this.stages) st.kernels.forEach((k, i) => all.push({ name: `${st.name}[${i}]`, k }));
+    all.push({ name: 'head', k: this.head });
+    const res: { name: string; ms: number }[] = [];
+    for (const { name, k } of all) {
+      const times: number[] = [];
+      for (let r = 0; r < 3; r++) {
+        const enc = this.device.createCommandEncoder({ label: 'GpuPlan.profileEncoder' });
+        const pass = enc.beginComputePass({ label: 'GpuPlan.profilePass' });
+        for (let i = 0; i < reps; i++) k.encode(pass, n);
+        pass.end();
+        const t = performance.now();
+        this.device.queue.submit([enc.finish()]);
+        await this.device.queue.onSubmittedWorkDone();
+        times.push((performance.now() - t) / reps);
+      }
+      times.sort((a, b) => a - b);
+      res.push({ name, ms: times[1] });
+    }
+    return res;
   }
 
   dispose(): void {

@@ -9,7 +9,10 @@ import type { ModelSpec } from './model-spec.js';
 export interface Classifier {
   readonly backend: 'webgpu' | 'cpu';
   readonly spec: ModelSpec;
-  /** gray: N×S×S pixels 0..255 (Uint8Array or Float32Array). Returns N×K softmax probs (flip-averaged when spec.flip_tta). */
+  /**
+   * gray: N×S×S pixels 0..255 (Uint8Array or Float32Array); for a model with input.channels C > 1,
+   * N×S×S×C interleaved (NHWC). Returns N×K softmax probs (flip-averaged when spec.flip_tta).
+   */
   classify(gray: ArrayLike<number>, n: number): Promise<Float32Array>;
   /** No flip, raw logits N×K (parity tests). */
   logits(gray: ArrayLike<number>, n: number): Promise<Float32Array>;
@@ -50,6 +53,7 @@ class CpuPlan implements Plan {
 
 class MiniXception implements MiniXceptionClassifier {
   private readonly s: number;
+  private readonly ch: number;
   private readonly k: number;
   /** Pixel rows of one pass: a chunk of faces, then their mirrors when flipping. */
   private readonly staging: Float32Array;
@@ -64,8 +68,9 @@ class MiniXception implements MiniXceptionClassifier {
     rows: number,
   ) {
     this.s = spec.input.size;
+    this.ch = spec.input.channels;
     this.k = spec.classes.length;
-    this.staging = new Float32Array(rows * this.s * this.s);
+    this.staging = new Float32Array(rows * this.s * this.s * this.ch);
   }
 
   /** Runs calls one after another: the plan's buffers and readback are shared. */
@@ -80,19 +85,19 @@ class MiniXception implements MiniXceptionClassifier {
 
   private check(gray: ArrayLike<number>, n: number): void {
     if (!Number.isInteger(n) || n < 0) throw new Error(`MiniXception: n = ${n} is not a face count`);
-    const need = n * this.s * this.s;
-    if (gray.length < need) throw new Error(`MiniXception: ${gray.length} pixels for ${n} faces of ${this.s}x${this.s} (${need})`);
+    const need = n * this.s * this.s * this.ch;
+    if (gray.length < need) throw new Error(`MiniXception: ${gray.length} pixels for ${n} faces of ${this.s}x${this.s}x${this.ch} (${need})`);
   }
 
   /** Copies faces [from, from+c) into staging rows 0..c-1, and their mirrors into c..2c-1 if `flip`. */
   private stage(gray: ArrayLike<number>, from: number, c: number, flip: boolean): void {
-    const s = this.s, ss = s * s, st = this.staging;
-    for (let i = 0, o = from * ss; i < c * ss; i++, o++) st[i] = gray[o];
+    const s = this.s, ch = this.ch, row = s * ch, face = s * row, st = this.staging;
+    for (let i = 0, o = from * face; i < c * face; i++, o++) st[i] = gray[o];
     if (!flip) return;
     for (let f = 0; f < c; f++) {
       for (let y = 0; y < s; y++) {
-        const src = f * ss + y * s, dst = (c + f) * ss + y * s;
-        for (let x = 0; x < s; x++) st[dst + x] = st[src + s - 1 - x];
+        const src = f * face + y * row, dst = (c + f) * face + y * row;
+        for (let x = 0; x < s; x++) for (let j = 0; j < ch; j++) st[dst + x * ch + j] = st[src + (s - 1 - x) * ch + j];
       }
     }
   }

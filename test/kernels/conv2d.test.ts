@@ -1,5 +1,5 @@
 import { expect } from '@esm-bundle/chai';
-import { Conv2d, padCout } from '../../src/kernels/conv2d.js';
+import { Conv2d, conv2dEntryPoint, padCout } from '../../src/kernels/conv2d.js';
 import { conv2dRef, convOutSize } from '../../src/kernels/conv2d.ref.js';
 import { tensor } from '../../src/kernels/tensor.js';
 import { assertClose, randomArray, withDevice } from '../helpers/gpu.js';
@@ -18,6 +18,9 @@ const cases: Case[] = [
   { n: 1, h: 5, w: 7, cin: 3, cout: 5, k: 3, stride: 2, pad: 1, relu: true },                // odd everything
   { n: 2, h: 1, w: 1, cin: 4, cout: 12, k: 3, stride: 1, pad: 1, relu: false },              // 1x1 map, all padding
   { n: 17, h: 6, w: 5, cin: 16, cout: 32, k: 1, stride: 2, pad: 0, relu: true },
+  { n: 2, h: 48, w: 48, cin: 1, cout: 12, k: 3, stride: 1, pad: 0, relu: true, affine: true }, // stem0 x1.5
+  { n: 1, h: 46, w: 46, cin: 12, cout: 12, k: 3, stride: 1, pad: 0, relu: true },             // stem1 x1.5
+  { n: 3, h: 7, w: 9, cin: 6, cout: 8, k: 3, stride: 1, pad: 1, relu: false },
 ];
 
 suite('conv2d', () => {
@@ -39,8 +42,13 @@ suite('conv2d', () => {
     expect(Array.from(a.data)).to.deep.equal([2 * 45 - 9]);
   });
 
+  test('entry point choice: scalar, vec4 out, vec4 in and out', () => {
+    expect([conv2dEntryPoint(128, 7), conv2dEntryPoint(1, 12), conv2dEntryPoint(12, 12), conv2dEntryPoint(6, 8)])
+      .to.deep.equal(['conv2d', 'conv2dVec4Out', 'conv2dVec4', 'conv2dVec4Out']);
+  });
+
   for (const c of cases) {
-    const name = `conv${c.k}x${c.k} s${c.stride} p${c.pad}${c.relu ? ' relu' : ''}${c.affine ? ' affine' : ''} x=${c.n}x${c.h}x${c.w}x${c.cin} cout=${c.cout}`;
+    const name = `${conv2dEntryPoint(c.cin, c.cout)} conv${c.k}x${c.k} s${c.stride} p${c.pad}${c.relu ? ' relu' : ''}${c.affine ? ' affine' : ''} x=${c.n}x${c.h}x${c.w}x${c.cin} cout=${c.cout}`;
     test(name, withDevice(async (device) => {
       const x = tensor([c.n, c.h, c.w, c.cin], randomArray(c.n * c.h * c.w * c.cin, 11, c.affine ? 0 : -1, c.affine ? 255 : 1));
       const w = randomConv(c.k, c.k, c.cin, c.cout, 5);

@@ -1,5 +1,5 @@
 // Both backends vs PyTorch (training/golden.py): logits, probabilities, flip-TTA probabilities and the
-// stem/module taps of the trained emotion model. Fails, naming the file, while the fixtures are missing.
+// stem/module taps of the trained emotion (gray 48x48) and gender (RGB 64x64) models. Fails, naming the file, while the fixtures are missing.
 import { expect } from '@esm-bundle/chai';
 import type { FoldedMiniXception } from '../../src/nn/folded.js';
 import { createMiniXception } from '../../src/nn/mini-xception.js';
@@ -19,14 +19,14 @@ async function fetchOk(url: string): Promise<Response> {
   return res;
 }
 
-async function load(): Promise<{ f: FoldedMiniXception; g: Map<string, SafeTensor> }> {
+async function load(model: string): Promise<{ f: FoldedMiniXception; g: Map<string, SafeTensor> }> {
   const [json, weights, golden] = await Promise.all([
-    fetchOk('/weights/emotion.json').then((r) => r.json()),
-    fetchOk('/weights/emotion.safetensors').then((r) => r.arrayBuffer()),
-    fetchOk('/test/fixtures/emotion.golden.safetensors').then((r) => r.arrayBuffer()),
+    fetchOk(`/weights/${model}.json`).then((r) => r.json()),
+    fetchOk(`/weights/${model}.safetensors`).then((r) => r.arrayBuffer()),
+    fetchOk(`/test/fixtures/${model}.golden.safetensors`).then((r) => r.arrayBuffer()),
   ]);
-  const spec = parseModelSpec(json, 'weights/emotion.json');
-  return { f: loadMiniXception(spec, weights, 'weights/emotion.safetensors'), g: parseSafetensors(golden, 'emotion.golden.safetensors') };
+  const spec = parseModelSpec(json, `weights/${model}.json`);
+  return { f: loadMiniXception(spec, weights, `weights/${model}.safetensors`), g: parseSafetensors(golden, `${model}.golden.safetensors`) };
 }
 
 function get(g: Map<string, SafeTensor>, name: string): SafeTensor {
@@ -35,10 +35,11 @@ function get(g: Map<string, SafeTensor>, name: string): SafeTensor {
   return t;
 }
 
-suite('mini-xception vs PyTorch golden vectors (emotion)', () => {
+suite('mini-xception vs PyTorch golden vectors', () => {
+  for (const model of ['emotion', 'gender'])
   for (const backend of ['cpu', 'webgpu'] as const) {
-    test(`${backend}: logits, probs, probs_flip and taps match PyTorch`, async () => {
-      const { f, g } = await load();
+    test(`${model} ${backend}: logits, probs, probs_flip and taps match PyTorch`, async () => {
+      const { f, g } = await load(model);
       const pixels = get(g, 'pixels');
       const n = pixels.shape[0];
       const device = backend === 'webgpu' ? await requestTestDevice() : undefined;
@@ -61,7 +62,7 @@ suite('mini-xception vs PyTorch golden vectors (emotion)', () => {
         check(await m.classify(pixels.data, n), f.spec.flip_tta ? 'probs_flip' : 'probs', ATOL_PROBS);
         const noFlip = await createMiniXception({ ...f, spec: { ...f.spec, flip_tta: false } }, { device, maxBatch: n });
         check(await noFlip.classify(pixels.data, n), 'probs', ATOL_PROBS);
-        console.log(`golden ${backend} max abs error: ${report.join(', ')}`);
+        console.log(`golden ${model} ${backend} max abs error: ${report.join(', ')}`);
         m.dispose();
         noFlip.dispose();
         const err = await device?.popErrorScope();
