@@ -1,0 +1,183 @@
+// Tracking across frames (pure CPU): stable ids, per-track smoothing, label hysteresis.
+//
+//   - Matching: a detection continues the track whose last box overlaps it most (IoU ≥ iou), or,
+//     failing that, whose centre is within `centre` × the box side and whose size is within 2× (a
+//     fast move between frames can leave no overlap). Greedy, best pairs first; one detection per
+//     track. Unmatched detections start tracks with fresh ids (1, 2, 3, … never reused).
+//   - Smoothing: each track keeps its own exponential moving average of the class probabilities,
+//     s ← (1 − α)·s + α·p, starting from its first observation: faces never share a window.
+//   - Hysteresis: the shown label changes only when another class leads the shown one by `margin`
+//     in the smoothed probabilities for `hold` frames in a row.
+//   - Expiry: a track not seen for more than `maxGap` frames is dropped; if the face comes back, it
+//     gets a new id.
+import type { Point } from './crop-policy';
+
+export interface TrackerOptions {
+  /** IoU at or above which a detection continues a track. Default 0.3. */
+  iou: number;
+  /** Centre distance (in box sides) under which a non-overlapping detection may still match. Default 0.6. */
+  centre: number;
+  /** EMA weight of the new frame's probabilities. Default 0.35 (half-life about 1.6 frames). */
+  alpha: number;
+  /** How far the challenger must lead the shown label. Default 0.08. */
+  margin: number;
+  /** For how many consecutive frames. Default 3. */
+  hold: number;
+  /** Frames a track survives unseen. Default 8. */
+  maxGap: number;
+}
+
+export const DEFAULT_TRACKER: TrackerOptions = { iou: 0.3, centre: 0.6, alpha: 0.35, margin: 0.08, hold: 3, maxGap: 8 };
+
+export interface Detection {
+  box: [number, number, number, number];
+  score: number;
+  landmarks: Point[];
+}
+
+/** One face of a frame with its classifier outputs (probabilities in the classes' order). */
+export interface Observation<F extends Detection = Detection> {
+  face: F;
+  emotion: ArrayLike<number>;
+  gender?: ArrayLike<number>;
+}
+
+export interface Labelled {
+  label: string;
+  probs: Record<string, number>;
+}
+
+export type TrackedFace<F extends Detection = Detection> = F & { track: number; emotion: Labelled; gender?: Labelled };
+
+/** Smoothed probabilities plus the hysteresis state of one classifier on one track. */
+class Smoothed {
+  readonly probs: Float64Array;
+  label: number;
+  private challenger = -1;
+  private streak = 0;
+
+  constructor(p: ArrayLike<number>) {
+    this.probs = Float64Array.from(p);
+    this.label = argmax(this.probs);
+  }
+
+  update(p: ArrayLike<number>, o: TrackerOptions): void {
+    for (let i = 0; i < this.probs.length; i++) this.probs[i] = (1 - o.alpha) * this.probs[i] + o.alpha * p[i];
+    const top = argmax(this.probs);
+    if (top === this.label || this.probs[top] - this.probs[this.label] < o.margin) {
+      this.challenger = -1;
+      this.streak = 0;
+      return;
+    }
+    this.streak = top === this.challenger ? this.streak + 1 : 1;
+    this.challenger = top;
+    if (this.streak >= o.hold) {
+      this.label = top;
+      this.challenger = -1;
+      this.streak = 0;
+    }
+  }
+
+  out(classes: readonly string[]): Labelled {
+    return { label: classes[this.label], probs: Object.fromEntries(classes.map((c, i) => [c, this.probs[i]])) };
+  }
+}
+
+interface Track {
+  id: number;
+  box: [number, number, number, number];
+  lastSeen: number;
+  emotion: Smoothed;
+  gender?: Smoothed;
+}
+
+function argmax(p: ArrayLike<number>): number {
+  let k = 0;
+  for (let i = 1; i < p.length; i++) if (p[i] > p[k]) k = i;
+  return k;
+}
+
+export function iou(a: readonly number[], b: readonly number[]): number {
+  const x0 = Math.max(a[0], b[0]), y0 = Math.max(a[1], b[1]);
+  const x1 = Math.min(a[0] + a[2], b[0] + b[2]), y1 = Math.min(a[1] + a[3], b[1] + b[3]);
+  const inter = Math.max(0, x1 - x0) * Math.max(0, y1 - y0);
+  const union = a[2] * a[3] + b[2] * b[3] - inter;
+  return union > 0 ? inter / union : 0;
+}
+
+/** Match quality in (0, 2]: IoU when it clears the bar, else a centre-distance score below it; 0 = no match. */
+function affinity(t: readonly number[], d: readonly number[], o: TrackerOptions): number {
+  const v = iou(t, d);
+  if (v >= o.iou) return 1 + v;
+  const side = Math.sqrt(Math.max(t[2] * t[3], 1e-9));
+  const ratio = Math.sqrt((d[2] * d[3]) / Math.max(t[2] * t[3], 1e-9));
+  if (ratio < 0.5 || ratio > 2) return 0;
+  const dist = Math.hypot(t[0] + t[2] / 2 - d[0] - d[2] / 2, t[1] + t[3] / 2 - d[1] - d[3] / 2) / side;
+  return dist < o.centre ? 1 - dist / o.centre : 0;
+}
+
+export class Tracker {
+  private tracks: Track[] = [];
+  private nextId = 1;
+  private frame = 0;
+  readonly options: TrackerOptions;
+
+  constructor(
+    private readonly emotionClasses: readonly string[],
+    private readonly genderClasses: readonly string[] = ['female', 'male'],
+    options: Partial<TrackerOptions> = {},
+  ) {
+    this.options = { ...DEFAULT_TRACKER, ...options };
+  }
+
+  /** Live tracks (seen within maxGap frames). */
+  get size(): number {
+    return this.tracks.length;
+  }
+
+  reset(): void {
+    this.tracks = [];
+    this.frame = 0;
+  }
+
+  /** One frame's observations → the same faces with track ids and smoothed, hysteresis-held labels. */
+  update<F extends Detection>(obs: readonly Observation<F>[]): TrackedFace<F>[] {
+    const o = this.options;
+    this.frame++;
+    const pairs: [number, number, number][] = [];
+    this.tracks.forEach((t, ti) => obs.forEach((ob, di) => {
+      const a = affinity(t.box, ob.face.box, o);
+      if (a > 0) pairs.push([a, ti, di]);
+    }));
+    pairs.sort((x, y) => y[0] - x[0]);
+    const trackOf = new Array<Track | undefined>(obs.length);
+    const used = new Set<number>();
+    for (const [, ti, di] of pairs) {
+      if (used.has(ti) || trackOf[di]) continue;
+      used.add(ti);
+      trackOf[di] = this.tracks[ti];
+    }
+    const out: TrackedFace<F>[] = obs.map((ob, di) => {
+      let t = trackOf[di];
+      if (!t) {
+        t = { id: this.nextId++, box: ob.face.box, lastSeen: this.frame, emotion: new Smoothed(ob.emotion) };
+        this.tracks.push(t);
+      } else {
+        t.emotion.update(ob.emotion, o);
+      }
+      t.box = [...ob.face.box];
+      t.lastSeen = this.frame;
+      if (ob.gender) {
+        if (t.gender && trackOf[di]) t.gender.update(ob.gender, o);
+        else t.gender = new Smoothed(ob.gender);
+      } else {
+        t.gender = undefined;
+      }
+      const r: TrackedFace<F> = { ...ob.face, track: t.id, emotion: t.emotion.out(this.emotionClasses) };
+      if (t.gender) r.gender = t.gender.out(this.genderClasses);
+      return r;
+    });
+    this.tracks = this.tracks.filter((t) => this.frame - t.lastSeen <= o.maxGap);
+    return out;
+  }
+}

@@ -1,0 +1,72 @@
+import { expect } from '@esm-bundle/chai';
+import { Tracker, iou, type Observation } from '../../src/vision/tracker.js';
+
+const CLASSES = ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral'];
+const HAPPY = [0, 0, 0, 0.9, 0, 0, 0.1];
+const NEUTRAL = [0, 0, 0, 0.1, 0, 0, 0.9];
+
+function obs(x: number, y: number, probs = HAPPY, side = 100, gender?: number[]): Observation {
+  return { face: { box: [x, y, side, side], score: 0.9, landmarks: [] }, emotion: probs, ...(gender ? { gender } : {}) };
+}
+
+suite('tracker', () => {
+  test('iou of identical, disjoint and half-overlapping boxes', () => {
+    expect(iou([0, 0, 10, 10], [0, 0, 10, 10])).to.equal(1);
+    expect(iou([0, 0, 10, 10], [20, 0, 10, 10])).to.equal(0);
+    expect(iou([0, 0, 10, 10], [5, 0, 10, 10])).to.be.closeTo(50 / 150, 1e-12);
+  });
+
+  test('two moving faces keep their ids, in any detection order; a new face gets a new id', () => {
+    const t = new Tracker(CLASSES);
+    const [a, b] = t.update([obs(0, 0), obs(300, 0)]).map((f) => f.track);
+    expect(a).to.not.equal(b);
+    const r2 = t.update([obs(320, 10), obs(15, 5)]);
+    expect(r2.map((f) => f.track)).to.deep.equal([b, a]);
+    // A jump with little overlap (55 px for a 100 px face, IoU 0.27) still matches by centre distance.
+    const r3 = t.update([obs(70, 5), obs(320, 10), obs(600, 300)]);
+    expect(r3[0].track).to.equal(a);
+    expect(r3[1].track).to.equal(b);
+    expect(r3[2].track).to.be.above(Math.max(a, b));
+  });
+
+  test('each track smooths its own probabilities (faces do not share a window)', () => {
+    const t = new Tracker(CLASSES, undefined, { alpha: 0.5 });
+    t.update([obs(0, 0, HAPPY), obs(300, 0, NEUTRAL)]);
+    const r = t.update([obs(0, 0, HAPPY), obs(300, 0, NEUTRAL)]);
+    expect(r[0].emotion.probs.happy).to.be.closeTo(0.9, 1e-9);
+    expect(r[1].emotion.probs.neutral).to.be.closeTo(0.9, 1e-9);
+    const r2 = t.update([obs(0, 0, NEUTRAL), obs(300, 0, NEUTRAL)]);
+    expect(r2[0].emotion.probs.happy).to.be.closeTo(0.5, 1e-9); // 0.5·0.9 + 0.5·0.1
+    expect(r2[1].emotion.probs.neutral).to.be.closeTo(0.9, 1e-9);
+  });
+
+  test('hysteresis: one odd frame does not flip the label; a sustained change does after `hold` frames', () => {
+    const t = new Tracker(CLASSES, undefined, { alpha: 0.6, margin: 0.1, hold: 3 });
+    expect(t.update([obs(0, 0, HAPPY)])[0].emotion.label).to.equal('happy');
+    expect(t.update([obs(0, 0, NEUTRAL)])[0].emotion.label).to.equal('happy'); // leads, streak 1
+    expect(t.update([obs(0, 0, HAPPY)])[0].emotion.label).to.equal('happy'); // streak broken
+    const labels = [1, 2, 3, 4].map(() => t.update([obs(0, 0, NEUTRAL)])[0].emotion.label);
+    expect(labels).to.deep.equal(['happy', 'happy', 'neutral', 'neutral']);
+  });
+
+  test('tracks expire after maxGap unseen frames; a face back within the gap keeps its id', () => {
+    const t = new Tracker(CLASSES, undefined, { maxGap: 2 });
+    const id = t.update([obs(0, 0)])[0].track;
+    t.update([]);
+    t.update([]);
+    expect(t.update([obs(0, 0)])[0].track).to.equal(id);
+    t.update([]);
+    t.update([]);
+    t.update([]);
+    expect(t.size).to.equal(0);
+    expect(t.update([obs(0, 0)])[0].track).to.not.equal(id);
+  });
+
+  test('gender is smoothed per track when given and absent from the result when not', () => {
+    const t = new Tracker(CLASSES);
+    const r = t.update([obs(0, 0, HAPPY, 100, [0.8, 0.2])]);
+    expect(r[0].gender).to.deep.equal({ label: 'female', probs: { female: 0.8, male: 0.2 } });
+    const r2 = t.update([obs(0, 0)]);
+    expect(r2[0]).to.not.have.property('gender');
+  });
+});
