@@ -23,7 +23,7 @@ export default {
   testsFinishTimeout: 15 * 60 * 1000,
   testFramework: { config: { ui: 'tdd', timeout: 120000 } },
   mimeTypes: { '**/*.wgsl': 'js' },
-  plugins: [wgslPlugin(), esbuildPlugin({ ts: true, json: true, target: 'es2022', tsconfig: './tsconfig.json' })],
+  plugins: [wgslPlugin(), esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' })],
   browsers: [
     chromeLauncher({
       launchOptions: {

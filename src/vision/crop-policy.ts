@@ -1,7 +1,7 @@
 // The crop policy: where a detected face goes in each classifier's input, so that the crop at
 // inference is framed like the images the classifier was trained on (docs/crop-policy.md).
 //
-// Derivation (tools/crop-policy/{prepare.py,measure.mjs,fit.mjs} → crop-policy.json): the
+// Derivation (tools/crop-policy/{prepare.py,measure.mjs,fit.mjs} → crop-policy-data.ts): the
 // reference YuNet was run on 2,000 seeded random FER-2013 Training images (48×48, scaled ×2.5
 // into a 160×160 tile of their mean colour) and on 2,000 UTKFace chips (100×100, ×1.2); 1,889
 // and 1,997 faces were found. The median position of each of the five landmarks, in fractions of
@@ -23,10 +23,10 @@
 //     (closed form), so one badly placed point (nose on a turned head) cannot dominate.
 // Faces whose landmarks are unusable (eyes closer than 20% of the box width, or outside the
 // box grown by half) fall back to the box: centre and sqrt(w·h) as measured (box columns of
-// crop-policy.json), no rotation.
+// crop-policy-data.ts), no rotation.
 // Pixels beyond the frame are the nearest edge pixel (the kernel clamps), so a face at the border
 // is kept, not dropped.
-import policy from './crop-policy.json';
+import policy from './crop-policy-data.js';
 
 export type Point = [number, number];
 
@@ -42,7 +42,7 @@ export interface CropSpec {
   /** 1: gray (0.299R + 0.587G + 0.114B), 3: RGB. */
   channels: 1 | 3;
   /** The five landmarks in the crop, as fractions of its side (YuNet order). */
-  template: readonly Point[];
+  template: readonly (readonly [number, number])[];
   /** Box fallback: the box centre and sqrt(w·h), in fractions of the crop side. */
   box: { cx: number; cy: number; size: number };
 }
@@ -61,8 +61,8 @@ export interface Affine {
   ty: number;
 }
 
-export const EMOTION_CROP: CropSpec = { size: 48, channels: 1, template: policy.emotion.template as Point[], box: policy.emotion.box };
-export const GENDER_CROP: CropSpec = { size: 64, channels: 3, template: policy.gender.template as Point[], box: policy.gender.box };
+export const EMOTION_CROP: CropSpec = { size: 48, channels: 1, template: policy.emotion.template, box: policy.emotion.box };
+export const GENDER_CROP: CropSpec = { size: 64, channels: 3, template: policy.gender.template, box: policy.gender.box };
 
 /** Frame pixels per crop pixel of an affine (its uniform scale). */
 export function affineScale(m: Affine): number {

@@ -2,7 +2,7 @@ import { expect } from '@esm-bundle/chai';
 import { EMOTION_CROP, GENDER_CROP, type Point, affineScale, applyAffine, cropTransform, landmarksUsable } from '../../src/vision/crop-policy.js';
 
 /** The template of `spec` placed in a frame: scaled by s, turned by deg, top-left of the crop at (x0, y0). */
-function faceFromTemplate(template: readonly Point[], size: number, s: number, deg: number, x0: number, y0: number) {
+function faceFromTemplate(template: readonly (readonly [number, number])[], size: number, s: number, deg: number, x0: number, y0: number) {
   const r = (deg * Math.PI) / 180;
   const landmarks = template.map(([u, v]) => {
     const x = u * size * s, y = v * size * s;

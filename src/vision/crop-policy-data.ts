@@ -1,4 +1,5 @@
-{
+// Written by tools/crop-policy/fit.mjs from YuNet measurements: do not edit by hand (docs/crop-policy.md).
+export default {
   "detector": "face_detection_yunet_2023mar.onnx (onnxruntime-node, 16 tiles of 160x160 per 640x640 input, score >= 0.6)",
   "emotion": {
     "size": 48,
@@ -82,4 +83,4 @@
       "size": 0.9501
     }
   }
-}
+} as const;

@@ -1,0 +1,153 @@
+// The camera pipeline for one frame (docs/ARCHITECTURE.md "Camera pipeline"), free of comlink and
+// of the detector's internals so tests can drive it with a fake detector:
+//
+//   frame ─► uploader (FrameTexture) ─► detector ─► crop policy + CropResize (one dispatch, one
+//   readback: gray 48 for emotion, RGB 64 for gender when on) ─► classifiers ─► tracker ─► result
+//
+// With gender off the gender classifier is neither built nor run, and results carry no gender.
+// Timings (ms): upload, detect, crop, emotion, gender (only when run), classify (both), track,
+// total.
+import { CropResize, type CropJob } from '../kernels/crop-resize.js';
+import { cropResizeRef, tapsFor } from '../kernels/crop-resize.ref.js';
+import { EMOTION_CROP, GENDER_CROP, affineScale, cropTransform } from '../vision/crop-policy.js';
+import { Tracker, type Detection, type TrackedFace } from '../vision/tracker.js';
+
+/** A decoded frame in a GPU texture (or, on the CPU path, as RGBA pixels). */
+export interface FrameInput {
+  width: number;
+  height: number;
+  texture?: GPUTexture;
+  /** RGBA8 pixels, row-major: the CPU path. */
+  rgba?: Uint8ClampedArray;
+}
+
+/** Puts frames where the detector and the crops read them (FrameTexture on WebGPU). */
+export interface FrameUploader {
+  upload(frame: ImageBitmap | VideoFrame): FrameInput;
+  dispose(): void;
+}
+
+export interface FaceDetector {
+  detect(input: FrameInput): Promise<Detection[]>;
+  dispose(): void;
+}
+
+export interface PipelineClassifier {
+  classify(pixels: ArrayLike<number>, n: number): Promise<Float32Array>;
+  dispose(): void;
+}
+
+export interface PipelineParts {
+  backend: 'webgpu' | 'cpu';
+  device?: GPUDevice;
+  uploader: FrameUploader;
+  detector: FaceDetector;
+  emotion: PipelineClassifier;
+  emotionClasses: readonly string[];
+  /** Builds the gender classifier; called the first time a frame asks for gender. */
+  gender: () => Promise<PipelineClassifier>;
+  genderClasses: readonly string[];
+  /** Faces per crop dispatch (more are cropped in chunks). Default 32. */
+  maxFaces?: number;
+}
+
+export interface AnalyzeOptions {
+  gender: boolean;
+}
+
+export type PipelineFace = TrackedFace<Detection>;
+
+export interface PipelineResult {
+  faces: PipelineFace[];
+  width: number;
+  height: number;
+  timings: Record<string, number>;
+  backend: string;
+}
+
+export class FramePipeline {
+  readonly tracker: Tracker;
+  private gender?: Promise<PipelineClassifier>;
+  private crop?: Promise<CropResize>;
+  /** How many times each classifier ran (tests: gender off must leave `gender` at 0). */
+  readonly runs = { emotion: 0, gender: 0 };
+
+  constructor(private readonly parts: PipelineParts) {
+    this.tracker = new Tracker(parts.emotionClasses, parts.genderClasses);
+  }
+
+  get backend(): 'webgpu' | 'cpu' {
+    return this.parts.backend;
+  }
+
+  async analyze(frame: ImageBitmap | VideoFrame, opts: AnalyzeOptions): Promise<PipelineResult> {
+    const t0 = performance.now();
+    const timings: Record<string, number> = {};
+    let t = t0;
+    const lap = (name: string) => {
+      const now = performance.now();
+      timings[name] = now - t;
+      t = now;
+    };
+    const input = this.parts.uploader.upload(frame);
+    lap('upload');
+    const faces = await this.parts.detector.detect(input);
+    lap('detect');
+    const jobs: CropJob[] = faces.map((f) => ({ gray: cropTransform(f, EMOTION_CROP), ...(opts.gender ? { rgb: cropTransform(f, GENDER_CROP) } : {}) }));
+    const crops = faces.length ? await this.cropAll(input, jobs) : { gray: new Float32Array(0) };
+    lap('crop');
+    const n = faces.length;
+    const k = this.parts.emotionClasses.length;
+    let emotion: Float32Array = new Float32Array(0);
+    let gender: Float32Array | undefined;
+    if (n) {
+      emotion = await this.parts.emotion.classify(crops.gray, n);
+      this.runs.emotion++;
+      lap('emotion');
+      if (opts.gender && crops.rgb) {
+        this.gender ??= this.parts.gender();
+        gender = await (await this.gender).classify(crops.rgb, n);
+        this.runs.gender++;
+        lap('gender');
+      }
+    } else {
+      lap('emotion');
+    }
+    timings.classify = timings.emotion + (timings.gender ?? 0);
+    const g = this.parts.genderClasses.length;
+    const tracked = this.tracker.update(faces.map((face, i) => ({
+      face,
+      emotion: emotion.subarray(i * k, (i + 1) * k),
+      ...(gender ? { gender: gender.subarray(i * g, (i + 1) * g) } : {}),
+    })));
+    lap('track');
+    timings.total = performance.now() - t0;
+    return { faces: tracked, width: input.width, height: input.height, timings, backend: this.parts.backend };
+  }
+
+  private async cropAll(input: FrameInput, jobs: CropJob[]): Promise<{ gray: Float32Array; rgb?: Float32Array }> {
+    if (input.texture && this.parts.device) {
+      const device = this.parts.device;
+      this.crop ??= CropResize.create(device, { maxFaces: this.parts.maxFaces ?? 32, graySize: EMOTION_CROP.size, rgbSize: GENDER_CROP.size });
+      return (await this.crop).run(input.texture, input.width, input.height, jobs);
+    }
+    if (!input.rgba) throw new Error('FramePipeline: the frame has neither a texture nor pixels');
+    const img = { data: input.rgba, width: input.width, height: input.height };
+    const G = EMOTION_CROP.size, C = GENDER_CROP.size;
+    const gray = new Float32Array(jobs.length * G * G);
+    const rgb = jobs[0]?.rgb ? new Float32Array(jobs.length * C * C * 3) : undefined;
+    jobs.forEach((j, i) => {
+      cropResizeRef(img, j.gray, G, 1, tapsFor(affineScale(j.gray)), gray, i * G * G);
+      if (rgb && j.rgb) cropResizeRef(img, j.rgb, C, 3, tapsFor(affineScale(j.rgb)), rgb, i * C * C * 3);
+    });
+    return { gray, rgb };
+  }
+
+  dispose(): void {
+    void this.crop?.then((c) => c.destroy(), () => undefined);
+    void this.gender?.then((c) => c.dispose(), () => undefined);
+    this.parts.emotion.dispose();
+    this.parts.detector.dispose();
+    this.parts.uploader.dispose();
+  }
+}

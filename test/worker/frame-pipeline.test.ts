@@ -1,0 +1,86 @@
+// FramePipeline with the real classifiers and a fake detector: a FER-2013 face (from the golden
+// fixture) pasted ×3 into an odd-sized frame, the detector "finding" it with the emotion
+// template's landmarks, must be cropped back to its own 48×48 pixels and classified as if given
+// directly; gender off never builds or runs the gender model.
+import { expect } from '@esm-bundle/chai';
+import { createMiniXception } from '../../src/nn/mini-xception.js';
+import { parseSafetensors } from '../../src/nn/safetensors.js';
+import { fetchModel } from '../../src/nn/weights.js';
+import { EMOTION_CROP, type Point } from '../../src/vision/crop-policy.js';
+import type { Detection } from '../../src/vision/tracker.js';
+import { FramePipeline, type FrameInput } from '../../src/worker/frame-pipeline.js';
+import { assertClose, withDevice } from '../helpers/gpu.js';
+
+const W = 333, H = 517, SCALE = 3;
+
+async function goldenFace(): Promise<Float32Array> {
+  const g = parseSafetensors(await (await fetch('/test/fixtures/emotion.golden.safetensors')).arrayBuffer());
+  return (g.get('pixels')!.data as Float32Array).slice(0, 48 * 48);
+}
+
+/** A W×H gray frame (value 90) with `face` pasted, each pixel a SCALE×SCALE block, top-left at (x0, y0). */
+function frameWith(face: Float32Array, x0: number, y0: number): Uint8Array<ArrayBuffer> {
+  const rgba = new Uint8Array(W * H * 4).fill(90);
+  for (let y = 0; y < 48 * SCALE; y++) for (let x = 0; x < 48 * SCALE; x++) {
+    const fx = x0 + x, fy = y0 + y;
+    if (fx < 0 || fy < 0 || fx >= W || fy >= H) continue;
+    const v = face[Math.floor(y / SCALE) * 48 + Math.floor(x / SCALE)];
+    rgba.set([v, v, v, 255], (fy * W + fx) * 4);
+  }
+  return rgba;
+}
+
+function detection(x0: number, y0: number): Detection {
+  const s = 48 * SCALE;
+  const landmarks = EMOTION_CROP.template.map(([u, v]) => [x0 + u * s, y0 + v * s] as Point);
+  return { box: [x0 + 0.1 * s, y0 + 0.05 * s, 0.8 * s, s], score: 0.9, landmarks };
+}
+
+suite('frame-pipeline', () => {
+  test('frame 333x517: crop reproduces the pasted face; emotion = direct classify; gender only when on', withDevice(async (device) => {
+    const face = await goldenFace();
+    const rgba = frameWith(face, 100, 200);
+    const texture = device.createTexture({ size: [W, H], format: 'rgba8unorm', usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST });
+    device.queue.writeTexture({ texture }, rgba, { bytesPerRow: W * 4 }, [W, H]);
+    const [emo, gen] = await Promise.all([fetchModel('/weights', 'emotion'), fetchModel('/weights', 'gender')]);
+    const emotion = await createMiniXception(emo.weights, { device, maxBatch: 8 });
+    let genderBuilt = 0;
+    const seen: Float32Array[] = [];
+    const spy = { classify: (p: ArrayLike<number>, n: number) => { seen.push(Float32Array.from(p)); return emotion.classify(p, n); }, dispose: () => emotion.dispose() };
+    // Second face hangs over the right and bottom borders: it must be kept (edges replicated).
+    const faces = [detection(100, 200), detection(W - 60, H - 50)];
+    const pipeline = new FramePipeline({
+      backend: 'webgpu',
+      device,
+      uploader: { upload: (): FrameInput => ({ texture, width: W, height: H }), dispose: () => undefined },
+      detector: { detect: async () => faces, dispose: () => undefined },
+      emotion: spy,
+      emotionClasses: emo.spec.classes,
+      gender: async () => { genderBuilt++; return createMiniXception(gen.weights, { device, maxBatch: 8 }); },
+      genderClasses: gen.spec.classes,
+    });
+    const frame = await createImageBitmap(new ImageData(1, 1)); // unused by the fake uploader
+    const r1 = await pipeline.analyze(frame, { gender: false });
+    expect(r1.faces.length).to.equal(2);
+    expect([r1.width, r1.height]).to.deep.equal([W, H]);
+    assertClose(seen[0].subarray(0, 48 * 48), face, 0.01, 'crop of the pasted face');
+    const direct = await emotion.classify(face, 1);
+    emo.spec.classes.forEach((c, i) => expect(r1.faces[0].emotion.probs[c]).to.be.closeTo(direct[i], 1e-4));
+    expect(r1.faces[0]).to.not.have.property('gender');
+    expect(genderBuilt).to.equal(0);
+    expect(pipeline.runs).to.deep.equal({ emotion: 1, gender: 0 });
+    expect(r1.timings).to.include.keys('detect', 'crop', 'classify', 'total');
+    expect(r1.timings).to.not.have.property('gender');
+
+    const r2 = await pipeline.analyze(frame, { gender: true });
+    expect(r2.faces.map((f) => f.track)).to.deep.equal(r1.faces.map((f) => f.track));
+    const g = r2.faces[0].gender!;
+    expect(['female', 'male']).to.include(g.label);
+    expect(g.probs.female + g.probs.male).to.be.closeTo(1, 1e-5);
+    expect(genderBuilt).to.equal(1);
+    expect(pipeline.runs.gender).to.equal(1);
+    expect(r2.timings.gender).to.be.a('number');
+    pipeline.dispose();
+    texture.destroy();
+  }));
+});
