@@ -135,9 +135,11 @@ export class Tracker {
     return this.tracks.length;
   }
 
+  /** Forgets every track; ids start again at 1 (a new photo or video). */
   reset(): void {
     this.tracks = [];
     this.frame = 0;
+    this.nextId = 1;
   }
 
   /** One frame's observations → the same faces with track ids and smoothed, hysteresis-held labels. */

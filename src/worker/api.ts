@@ -47,6 +47,12 @@ export interface Crops {
   n: number;
 }
 
+// Camera pipeline (docs/ARCHITECTURE.md "Camera pipeline"): loadPipeline's options and answer, and
+// analyzeFrame's result (faces with track ids, smoothed labels, per-stage timings in ms).
+import type { AnalyzeOptions, PipelineResult } from './frame-pipeline';
+import type { PipelineInfo, PipelineInit } from './pipeline-engine';
+export type { AnalyzeOptions, PipelineInfo, PipelineInit, PipelineResult };
+
 /** Things that happen between calls, pushed to subscribers. */
 export type WorkerEvent =
   | { type: 'device-lost'; message: string }
@@ -59,4 +65,10 @@ export interface InferenceApi {
   classify(crops: Crops): Promise<Float32Array>;
   /** Registers a callback (wrap it in comlink's proxy()) for WorkerEvents. */
   subscribe(callback: (event: WorkerEvent) => void): void;
+  /** Loads the face detector and the emotion model for analyzeFrame (gender is built on first use). */
+  loadPipeline(options?: PipelineInit): Promise<PipelineInfo>;
+  /** Whole pipeline on one frame (transferred; closed by the worker): detect → crops → emotion (+ gender) → tracker. */
+  analyzeFrame(frame: ImageBitmap | VideoFrame, opts: AnalyzeOptions): Promise<PipelineResult>;
+  /** Test hook: destroys the pipeline's GPU device (the next frame rebuilds it). False when none. */
+  loseDevice(): boolean;
 }

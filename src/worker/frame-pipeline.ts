@@ -52,7 +52,10 @@ export interface PipelineParts {
 }
 
 export interface AnalyzeOptions {
+  /** Run the gender model and report gender (off: the model is neither built nor run). */
   gender: boolean;
+  /** Forget earlier frames first (a new photo or video): no smoothing across, ids from 1. */
+  reset?: boolean;
 }
 
 export type PipelineFace = TrackedFace<Detection>;
@@ -81,6 +84,7 @@ export class FramePipeline {
   }
 
   async analyze(frame: ImageBitmap | VideoFrame, opts: AnalyzeOptions): Promise<PipelineResult> {
+    if (opts.reset) this.tracker.reset();
     const t0 = performance.now();
     const timings: Record<string, number> = {};
     let t = t0;

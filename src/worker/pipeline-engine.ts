@@ -1,0 +1,173 @@
+// The worker's camera-pipeline logic, free of comlink: load the detector and the classifiers once,
+// analyse frames one at a time, and after a lost GPU device build everything again on a new one
+// (the next frame does it; the page's loop just goes on).
+import { requestGpu, type GpuProbe } from '../gpu/device-select';
+import type { BackendChoice, WorkerEvent } from './api';
+import { FramePipeline, type AnalyzeOptions, type FaceDetector, type FrameUploader, type PipelineResult } from './frame-pipeline';
+import type { LoadedModel, ModelLoader } from './inference-engine';
+
+export interface PipelineInit {
+  /** 'auto' (default): WebGPU when there is an adapter, else the CPU. */
+  backend?: BackendChoice;
+  /** Folder of the weights files, resolved against the worker's URL. Default './weights/'. */
+  weightsUrl?: string;
+}
+
+export interface PipelineInfo {
+  backend: 'webgpu' | 'cpu';
+  /** One sentence for the user: why this backend runs. */
+  reason: string;
+  adapter?: string;
+  emotionClasses: string[];
+  genderClasses: string[];
+}
+
+/** What the detector side provides for a device (or for the CPU without one). */
+export type DetectorFactory = (device: GPUDevice | undefined, weightsUrl: string) => Promise<{ uploader: FrameUploader; detector: FaceDetector }>;
+
+const MAX_BATCH = 16;
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+export class PipelineEngine {
+  private init?: Required<PipelineInit> & { url: string };
+  private models?: { emotion: LoadedModel; gender: Promise<LoadedModel> };
+  private pipeline?: FramePipeline;
+  private device?: GPUDevice;
+  private info?: PipelineInfo;
+  private lost?: string;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly listeners: ((event: WorkerEvent) => void)[] = [];
+
+  constructor(
+    private readonly loadModel: ModelLoader,
+    private readonly makeDetector: DetectorFactory,
+    private readonly gpu: () => Promise<GpuProbe> = () => requestGpu(),
+    private readonly base: string = globalThis.location?.href ?? 'http://localhost/',
+  ) {}
+
+  subscribe(callback: (event: WorkerEvent) => void): void {
+    this.listeners.push(callback);
+  }
+
+  /** Loads the detector and the emotion model (the gender model is fetched now, built on first use). */
+  load(options: PipelineInit = {}): Promise<PipelineInfo> {
+    return this.serial(async () => {
+      this.dispose();
+      const url = new URL(options.weightsUrl ?? './weights/', this.base).href;
+      this.init = { backend: options.backend ?? 'auto', weightsUrl: options.weightsUrl ?? './weights/', url };
+      let emotion: LoadedModel;
+      try {
+        emotion = await this.loadModel(url, 'emotion');
+      } catch (e) {
+        throw new Error(`Could not load the emotion model: ${message(e)}`);
+      }
+      const gender = this.loadModel(url, 'gender').catch((e: unknown) => {
+        throw new Error(`Could not load the gender model: ${message(e)}`);
+      });
+      gender.catch(() => undefined); // reported when a frame asks for gender
+      this.models = { emotion, gender };
+      await this.build();
+      return this.info!;
+    });
+  }
+
+  /** Detect → crop → classify → track one frame. The frame is closed afterwards. */
+  analyzeFrame(frame: ImageBitmap | VideoFrame, opts: AnalyzeOptions): Promise<PipelineResult> {
+    return this.serial(async () => {
+      try {
+        if (!this.models) throw new Error('The pipeline is not loaded: call loadPipeline() first.');
+        if (!this.pipeline) {
+          await this.build();
+          this.emit({ type: 'recovered', backend: this.info!.backend, reason: `${this.lost ?? ''} Rebuilt: ${this.info!.reason}`.trim() });
+          this.lost = undefined;
+        }
+        return await this.pipeline!.analyze(frame, opts);
+      } finally {
+        frame.close();
+      }
+    });
+  }
+
+  /** Test hook: destroys the GPU device as a driver reset would (device.lost fires). */
+  loseDevice(): boolean {
+    if (!this.device) return false;
+    this.device.destroy();
+    return true;
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private emit(event: WorkerEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(event);
+      } catch {
+        // A listener in a closed page must not break the worker.
+      }
+    }
+  }
+
+  private async build(): Promise<void> {
+    const { backend, url } = this.init!;
+    const models = this.models!;
+    let device: GPUDevice | undefined;
+    let reason: string;
+    let adapter: string | undefined;
+    if (backend === 'cpu') {
+      reason = 'CPU backend requested.';
+    } else {
+      const probe = await this.gpu();
+      if (probe.ok) {
+        device = probe.device;
+        adapter = probe.name;
+        reason = `WebGPU on ${probe.name}${probe.fallback ? ' (a software adapter)' : ''}.`;
+      } else if (backend === 'webgpu') {
+        throw new Error(`WebGPU unavailable: ${probe.why}.`);
+      } else {
+        reason = `WebGPU unavailable: ${probe.why}. Running on the CPU instead.`;
+      }
+    }
+    try {
+      const parts = await this.makeDetector(device, url);
+      const emotion = await models.emotion.create({ device, maxBatch: MAX_BATCH });
+      const pipeline = new FramePipeline({
+        backend: device ? 'webgpu' : 'cpu',
+        device,
+        ...parts,
+        emotion,
+        emotionClasses: models.emotion.classes,
+        gender: async () => (await models.gender).create({ device, maxBatch: MAX_BATCH }),
+        genderClasses: ['female', 'male'],
+      });
+      this.pipeline = pipeline;
+      this.device = device;
+      this.info = { backend: pipeline.backend, reason, adapter, emotionClasses: models.emotion.classes, genderClasses: ['female', 'male'] };
+      device?.lost.then((info) => {
+        if (this.device !== device) return; // replaced or disposed by us
+        this.pipeline = undefined;
+        this.device = undefined;
+        pipeline.dispose();
+        this.lost = `The GPU device was lost (${info.reason}: ${info.message || 'no message'}).`;
+        this.emit({ type: 'device-lost', message: this.lost });
+      });
+    } catch (e) {
+      device?.destroy();
+      throw e;
+    }
+  }
+
+  private dispose(): void {
+    const device = this.device;
+    this.device = undefined;
+    this.pipeline?.dispose();
+    this.pipeline = undefined;
+    device?.destroy();
+  }
+}
