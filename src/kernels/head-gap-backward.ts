@@ -12,7 +12,7 @@ export const SELECT_LOGITS = 'selectLogits';
 export const HEAD_GAP_BACKWARD = 'headGapBackward';
 
 /** Per-call request words: [n, mirror row offset (0 = no flip), target per face (-1 = predicted)]. */
-export function selectRequest(targets: ArrayLike<number>, n: number, mirrorOffset: number): Int32Array {
+export function selectRequest(targets: ArrayLike<number>, n: number, mirrorOffset: number): Int32Array<ArrayBuffer> {
   const r = new Int32Array(2 + n);
   r[0] = n;
   r[1] = mirrorOffset;
