@@ -9,7 +9,9 @@
 //   src/main.ts                     → dist/main.js               (index.html)
 //   src/worker/inference.worker.ts  → dist/inference.worker.js
 //   src/ui/classify-page.ts         → dist/classify.js           (classify.html, used by the CLI)
-// Static files: index.html, src/ui/{classify-page.html,page.css,icon.svg}, weights/ → dist/weights/.
+//   src/ui/analyze-page.ts          → dist/analyze.js            (analyze.html: analyze CLI, pipeline bench)
+// Static files: index.html, src/ui/{classify-page.html,analyze-page.html,page.css,icon.svg},
+// assets/media/video_01.mp4 (the sample clip) → dist/media/, weights/ → dist/weights/.
 import * as esbuild from 'esbuild';
 import { cp, mkdir, readdir, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -22,6 +24,8 @@ const root = dirname(fileURLToPath(import.meta.url));
 const STATIC = [
   ['index.html', 'index.html'],
   ['src/ui/classify-page.html', 'classify.html'],
+  ['src/ui/analyze-page.html', 'analyze.html'],
+  ['assets/media/video_01.mp4', 'media/video_01.mp4'],
   ['src/ui/page.css', 'page.css'],
   ['src/ui/icon.svg', 'icon.svg'],
 ];
@@ -34,6 +38,7 @@ function options(outdir, minify) {
       main: 'src/main.ts',
       'inference.worker': 'src/worker/inference.worker.ts',
       classify: 'src/ui/classify-page.ts',
+      analyze: 'src/ui/analyze-page.ts',
     },
     outdir,
     bundle: true,

@@ -17,7 +17,7 @@
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
-import { dirname, extname, join, relative, resolve } from 'node:path';
+import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { forwardPageErrors, launchBrowser } from './browser.mjs';
@@ -76,7 +76,8 @@ export async function listMedia(paths) {
     }
     const ext = extname(p).toLowerCase();
     const kind = IMAGE_EXT.has(ext) ? 'image' : VIDEO_EXT.has(ext) ? 'video' : undefined;
-    if (kind) out.push({ path: p, name: base ? relative(base, p) : p, kind });
+    // Annotated PNGs are named after the path under the given folder, or the file's own name.
+    if (kind) out.push({ path: p, name: base ? relative(base, p) : p, png: base ? relative(base, p) : basename(p), kind });
   }
   for (const p of paths) {
     if (!existsSync(p)) fail(`no such file or folder: ${p}`);
@@ -163,7 +164,7 @@ async function main() {
         stats.faces += answer.result.faces.length;
         stats.ms += answer.result.timings.total ?? 0;
         await write({ file: m.name, frame, faces: answer.result.faces.map(faceLine) });
-        if (answer.png) await writeFile(join(args.annotate, pngName(m.name, m.kind === 'video' ? frame : undefined)), Buffer.from(answer.png, 'base64'));
+        if (answer.png) await writeFile(join(args.annotate, pngName(m.png, m.kind === 'video' ? frame : undefined)), Buffer.from(answer.png, 'base64'));
       };
       try {
         const base64 = (await readFile(m.path)).toString('base64');

@@ -18,6 +18,7 @@ const TYPES = {
   '.onnx': 'application/octet-stream',
   '.wgsl': 'text/plain; charset=utf-8',
   '.png': 'image/png',
+  '.mp4': 'video/mp4',
   '.jpg': 'image/jpeg',
   '.jpeg': 'image/jpeg',
   '.svg': 'image/svg+xml',

@@ -8,6 +8,7 @@ import './backend-notice';
 import './crop-preview';
 import './emotion-meter';
 import './error-alert';
+import './camera-view';
 import './image-picker';
 import type { ImageSelectedDetail } from './image-picker';
 
@@ -34,7 +35,7 @@ export class AppShell extends LitElement {
         line-height: 1.45;
       }
       main {
-        max-width: 46rem;
+        max-width: 64rem;
         margin: 0 auto;
         display: grid;
         gap: var(--emo-gap);
@@ -42,6 +43,10 @@ export class AppShell extends LitElement {
       h1 {
         margin: 0;
         font-size: clamp(1.5rem, 4vw, 2rem);
+      }
+      h2 {
+        margin: 0 0 0.75rem;
+        font-size: 1.2rem;
       }
       header p {
         margin: 0.25rem 0 0;
@@ -104,6 +109,11 @@ export class AppShell extends LitElement {
       <emo-error-alert heading="The model could not start:" .message=${inf.state === 'error' ? inf.error : ''}></emo-error-alert>
       <emo-error-alert heading="That image could not be read:" .message=${this._imageError}></emo-error-alert>
       ${inf.state === 'loading' ? html`<p class="status" role="status">Loading the model…</p>` : ''}
+      <section class="card" aria-labelledby="live-heading">
+        <h2 id="live-heading">Faces, live</h2>
+        <emo-camera-view></emo-camera-view>
+      </section>
+      <h2>One photo, centre crop</h2>
       <emo-backend-notice .result=${inf.result} .event=${inf.event}></emo-backend-notice>
       <emo-image-picker ?disabled=${!ready} @emo-image-selected=${this._onImage}></emo-image-picker>
       <section class="results ${this._imageUrl ? 'has-image' : ''}" aria-label="Result">

@@ -27,13 +27,15 @@ export function drawOverlay(ctx: CanvasRenderingContext2D | OffscreenCanvasRende
   const W = ctx.canvas.width, H = ctx.canvas.height;
   ctx.clearRect(0, 0, W, H);
   // Sizes follow the frame so the overlay reads the same on a 333 px photo and a 1080p camera.
-  const unit = Math.max(W, H) / 640;
-  const font = Math.max(10, Math.round(12 * unit));
-  const line = Math.max(1.5, 2 * unit);
-  ctx.font = `600 ${font}px system-ui, sans-serif`;
+  const frameUnit = Math.max(W, H) / 640;
+  const line = Math.max(1.5, 2 * frameUnit);
   ctx.textBaseline = 'top';
   for (const f of faces) {
     const [bx, by, bw, bh] = f.box;
+    // The panel scales with the face (a crowd of small faces keeps small panels), within limits.
+    const unit = Math.min(frameUnit, Math.max(0.5 * frameUnit, bw / 80));
+    const font = Math.max(8, Math.round(12 * unit));
+    ctx.font = `600 ${font}px system-ui, sans-serif`;
     const x = o.mirror ? W - bx - bw : bx;
     ctx.strokeStyle = BOX;
     ctx.lineWidth = line;
@@ -64,6 +66,5 @@ export function drawOverlay(ctx: CanvasRenderingContext2D | OffscreenCanvasRende
       ctx.fillStyle = c === top ? BAR_TOP : BAR;
       ctx.fillRect(barX, y, Math.max(1, barMax * (f.emotion.probs[c] ?? 0)), barH);
     });
-    ctx.font = `600 ${font}px system-ui, sans-serif`;
   }
 }
