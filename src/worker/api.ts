@@ -47,6 +47,28 @@ export interface Crops {
   n: number;
 }
 
+/**
+ * saliency(): crops and which class each map explains. 'predicted' (the default) is each face's
+ * most likely class (the arg-max of the probabilities classify() would return); a list gives one
+ * class index per face (-1 = that face's predicted class).
+ */
+export interface SaliencyRequest extends Crops {
+  target?: number[] | 'predicted';
+}
+
+/** saliency()'s answer. */
+export interface SaliencyAnswer {
+  /**
+   * n×size×size row-major: the guided back-propagation gradient of the target class's logit with
+   * respect to the normalised input crop (signed, unnormalised: src/vision/heatmap.ts draws it).
+   */
+  maps: Float32Array;
+  /** n×K probabilities, as classify() returns them (flip-averaged when the model says so). */
+  probs: Float32Array;
+  /** n class indices: the class each map explains. */
+  targets: Int32Array;
+}
+
 // Camera pipeline (docs/ARCHITECTURE.md "Camera pipeline"): loadPipeline's options and answer, and
 // analyzeFrame's result (faces with track ids, smoothed labels, per-stage timings in ms).
 import type { AnalyzeOptions, PipelineResult } from './frame-pipeline';
@@ -63,6 +85,11 @@ export interface InferenceApi {
   load(options: LoadOptions): Promise<LoadResult>;
   /** n×K softmax probabilities in the model's class order (flip-averaged when the model says so). */
   classify(crops: Crops): Promise<Float32Array>;
+  /**
+   * Guided back-propagation saliency of the loaded model for n crops (same backend as classify;
+   * one forward + one backward pass, so it also answers the probabilities).
+   */
+  saliency(request: SaliencyRequest): Promise<SaliencyAnswer>;
   /** Registers a callback (wrap it in comlink's proxy()) for WorkerEvents. */
   subscribe(callback: (event: WorkerEvent) => void): void;
   /** Loads the face detector and the emotion model for analyzeFrame (gender is built on first use). */

@@ -1,12 +1,18 @@
 // The worker's logic, free of comlink so tests can drive it directly: load a model, choose a
 // backend (and say why), classify batches one at a time, rebuild after a lost device.
 import { requestGpu, type GpuProbe } from '../gpu/device-select';
-import type { Backend, BackendTimings, Crops, LoadOptions, LoadResult, WorkerEvent } from './api';
+import type { Backend, BackendTimings, Crops, LoadOptions, LoadResult, SaliencyAnswer, SaliencyRequest, WorkerEvent } from './api';
 
 /** What the engine needs from a classifier (src/nn's Classifier satisfies it). */
 export interface ClassifierLike {
   readonly backend: Backend;
   classify(gray: ArrayLike<number>, n: number): Promise<Float32Array>;
+  dispose(): void;
+}
+
+/** What the engine needs from a saliency model (src/nn/saliency's SaliencyModel satisfies it). */
+export interface SaliencyLike {
+  saliency(gray: ArrayLike<number>, n: number, options: { target?: readonly number[] | 'predicted' }): Promise<SaliencyAnswer>;
   dispose(): void;
 }
 
@@ -16,12 +22,16 @@ export interface LoadedModel {
   inputSize: number;
   /** With a device: the WebGPU plan; without: the CPU plan. */
   create(options: { device?: GPUDevice; maxBatch: number }): Promise<ClassifierLike>;
+  /** The saliency plan of the same weights (built on the first saliency call, on the classifier's backend). */
+  createSaliency?(options: { device?: GPUDevice; maxBatch: number }): Promise<SaliencyLike>;
 }
 
 /** Fetches weights/<name>.{json,safetensors} under baseUrl. Errors name the bad file/tensor. */
 export type ModelLoader = (baseUrl: string, name: string) => Promise<LoadedModel>;
 
 const DEFAULT_MAX_BATCH = 64;
+/** Faces per saliency pass: its GPU plan keeps every activation (~1.6 MB per emotion face with mirrors). */
+const SALIENCY_MAX_BATCH = 8;
 /** Timing budget per backend at load, when 'auto' compares them on a software adapter. */
 const BENCH_REPS = 3;
 const BENCH_BUDGET_MS = 1500;
@@ -50,6 +60,8 @@ interface Active {
   options: Required<Omit<LoadOptions, 'weightsUrl'>>;
   model: LoadedModel;
   classifier?: ClassifierLike;
+  /** Built on the first saliency call; dropped with the classifier when the device is lost. */
+  saliency?: SaliencyLike;
   device?: GPUDevice;
   result: LoadResult;
 }
@@ -79,6 +91,10 @@ export class InferenceEngine {
     return this.serial(() => this.doClassify(crops));
   }
 
+  saliency(request: SaliencyRequest): Promise<SaliencyAnswer> {
+    return this.serial(() => this.doSaliency(request));
+  }
+
   /** Runs calls one after another: a classifier owns one set of buffers and one readback. */
   private serial<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.queue.then(fn, fn);
@@ -100,6 +116,7 @@ export class InferenceEngine {
     const a = this.active;
     this.active = undefined;
     if (!a) return;
+    a.saliency?.dispose();
     a.classifier?.dispose();
     a.device?.destroy();
   }
@@ -192,6 +209,7 @@ export class InferenceEngine {
     device.lost.then((info) => {
       if (this.active !== a || a.device !== device) return; // we destroyed it ourselves
       a.classifier = undefined;
+      a.saliency = undefined;
       a.device = undefined;
       this.lostMessage = `The GPU device was lost (${info.reason}: ${info.message || 'no message'}).`;
       this.emit({ type: 'device-lost', message: this.lostMessage });
@@ -205,17 +223,32 @@ export class InferenceEngine {
     }
   }
 
-  private async doClassify({ gray, n }: Crops): Promise<Float32Array> {
+  /** The active model after checking n crops of its size; rebuilds the classifier after a lost device. */
+  private async ready(verb: string, { gray, n }: Crops): Promise<Active> {
     const a = this.active;
     if (!a) throw new Error('No model loaded: call load() first.');
     const px = a.model.inputSize * a.model.inputSize;
     if (!Number.isInteger(n) || n < 0 || gray.length !== n * px) {
-      throw new Error(`classify: expected n × ${a.model.inputSize}² = ${n * px} pixels, got ${gray.length} for n = ${n}`);
+      throw new Error(`${verb}: expected n × ${a.model.inputSize}² = ${n * px} pixels, got ${gray.length} for n = ${n}`);
     }
     if (!a.classifier) {
       await this.build(a);
       this.emit({ type: 'recovered', backend: a.result.backend, reason: `${this.lostMessage ?? ''} Rebuilt: ${a.result.reason}`.trim() });
     }
+    return a;
+  }
+
+  private async doSaliency(request: SaliencyRequest): Promise<SaliencyAnswer> {
+    const a = await this.ready('saliency', request);
+    if (!a.model.createSaliency) throw new Error('saliency: this model has no saliency plan.');
+    a.saliency ??= await a.model.createSaliency({ device: a.result.backend === 'webgpu' ? a.device : undefined, maxBatch: SALIENCY_MAX_BATCH });
+    return a.saliency.saliency(request.gray, request.n, { target: request.target ?? 'predicted' });
+  }
+
+  private async doClassify(crops: Crops): Promise<Float32Array> {
+    const a = await this.ready('classify', crops);
+    const { gray, n } = crops;
+    const px = a.model.inputSize * a.model.inputSize;
     const k = a.model.classes.length;
     const out = new Float32Array(n * k);
     const step = a.options.maxBatch;

@@ -2,6 +2,7 @@
 // fetched, validated and BN-folded once; classifiers for either backend are built from them (and
 // rebuilt from them after a lost device) without fetching again.
 import { createMiniXception } from '../nn/mini-xception';
+import { createSaliency } from '../nn/saliency';
 import { fetchModel } from '../nn/weights';
 import type { LoadedModel, ModelLoader } from './inference-engine';
 
@@ -11,5 +12,6 @@ export const loadModel: ModelLoader = async (baseUrl, name): Promise<LoadedModel
     classes: [...spec.classes],
     inputSize: spec.input.size,
     create: (options) => createMiniXception(weights, options),
+    createSaliency: (options) => createSaliency(weights, options),
   };
 };

@@ -17,6 +17,10 @@ export const workerApi: InferenceApi = {
     const probs = await engine.classify(crops);
     return transfer(probs, [probs.buffer]);
   },
+  async saliency(request) {
+    const r = await engine.saliency(request);
+    return transfer(r, [r.maps.buffer, r.probs.buffer, r.targets.buffer]);
+  },
   subscribe: (callback) => {
     engine.subscribe(callback);
     pipeline.subscribe(callback);
