@@ -1,0 +1,257 @@
+// The YuNet face detector (docs/ARCHITECTURE.md "Camera pipeline"): a frame in, Face[] out, on the
+// WebGPU plan (src/nn/yunet-gpu.ts) or the CPU plan (src/nn/yunet-cpu.ts). Stable API:
+//
+//   const det = await createYunet(model, { device });       // no device: the CPU backend
+//   const faces = await det.detect(bitmapOrVideoFrame);     // Face[] in frame pixels, best first
+//   det.frameTexture                                        // WebGPU: the frame of the last detect()
+//   det.dispose();
+//
+// Per frame: the frame is fitted into maxSide (longest side, default 640, never upscaled) and padded
+// to multiples of 32 (detectorGeometry); WebGPU copies it into FrameTexture and resizes it on the
+// GPU, the CPU backend reads its pixels through an OffscreenCanvas and resizes with the reference.
+// Heads are decoded as OpenCV's FaceDetectorYN does (score = sqrt(cls·obj)), then NMS (IoU 0.3,
+// top 50) and mapping back to frame pixels, clipped to the frame. A plan is built once per padded
+// input size (at most `maxPlans` kept, oldest dropped). Calls run one at a time.
+//
+// Why 640: on race.jpg (640x428) onnxruntime finds 11 faces at 640 but 5 at 320, and on video_02
+// 4-6 walkers at 640 but 2 at 320 (tools/yunet-oracle.mjs, threshold 0.6): small faces need it.
+import type { Tensor } from '../kernels/tensor.js';
+import { resizeToTensorRef } from '../kernels/resize-to-tensor.ref.js';
+import { FramePixels } from '../vision/frame-pixels.js';
+import { type FrameSource, FrameTexture, frameSize } from '../vision/frame-texture.js';
+import { nms } from '../vision/nms.js';
+import type { Face } from '../vision/types.js';
+import { CANDIDATE, type DetectorGeometry, SCORE, decodeScratch, decodeYunet, detectorGeometry, toFaces } from '../vision/yunet-decode.js';
+import { yunetCpuForward } from './yunet-cpu.js';
+import { YunetGpuPlan } from './yunet-gpu.js';
+import type { YunetModel, YunetSpec } from './yunet-weights.js';
+
+export interface DetectOptions {
+  /** Minimum sqrt(cls·obj). Default 0.6. */
+  scoreThreshold?: number;
+  /** NMS IoU above which the lower-scoring box goes. Default 0.3. */
+  nmsThreshold?: number;
+  /** At most this many faces. Default 50. */
+  topK?: number;
+}
+
+export interface YunetOptions extends DetectOptions {
+  /** WebGPU device; without one the detector runs on the CPU. */
+  device?: GPUDevice;
+  /** Longest side of the detector input in pixels (frames are fitted, never upscaled). Default 640. */
+  maxSide?: number;
+  /** WebGPU: a FrameTexture to upload frames into (share it with the crop kernel). Default: own. */
+  frameTexture?: FrameTexture;
+  /** Plans (one per padded input size) kept at once. Default 2. */
+  maxPlans?: number;
+}
+
+/** Everything one detection saw, for parity tests and debugging. */
+export interface DetectionDetail {
+  faces: Face[];
+  geometry: DetectorGeometry;
+  /** The input tensor [padH, padW, 4]: B, G, R, 0 in 0..255. */
+  input: Float32Array;
+  /** Packed heads (src/vision/yunet-decode.ts). */
+  heads: Float32Array;
+}
+
+export interface FaceDetector {
+  readonly backend: 'webgpu' | 'cpu';
+  readonly spec: YunetSpec;
+  /** WebGPU: the texture the last frame went into (for crops from the same upload); CPU: undefined. */
+  readonly frameTexture?: FrameTexture;
+  detect(frame: FrameSource, options?: DetectOptions): Promise<Face[]>;
+  /** detect() plus its input tensor and raw heads (allocates; not for every frame). */
+  inspect(frame: FrameSource, options?: DetectOptions): Promise<DetectionDetail>;
+  /** Builds (WebGPU: compiles) the plan for frames of this size ahead of the first detect(). */
+  prepare(width: number, height: number): Promise<void>;
+  /** Raw packed heads for an input tensor [padH, padW, 4] (parity with onnxruntime). */
+  heads(input: Float32Array, padW: number, padH: number): Promise<Float32Array>;
+  dispose(): void;
+}
+
+export const DEFAULT_DETECT: Required<DetectOptions> = { scoreThreshold: 0.6, nmsThreshold: 0.3, topK: 50 };
+export const DEFAULT_MAX_SIDE = 640;
+
+interface Backend {
+  /** Input tensor + heads for a frame; the tensor only when `keepInput`. */
+  run(frame: FrameSource, g: DetectorGeometry, keepInput: boolean): Promise<{ heads: Float32Array; input?: Float32Array }>;
+  heads(input: Float32Array, padW: number, padH: number): Promise<Float32Array>;
+  prepare(g: DetectorGeometry): Promise<void>;
+  dispose(): void;
+}
+
+class GpuBackend implements Backend {
+  private readonly plans = new Map<string, Promise<YunetGpuPlan>>();
+
+  constructor(
+    private readonly device: GPUDevice,
+    private readonly model: YunetModel,
+    readonly texture: FrameTexture,
+    private readonly ownsTexture: boolean,
+    private readonly maxPlans: number,
+  ) {}
+
+  plan(padW: number, padH: number): Promise<YunetGpuPlan> {
+    const key = `${padW}x${padH}`;
+    let p = this.plans.get(key);
+    if (p) {
+      this.plans.delete(key); // re-insert: Map order is the LRU order
+    } else {
+      p = YunetGpuPlan.create(this.device, this.model, padW, padH);
+      p.catch(() => this.plans.delete(key));
+    }
+    this.plans.set(key, p);
+    while (this.plans.size > this.maxPlans) {
+      const [oldKey, old] = this.plans.entries().next().value as [string, Promise<YunetGpuPlan>];
+      this.plans.delete(oldKey);
+      void old.then((pl) => pl.dispose(), () => undefined);
+    }
+    return p;
+  }
+
+  async run(frame: FrameSource, g: DetectorGeometry, keepInput: boolean): Promise<{ heads: Float32Array; input?: Float32Array }> {
+    const plan = await this.plan(g.padW, g.padH);
+    plan.setFrame(this.texture.upload(frame), g);
+    const heads = await plan.run();
+    return { heads, input: keepInput ? await plan.readInput() : undefined };
+  }
+
+  async heads(input: Float32Array, padW: number, padH: number): Promise<Float32Array> {
+    return (await this.plan(padW, padH)).runTensor(input);
+  }
+
+  async prepare(g: DetectorGeometry): Promise<void> {
+    await this.plan(g.padW, g.padH);
+  }
+
+  dispose(): void {
+    for (const p of this.plans.values()) void p.then((pl) => pl.dispose(), () => undefined);
+    this.plans.clear();
+    if (this.ownsTexture) this.texture.destroy();
+  }
+}
+
+class CpuBackend implements Backend {
+  private readonly pixels = new FramePixels();
+  private tensorBuf = new Float32Array(0);
+
+  constructor(private readonly model: YunetModel) {}
+
+  private tensor(g: DetectorGeometry): Tensor {
+    const n = g.padW * g.padH * 4;
+    if (this.tensorBuf.length !== n) this.tensorBuf = new Float32Array(n);
+    return { shape: [1, g.padH, g.padW, 4], data: this.tensorBuf };
+  }
+
+  async run(frame: FrameSource, g: DetectorGeometry, keepInput: boolean): Promise<{ heads: Float32Array; input?: Float32Array }> {
+    const { data } = this.pixels.read(frame);
+    const t = resizeToTensorRef(data, g, this.tensor(g).data);
+    return { heads: yunetCpuForward(this.model, t), input: keepInput ? t.data.slice() : undefined };
+  }
+
+  async heads(input: Float32Array, padW: number, padH: number): Promise<Float32Array> {
+    return yunetCpuForward(this.model, { shape: [1, padH, padW, 4], data: input });
+  }
+
+  async prepare(): Promise<void> {}
+
+  dispose(): void {}
+}
+
+class Yunet implements FaceDetector {
+  private queue: Promise<unknown> = Promise.resolve();
+  private disposed = false;
+  private readonly scratch = decodeScratch();
+
+  constructor(
+    readonly backend: 'webgpu' | 'cpu',
+    private readonly model: YunetModel,
+    private readonly impl: Backend,
+    private readonly defaults: Required<DetectOptions>,
+    private readonly maxSide: number,
+  ) {}
+
+  get spec(): YunetSpec {
+    return this.model.spec;
+  }
+
+  get frameTexture(): FrameTexture | undefined {
+    return this.impl instanceof GpuBackend ? this.impl.texture : undefined;
+  }
+
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(() => {
+      if (this.disposed) throw new Error('FaceDetector: used after dispose()');
+      return work();
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private options(o?: DetectOptions): Required<DetectOptions> {
+    const r = { ...this.defaults, ...Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) };
+    if (!(r.scoreThreshold >= 0 && r.scoreThreshold <= 1)) throw new Error(`FaceDetector: scoreThreshold ${r.scoreThreshold} is not in 0..1`);
+    if (!(r.nmsThreshold >= 0 && r.nmsThreshold <= 1)) throw new Error(`FaceDetector: nmsThreshold ${r.nmsThreshold} is not in 0..1`);
+    if (!(Number.isInteger(r.topK) && r.topK >= 1)) throw new Error(`FaceDetector: topK ${r.topK} is not a positive integer`);
+    return r;
+  }
+
+  private faces(heads: Float32Array, g: DetectorGeometry, o: Required<DetectOptions>): Face[] {
+    const n = decodeYunet(heads, g, this.model.spec.strides, o.scoreThreshold, this.scratch);
+    const keep = nms(this.scratch.rows, n, { stride: CANDIDATE, score: SCORE, iou: o.nmsThreshold, topK: o.topK }, this.scratch.keep);
+    return toFaces(this.scratch.rows, keep, g);
+  }
+
+  detect(frame: FrameSource, options?: DetectOptions): Promise<Face[]> {
+    const o = this.options(options);
+    return this.serial(async () => {
+      const { width, height } = frameSize(frame);
+      const g = detectorGeometry(width, height, this.maxSide, this.model.spec.input.divisor);
+      const { heads } = await this.impl.run(frame, g, false);
+      return this.faces(heads, g, o);
+    });
+  }
+
+  inspect(frame: FrameSource, options?: DetectOptions): Promise<DetectionDetail> {
+    const o = this.options(options);
+    return this.serial(async () => {
+      const { width, height } = frameSize(frame);
+      const g = detectorGeometry(width, height, this.maxSide, this.model.spec.input.divisor);
+      const { heads, input } = await this.impl.run(frame, g, true);
+      return { faces: this.faces(heads, g, o), geometry: g, input: input!, heads };
+    });
+  }
+
+  heads(input: Float32Array, padW: number, padH: number): Promise<Float32Array> {
+    return this.serial(() => this.impl.heads(input, padW, padH));
+  }
+
+  prepare(width: number, height: number): Promise<void> {
+    return this.serial(() => this.impl.prepare(detectorGeometry(width, height, this.maxSide, this.model.spec.input.divisor)));
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    void this.queue.then(() => this.impl.dispose());
+  }
+}
+
+/** Builds the detector: WebGPU when options.device is given (the first plan is built on first use), else CPU. */
+export async function createYunet(model: YunetModel, options: YunetOptions = {}): Promise<FaceDetector> {
+  const defaults: Required<DetectOptions> = {
+    scoreThreshold: options.scoreThreshold ?? DEFAULT_DETECT.scoreThreshold,
+    nmsThreshold: options.nmsThreshold ?? DEFAULT_DETECT.nmsThreshold,
+    topK: options.topK ?? DEFAULT_DETECT.topK,
+  };
+  const maxSide = options.maxSide ?? DEFAULT_MAX_SIDE;
+  if (!(maxSide >= model.spec.input.divisor)) throw new Error(`createYunet: maxSide ${maxSide} is below ${model.spec.input.divisor}`);
+  if (options.device) {
+    const ft = options.frameTexture ?? new FrameTexture(options.device, 'Yunet.frame');
+    const impl = new GpuBackend(options.device, model, ft, !options.frameTexture, Math.max(1, options.maxPlans ?? 2));
+    return new Yunet('webgpu', model, impl, defaults, maxSide);
+  }
+  return new Yunet('cpu', model, new CpuBackend(model), defaults, maxSide);
+}

@@ -1,0 +1,65 @@
+import { expect } from '@esm-bundle/chai';
+import { readFloats, storageBuffer } from '../../src/gpu/buffers.js';
+import { ResizeToTensor } from '../../src/kernels/resize-to-tensor.js';
+import { resizeToTensorRef } from '../../src/kernels/resize-to-tensor.ref.js';
+import { detectorGeometry } from '../../src/vision/yunet-decode.js';
+import { assertClose, randomArray, withDevice } from '../helpers/gpu.js';
+
+function randomRgba(w: number, h: number, seed: number): Uint8Array {
+  return Uint8Array.from(randomArray(w * h * 4, seed, 0, 256), (v) => Math.floor(v));
+}
+
+/** The frame as an rgba8unorm texture, run through ResizeToTensor. */
+async function gpuResize(device: GPUDevice, rgba: Uint8Array, g: ReturnType<typeof detectorGeometry>): Promise<Float32Array> {
+  const tex = device.createTexture({ size: [g.frameW, g.frameH], format: 'rgba8unorm', usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST });
+  device.queue.writeTexture({ texture: tex }, rgba as Uint8Array<ArrayBuffer>, { bytesPerRow: g.frameW * 4 }, [g.frameW, g.frameH]);
+  const out = storageBuffer(device, 'test.out', new Float32Array(g.padW * g.padH * 4).fill(NaN));
+  const k = await ResizeToTensor.create(device, out, g.padW * g.padH);
+  k.set(tex, g);
+  const enc = device.createCommandEncoder();
+  const pass = enc.beginComputePass();
+  k.encode(pass);
+  pass.end();
+  device.queue.submit([enc.finish()]);
+  const res = await readFloats(device, out, g.padW * g.padH * 4);
+  k.destroy();
+  out.destroy();
+  tex.destroy();
+  return res;
+}
+
+// The shader computes sample positions in f32: (y + 0.5)·scale - 0.5 near y = 640 is off by up to
+// ~1e-4 pixel, which between two bytes 255 apart moves the value by ~0.03. 0.05 = 1/20 of a level.
+const ATOL = 0.05;
+
+suite('resize-to-tensor', () => {
+  test('ref: identity at scale 1 is the BGR bytes, zero padding right and bottom', () => {
+    const rgba = Uint8Array.from([10, 20, 30, 255, 40, 50, 60, 255]); // 2x1
+    const g = detectorGeometry(2, 1, 640, 4);
+    expect([g.inW, g.inH, g.padW, g.padH]).to.deep.equal([2, 1, 4, 4]);
+    const t = resizeToTensorRef(rgba, g);
+    expect(Array.from(t.data.subarray(0, 8))).to.deep.equal([30, 20, 10, 0, 60, 50, 40, 0]);
+    expect(t.data.subarray(8).every((v) => v === 0)).to.equal(true);
+  });
+
+  test('ref: halving averages 2x2 blocks (half-pixel centres)', () => {
+    const rgba = new Uint8Array(4 * 2 * 4);
+    [0, 100, 50, 150, 0, 100, 50, 150].forEach((v, i) => rgba.fill(v, i * 4, i * 4 + 3)); // 4x2 gray
+    const g = { frameW: 4, frameH: 2, inW: 2, inH: 1, padW: 2, padH: 1 };
+    const t = resizeToTensorRef(rgba, g);
+    expect(Array.from(t.data)).to.deep.equal([50, 50, 50, 0, 100, 100, 100, 0]);
+  });
+
+  // Frame sizes: VGA at scale 1 (exact copy), a 16:9 HD frame fitted into 640 (downscale by 3),
+  // a portrait photo, an odd tiny frame, and an upscale-free small frame padded to 32.
+  for (const [fw, fh, side] of [[640, 480, 640], [1280, 720, 640], [460, 661, 640], [33, 17, 640], [100, 75, 320]] as const) {
+    const g = detectorGeometry(fw, fh, side);
+    const name = `frame ${fw}x${fh} → ${g.inW}x${g.inH} in ${g.padW}x${g.padH}`;
+    test(name, withDevice(async (device) => {
+      const rgba = randomRgba(fw, fh, fw + fh);
+      const want = resizeToTensorRef(rgba, g);
+      const got = await gpuResize(device, rgba, g);
+      assertClose(got, want.data, ATOL, name);
+    }));
+  }
+});
