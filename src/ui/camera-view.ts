@@ -318,8 +318,8 @@ export class CameraView extends LitElement {
     }
     const cams = await this._camera.refresh();
     if (cams === 0) {
-      this._showMessage('No camera was found on this device, so the sample clip plays instead.', false, true);
       if (this.autoplaySample) await this.playSample();
+      this._showMessage(`No camera was found on this device, so ${this.autoplaySample ? 'the sample clip plays instead' : 'try the sample clip'}.`, false, true);
     }
   }
 
