@@ -11,13 +11,17 @@
 //   src/ui/classify-page.ts         → dist/classify.js           (classify.html, used by the CLI)
 //   src/ui/analyze-page.ts          → dist/analyze.js            (analyze.html: analyze CLI, pipeline bench)
 // Static files: index.html, src/ui/{classify-page.html,analyze-page.html,page.css,icon.svg},
-// assets/media/video_01.mp4 (the sample clip) → dist/media/, weights/ → dist/weights/.
+// assets/media/video_01.mp4 (the sample clip) → dist/media/, weights/ → dist/weights/,
+// src/ui/pwa/ (web app manifest, icons, screenshots) → dist/.
+// Last: sw.js → dist/sw.js with the precache manifest of whatever dist/ then holds (tools/precache.mjs).
 import * as esbuild from 'esbuild';
 import { cp, mkdir, readdir, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { copyBenchVendor } from './tools/bench-vendor.mjs';
+import { buildServiceWorker, formatReport } from './tools/precache.mjs';
 
 const root = dirname(fileURLToPath(import.meta.url));
 
@@ -28,6 +32,7 @@ const STATIC = [
   ['assets/media/video_01.mp4', 'media/video_01.mp4'],
   ['src/ui/page.css', 'page.css'],
   ['src/ui/icon.svg', 'icon.svg'],
+  ['src/ui/pwa', '.'],
 ];
 
 /** @param {string} outdir @param {boolean} minify */
@@ -39,6 +44,9 @@ function options(outdir, minify) {
       'inference.worker': 'src/worker/inference.worker.ts',
       classify: 'src/ui/classify-page.ts',
       analyze: 'src/ui/analyze-page.ts',
+      // The #bench view and its worker (onnxruntime-web, TF.js): loaded only when #bench is visited.
+      'bench/bench': 'src/ui/emo-bench-view.ts',
+      'bench/bench.worker': 'src/bench/bench.worker.ts',
     },
     outdir,
     bundle: true,
@@ -55,9 +63,10 @@ function options(outdir, minify) {
 }
 
 /** Copies the static files and the weights next to the bundles. */
-async function copyStatic(outdir, quiet) {
-  for (const [from, to] of STATIC) await cp(join(root, from), join(outdir, to));
-  const weights = join(root, 'weights');
+async function copyStatic(outdir, quiet, weightsDir = 'weights') {
+  await copyBenchVendor(outdir);
+  for (const [from, to] of STATIC) await cp(join(root, from), join(outdir, to), { recursive: true });
+  const weights = resolve(root, weightsDir);
   const files = existsSync(weights) ? (await readdir(weights)).filter((f) => !f.startsWith('.')) : [];
   await rm(join(outdir, 'weights'), { recursive: true, force: true });
   await mkdir(join(outdir, 'weights'), { recursive: true });
@@ -69,16 +78,22 @@ async function copyStatic(outdir, quiet) {
 
 /**
  * Builds the app. Reused by the classify CLI and the e2e tests.
- * @param {{ outdir?: string, minify?: boolean, quiet?: boolean }} [o]
+ * @param {{ outdir?: string, minify?: boolean, quiet?: boolean, weights?: string }} [o]
+ *   weights: the folder copied to dist/weights/ (default weights/; the PWA update test swaps it)
  * @returns {Promise<string>} the absolute output folder
  */
-export async function build({ outdir = 'dist', minify = false, quiet = false } = {}) {
+export async function build({ outdir = 'dist', minify = false, quiet = false, weights = 'weights' } = {}) {
   const out = resolve(root, outdir);
   await mkdir(out, { recursive: true });
   const t0 = performance.now();
   await esbuild.build(options(out, minify));
-  await copyStatic(out, quiet);
-  if (!quiet) console.error(`built ${outdir}/ in ${Math.round(performance.now() - t0)} ms`);
+  await copyStatic(out, quiet, weights);
+  // Keep this step last: it precaches what is in dist/ now.
+  const manifest = await buildServiceWorker(out, { minify });
+  if (!quiet) {
+    console.error(await formatReport(out, manifest));
+    console.error(`built ${outdir}/ in ${Math.round(performance.now() - t0)} ms`);
+  }
   return out;
 }
 
@@ -96,7 +111,7 @@ async function main() {
   if (values.watch) {
     const ctx = await esbuild.context({
       ...options(out, values.minify),
-      plugins: [{ name: 'static', setup: (b) => b.onEnd(async (r) => { if (!r.errors.length) { await copyStatic(out, true); console.error('rebuilt'); } }) }],
+      plugins: [{ name: 'static', setup: (b) => b.onEnd(async (r) => { if (!r.errors.length) { await copyStatic(out, true); await buildServiceWorker(out, { minify: values.minify }); console.error('rebuilt'); } }) }],
     });
     await ctx.watch();
   }

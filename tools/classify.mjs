@@ -2,7 +2,8 @@
 // Classifies images with the built app in headless Chromium, one JSON line per image.
 //
 //   npm run classify -- [--backend auto|webgpu|cpu] [--split Training|PublicTest|PrivateTest]
-//                       [--out FILE.jsonl] [--model emotion] [--batch 64] [--limit N] PATH
+//                       [--out FILE.jsonl] [--model emotion] [--batch 64] [--limit N]
+//                       [--saliency DIR [--target predicted|CLASS] [--overlay-scale 4]] PATH
 //
 // PATH: an image, a folder of images (recursive) or a zip (read entry by entry, not extracted).
 // The images go through the app's own path: dist/classify.html runs the same worker (weights
@@ -11,8 +12,16 @@
 //   "probs": {"angry": …, …}, "expected": "<folder class>"}   (expected only when the path has
 //   a FER-2013 class folder); an unreadable image gives {"file": …, "error": "…"}.
 // stderr: progress, then a summary (images, images/s, backend, accuracy against folder labels).
+// --saliency DIR: also guided back-propagation saliency (the worker's saliency verb, same backend)
+//   of the predicted class or --target CLASS, written per image NAME (its file name without the
+//   extension; the path relative to PATH, '/' → '_', where two inputs share a name) as
+//   DIR/NAME.saliency.png (the raw map at model input size, |gradient| / max → 0..255 gray) and
+//   DIR/NAME.overlay.png (Turbo heat map over the face crop, --overlay-scale × input size). The
+//   PNGs are encoded in the page (OffscreenCanvas.convertToBlob). JSON lines gain "target",
+//   "saliency" and "overlay" (the paths written).
 import { createWriteStream, existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { forwardPageErrors, launchBrowser } from './browser.mjs';
@@ -21,7 +30,19 @@ import { serveStatic } from './serve.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const USAGE = `usage: npm run classify -- [--backend auto|webgpu|cpu] [--split Training|PublicTest|PrivateTest]
-                            [--out FILE.jsonl] [--model emotion] [--batch 64] [--limit N] PATH`;
+                            [--out FILE.jsonl] [--model emotion] [--batch 64] [--limit N]
+                            [--saliency DIR [--target predicted|CLASS] [--overlay-scale 4]] PATH`;
+
+/**
+ * Output stems for the saliency PNGs: each input's file name without its extension, or, where two
+ * inputs share one, its path with separators as '_'.
+ */
+export function saliencyStems(names) {
+  const base = names.map((n) => basename(n, extname(n)));
+  const count = new Map();
+  for (const b of base) count.set(b, (count.get(b) ?? 0) + 1);
+  return names.map((n, i) => (count.get(base[i]) > 1 ? n.slice(0, n.length - extname(n).length).replace(/[\\/:]+/g, '_').replace(/^_+/, '') : base[i]));
+}
 
 /** The FER-2013 class folder in a path ('test/angry/PrivateTest_1.jpg' → 'angry'), if any. */
 export function folderLabel(name, classes) {
@@ -48,6 +69,9 @@ function parse(argv) {
         model: { type: 'string', default: 'emotion' },
         batch: { type: 'string', default: '64' },
         limit: { type: 'string' },
+        saliency: { type: 'string' },
+        target: { type: 'string', default: 'predicted' },
+        'overlay-scale': { type: 'string', default: '4' },
         dist: { type: 'string', default: join(root, 'dist') },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -69,7 +93,10 @@ function parse(argv) {
   if (!Number.isInteger(batch) || batch < 1 || batch > 1024) fail('--batch must be an integer in 1..1024');
   const limit = values.limit === undefined ? Infinity : Number(values.limit);
   if (!(limit >= 0)) fail('--limit must be a number ≥ 0');
-  return { ...values, batch, limit, path: positionals[0] };
+  const overlayScale = Number(values['overlay-scale']);
+  if (!(overlayScale >= 1 && overlayScale <= 16)) fail('--overlay-scale must be a number in 1..16');
+  if (values.saliency === '') fail('--saliency needs a folder');
+  return { ...values, batch, limit, overlayScale, path: positionals[0] };
 }
 
 /** Writes lines to a stream, waiting when it is full. */
@@ -116,6 +143,16 @@ async function main() {
     console.error(`classifying ${items.length} image${items.length === 1 ? '' : 's'} from ${args.path} in batches of ${args.batch}`);
 
     const classes = loaded.classes;
+    let target = 'predicted';
+    if (args.saliency) {
+      if (args.target !== 'predicted') {
+        target = /^\d+$/.test(args.target) ? Number(args.target) : classes.indexOf(args.target);
+        if (!(target >= 0 && target < classes.length)) fail(`--target must be 'predicted' or one of ${classes.join(', ')} (or its index), not ${args.target}`);
+      }
+      await mkdir(args.saliency, { recursive: true });
+      console.error(`saliency maps of the ${target === 'predicted' ? 'predicted class' : `class ${classes[target]}`} → ${args.saliency}/`);
+    }
+    const stems = new Map(saliencyStems(items.map((it) => it.name)).map((s, i) => [items[i].name, s]));
     const stats = { done: 0, errors: 0, labelled: 0, correct: 0, perClass: new Map() };
     const start = performance.now();
     let lastReport = start;
@@ -139,11 +176,25 @@ async function main() {
         }),
       );
       const toSend = read.filter((r) => r.bytes);
-      const answers = toSend.length
-        ? await page.evaluate((imgs) => window.emolens.classifyBatch(imgs), toSend.map((r) => ({ name: r.name, base64: r.bytes.toString('base64') })))
-        : [];
+      const encoded = toSend.map((r) => ({ name: r.name, base64: r.bytes.toString('base64') }));
+      const answers = !toSend.length
+        ? []
+        : args.saliency
+          ? await page.evaluate((imgs, o) => window.emolens.saliencyBatch(imgs, o), encoded, { target, scale: args.overlayScale })
+          : await page.evaluate((imgs) => window.emolens.classifyBatch(imgs), encoded);
       let j = 0;
-      return read.map((r) => (r.bytes ? { name: r.name, ...answers[j++] } : r));
+      const out = read.map((r) => (r.bytes ? { name: r.name, ...answers[j++] } : r));
+      if (args.saliency) {
+        for (const r of out) {
+          if (r.saliencyPng === undefined) continue;
+          const stem = join(args.saliency, stems.get(r.name));
+          r.saliencyFile = `${stem}.saliency.png`;
+          r.overlayFile = `${stem}.overlay.png`;
+          await writeFile(r.saliencyFile, Buffer.from(r.saliencyPng, 'base64'));
+          await writeFile(r.overlayFile, Buffer.from(r.overlayPng, 'base64'));
+        }
+      }
+      return out;
     }
 
     // Two batches in flight: the page decodes one while the worker classifies the other.
@@ -169,7 +220,8 @@ async function main() {
           let top = 0;
           for (let k = 1; k < r.probs.length; k++) if (r.probs[k] > r.probs[top]) top = k;
           const probs = Object.fromEntries(classes.map((c, k) => [c, round(r.probs[k])]));
-          await write({ file: r.name, label: classes[top], probs, ...(expected ? { expected } : {}) });
+          const sal = r.saliencyFile ? { target: classes[r.target], saliency: r.saliencyFile, overlay: r.overlayFile } : {};
+          await write({ file: r.name, label: classes[top], probs, ...sal, ...(expected ? { expected } : {}) });
           if (expected) {
             stats.labelled++;
             const pc = stats.perClass.get(expected) ?? { n: 0, ok: 0 };

@@ -1,10 +1,15 @@
 // A tiny static file server for dist/ (the app, the classify page, the weights), reused by
 // `npm start`, the classify CLI and the e2e tests. Localhost only, GET/HEAD only, no directory
-// listings; `/` serves index.html. WebGPU needs a secure context, and http://localhost is one.
+// listings; `/` serves index.html. WebGPU needs a secure context, and http://localhost is one
+// (so are service workers).
+//
+//   node tools/serve.mjs [--root dist] [--port 8000]    (npm run preview -- --port N)
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -16,6 +21,7 @@ const TYPES = {
   '.map': 'application/json; charset=utf-8',
   '.safetensors': 'application/octet-stream',
   '.onnx': 'application/octet-stream',
+  '.wasm': 'application/wasm',
   '.wgsl': 'text/plain; charset=utf-8',
   '.png': 'image/png',
   '.mp4': 'video/mp4',
@@ -28,12 +34,15 @@ const TYPES = {
 
 /**
  * Serves `root` on http://127.0.0.1:<port> (port 0 = a free one).
- * @param {{ root: string, port?: number, host?: string, quiet?: boolean }} options
+ * `onRequest` sees every request that reaches the server (the PWA tests count them).
+ * @param {{ root: string, port?: number, host?: string, quiet?: boolean,
+ *   onRequest?: (req: import('node:http').IncomingMessage) => void }} options
  * @returns {Promise<{ url: string, port: number, close: () => Promise<void> }>}
  */
-export async function serveStatic({ root, port = 0, host = '127.0.0.1', quiet = true }) {
+export async function serveStatic({ root, port = 0, host = '127.0.0.1', quiet = true, onRequest }) {
   const base = resolve(root);
   const server = createServer(async (req, res) => {
+    onRequest?.(req);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD' }).end();
       return;
@@ -90,4 +99,12 @@ export async function serveStatic({ root, port = 0, host = '127.0.0.1', quiet = 
         server.close(() => ok());
       }),
   };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const { values } = parseArgs({
+    options: { root: { type: 'string', default: 'dist' }, port: { type: 'string', default: process.env.PORT ?? '8000' } },
+  });
+  const server = await serveStatic({ root: values.root, port: Number(values.port), quiet: false });
+  console.log(`serving ${resolve(values.root)} at ${server.url} (Ctrl+C to stop)`);
 }

@@ -10,6 +10,9 @@ import './emotion-meter';
 import './error-alert';
 import './camera-view';
 import './image-picker';
+import './install-button';
+import './offline-status';
+import './update-prompt';
 import type { ImageSelectedDetail } from './image-picker';
 
 /**
@@ -51,6 +54,13 @@ export class AppShell extends LitElement {
       header p {
         margin: 0.25rem 0 0;
         color: var(--emo-muted);
+      }
+      .app-bar {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 0.5rem 1rem;
+        margin-top: 0.5rem;
       }
       .results {
         display: grid;
@@ -105,7 +115,9 @@ export class AppShell extends LitElement {
       <header>
         <h1>emolens</h1>
         <p>Facial emotion recognition that runs entirely in your browser.</p>
+        <div class="app-bar"><emo-offline-status></emo-offline-status><emo-install-button></emo-install-button></div>
       </header>
+      <emo-update-prompt></emo-update-prompt>
       <emo-error-alert heading="The model could not start:" .message=${inf.state === 'error' ? inf.error : ''}></emo-error-alert>
       <emo-error-alert heading="That image could not be read:" .message=${this._imageError}></emo-error-alert>
       ${inf.state === 'loading' ? html`<p class="status" role="status">Loading the model…</p>` : ''}
@@ -130,6 +142,7 @@ export class AppShell extends LitElement {
       <footer>
         The photo is cropped to its centre square and reduced to ${inf.result?.inputSize ?? 48}×${inf.result?.inputSize ?? 48}
         gray pixels; for best results use a photo of one face that fills the frame.
+        <a href="#bench">Benchmarks</a> of the kernels on this device.
       </footer>
     </main>`;
   }

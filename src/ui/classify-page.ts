@@ -3,6 +3,7 @@
 // exactly the app's path: the same worker (weights loading, backend choice) and the same
 // decodeImage + toGrayCrop conversion as the file picker.
 import type { LoadOptions, LoadResult } from '../worker/api';
+import { blobToBase64, saliencyPngs } from './saliency-png';
 import { createInferenceClient, type InferenceClient } from '../worker/client';
 import { decodeImage, toGrayCrop } from '../vision/to-gray-crop';
 
@@ -15,9 +16,21 @@ export interface EncodedImage {
 /** Per image: probabilities in the model's class order, or why there are none. */
 export type ImageResult = { probs: number[] } | { error: string };
 
+/** Per image with --saliency: probabilities, the class the map explains, and two base64 PNGs. */
+export type SaliencyImageResult = { probs: number[]; target: number; saliencyPng: string; overlayPng: string } | { error: string };
+
+export interface SaliencyBatchOptions {
+  /** A class index for every image, or 'predicted' (default). */
+  target?: number | 'predicted';
+  /** Overlay side = input size × scale (default 4). */
+  scale?: number;
+}
+
 export interface ClassifyPageApi {
   load(options: LoadOptions): Promise<LoadResult>;
   classifyBatch(images: EncodedImage[]): Promise<ImageResult[]>;
+  /** classifyBatch plus guided back-propagation maps, as PNGs made in the page. */
+  saliencyBatch(images: EncodedImage[], options?: SaliencyBatchOptions): Promise<SaliencyImageResult[]>;
 }
 
 declare global {
@@ -93,6 +106,38 @@ const api: ClassifyPageApi = {
       const i = j++;
       return probs ? { probs: Array.from(probs.subarray(i * k, (i + 1) * k)) } : { error: failure };
     });
+  },
+
+  async saliencyBatch(images, options = {}) {
+    if (!client?.saliency || !loaded) throw new Error('call load() first');
+    const size = loaded.inputSize, px = size * size, k = loaded.classes.length;
+    const crops = await Promise.all(images.map((img) => toCrop(img, size)));
+    const good = crops.filter((c): c is Uint8Array => typeof c !== 'string');
+    const gray = new Uint8Array(good.length * px);
+    good.forEach((c, i) => gray.set(c, i * px));
+    const target = options.target ?? 'predicted';
+    let answer: Awaited<ReturnType<NonNullable<InferenceClient['saliency']>>> | undefined;
+    let failure = '';
+    if (good.length) {
+      try {
+        answer = await client.saliency({ gray, n: good.length, target: target === 'predicted' ? target : new Array<number>(good.length).fill(target) });
+      } catch (e) {
+        failure = `saliency failed: ${message(e)}`;
+      }
+    }
+    let j = 0;
+    return Promise.all(crops.map(async (c): Promise<SaliencyImageResult> => {
+      if (typeof c === 'string') return { error: c };
+      const i = j++;
+      if (!answer) return { error: failure };
+      const pngs = await saliencyPngs(c, 1, answer.maps.subarray(i * px, (i + 1) * px), size, { scale: options.scale });
+      return {
+        probs: Array.from(answer.probs.subarray(i * k, (i + 1) * k)),
+        target: answer.targets[i],
+        saliencyPng: await blobToBase64(pngs.saliency),
+        overlayPng: await blobToBase64(pngs.overlay),
+      };
+    }));
   },
 };
 

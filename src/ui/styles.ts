@@ -21,6 +21,8 @@ export const tokens = css`
     --emo-danger-fg: #8a1111;
     --emo-info-bg: #e9effd;
     --emo-info-fg: #1c2f6b;
+    --emo-ok: #1f7a3a;
+    --emo-warn: #9a5b00;
     --emo-radius: 10px;
     --emo-gap: 1rem;
     --emo-focus: 3px solid #f0a400;
@@ -41,6 +43,8 @@ export const tokens = css`
       --emo-danger-fg: #ffc9c9;
       --emo-info-bg: #18223f;
       --emo-info-fg: #d3ddff;
+      --emo-ok: #5fd38a;
+      --emo-warn: #f0b45a;
     }
   }
 `;

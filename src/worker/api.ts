@@ -75,6 +75,43 @@ import type { AnalyzeOptions, PipelineResult } from './frame-pipeline';
 import type { PipelineInfo, PipelineInit } from './pipeline-engine';
 export type { AnalyzeOptions, PipelineInfo, PipelineInit, PipelineResult };
 
+// Face detector (docs/ARCHITECTURE.md "Camera pipeline"): loadDetector's options and answer.
+import type { Face } from '../vision/types';
+export type { Face };
+
+/** loadDetector(): backend choice as for the classifier, plus the detector's own settings. */
+export interface DetectorLoadOptions {
+  /** Default 'auto': WebGPU on a hardware adapter, the faster of the two on a software one. */
+  backend?: BackendChoice;
+  /** Longest side of the detector input; frames are fitted (never upscaled). Default 640. */
+  maxSide?: number;
+  /** Defaults for detect(): minimum score 0.6, NMS IoU 0.3, at most 50 faces. */
+  scoreThreshold?: number;
+  nmsThreshold?: number;
+  topK?: number;
+  /** Folder of weights/yunet.{json,safetensors}, resolved against the worker's URL. Default './weights/'. */
+  weightsUrl?: string;
+}
+
+/** Per-call detect() settings (override loadDetector's). */
+export interface DetectOptions {
+  scoreThreshold?: number;
+  nmsThreshold?: number;
+  topK?: number;
+}
+
+export interface DetectorLoadResult {
+  backend: Backend;
+  /** One sentence for the user: why this backend runs. */
+  reason: string;
+  adapter?: string;
+  /** ms per frame of each backend on a frame of `frame` size, when 'auto' compared them. */
+  timings?: { webgpu: number; cpu: number; frame: [number, number] };
+  maxSide: number;
+  /** Credit line for the model (shown wherever detections are). */
+  attribution: string;
+}
+
 /** Things that happen between calls, pushed to subscribers. */
 export type WorkerEvent =
   | { type: 'device-lost'; message: string }
@@ -90,6 +127,13 @@ export interface InferenceApi {
    * one forward + one backward pass, so it also answers the probabilities).
    */
   saliency(request: SaliencyRequest): Promise<SaliencyAnswer>;
+  /** Loads the face detector (weights/yunet.*) and picks its backend; detect() calls it when needed. */
+  loadDetector(options?: DetectorLoadOptions): Promise<DetectorLoadResult>;
+  /**
+   * Faces in one frame (transferred; closed by the worker): boxes and five landmarks in frame
+   * pixels, clipped to the frame, best score first.
+   */
+  detect(frame: ImageBitmap | VideoFrame, options?: DetectOptions): Promise<Face[]>;
   /** Registers a callback (wrap it in comlink's proxy()) for WorkerEvents. */
   subscribe(callback: (event: WorkerEvent) => void): void;
   /** Loads the face detector and the emotion model for analyzeFrame (gender is built on first use). */

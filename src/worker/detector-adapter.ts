@@ -1,44 +1,41 @@
-// The thin seam between the camera pipeline and the face detector (src/nn/yunet*.ts,
+// The thin seam between the camera pipeline and the face detector (src/nn/yunet*.ts and
 // src/vision/frame-texture.ts, owned by the detector's author): everything the pipeline needs
-// from that side goes through createDetectorParts, so a change there is a change here only.
+// from that side goes through createDetector, so a change there is a change here only.
+//
+// WebGPU: YuNet uploads each frame into a FrameTexture we own and pass in; the crop kernel then
+// reads that same texture (no second upload). CPU: the frame's pixels are read with FramePixels.
+import { createYunet } from '../nn/yunet';
+import { type YunetModel, fetchYunet } from '../nn/yunet-weights';
+import { FramePixels } from '../vision/frame-pixels';
+import { FrameTexture } from '../vision/frame-texture';
+import type { FrameDetector } from './frame-pipeline';
 import type { DetectorFactory } from './pipeline-engine';
-import type { FaceDetector, FrameInput, FrameUploader } from './frame-pipeline';
 
-/** Frame → a reused rgba8unorm texture (made again only when the frame size changes). */
-class TextureUploader implements FrameUploader {
-  private texture?: GPUTexture;
+/** Fetched once per weights URL: a rebuild after a lost device reuses the parsed weights. */
+const models = new Map<string, Promise<YunetModel>>();
 
-  constructor(private readonly device: GPUDevice) {}
-
-  upload(frame: ImageBitmap | VideoFrame): FrameInput {
-    const width = 'displayWidth' in frame ? frame.displayWidth : frame.width;
-    const height = 'displayHeight' in frame ? frame.displayHeight : frame.height;
-    if (!this.texture || this.texture.width !== width || this.texture.height !== height) {
-      this.texture?.destroy();
-      this.texture = this.device.createTexture({
-        label: 'TextureUploader.texture',
-        size: [width, height],
-        format: 'rgba8unorm',
-        usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST | GPUTextureUsage.RENDER_ATTACHMENT,
-      });
-    }
-    this.device.queue.copyExternalImageToTexture({ source: frame }, { texture: this.texture }, [width, height]);
-    return { texture: this.texture, width, height };
+export const createDetector: DetectorFactory = async (device, weightsUrl): Promise<FrameDetector> => {
+  let model = models.get(weightsUrl);
+  if (!model) {
+    model = fetchYunet(weightsUrl).catch((e: unknown) => {
+      models.delete(weightsUrl);
+      throw new Error(`Could not load the face detector: ${e instanceof Error ? e.message : String(e)}`);
+    });
+    models.set(weightsUrl, model);
   }
-
-  dispose(): void {
-    this.texture?.destroy();
-  }
-}
-
-class MissingDetector implements FaceDetector {
-  async detect(): Promise<never> {
-    throw new Error('The face detector is not part of this build yet.');
-  }
-  dispose(): void {}
-}
-
-export const createDetectorParts: DetectorFactory = async (device) => {
-  if (!device) throw new Error('The camera pipeline needs WebGPU in this build.');
-  return { uploader: new TextureUploader(device), detector: new MissingDetector() };
+  const texture = device ? new FrameTexture(device, 'Pipeline.frame') : undefined;
+  const yunet = await createYunet(await model, { device, frameTexture: texture });
+  const pixels = new FramePixels();
+  return {
+    async detect(frame) {
+      const faces = await yunet.detect(frame);
+      if (texture?.texture) return { faces, input: { texture: texture.texture, width: texture.width, height: texture.height } };
+      const p = pixels.read(frame);
+      return { faces, input: { rgba: p.data, width: p.width, height: p.height } };
+    },
+    dispose() {
+      yunet.dispose();
+      texture?.destroy();
+    },
+  };
 };

@@ -1,11 +1,11 @@
 // The camera pipeline for one frame (docs/ARCHITECTURE.md "Camera pipeline"), free of comlink and
 // of the detector's internals so tests can drive it with a fake detector:
 //
-//   frame ─► uploader (FrameTexture) ─► detector ─► crop policy + CropResize (one dispatch, one
+//   frame ─► detector (uploads it to FrameTexture) ─► crop policy + CropResize (one dispatch, one
 //   readback: gray 48 for emotion, RGB 64 for gender when on) ─► classifiers ─► tracker ─► result
 //
 // With gender off the gender classifier is neither built nor run, and results carry no gender.
-// Timings (ms): upload, detect, crop, emotion, gender (only when run), classify (both), track,
+// Timings (ms): detect (with the frame's upload), crop, emotion, gender (only when run), classify (both), track,
 // total.
 import { CropResize, type CropJob } from '../kernels/crop-resize.js';
 import { cropResizeRef, tapsFor } from '../kernels/crop-resize.ref.js';
@@ -21,14 +21,13 @@ export interface FrameInput {
   rgba?: Uint8ClampedArray;
 }
 
-/** Puts frames where the detector and the crops read them (FrameTexture on WebGPU). */
-export interface FrameUploader {
-  upload(frame: ImageBitmap | VideoFrame): FrameInput;
-  dispose(): void;
-}
-
-export interface FaceDetector {
-  detect(input: FrameInput): Promise<Detection[]>;
+/**
+ * The detector side (src/worker/detector-adapter.ts wraps YuNet): finds the faces of a frame and
+ * hands back the frame as it now lies on the GPU (FrameTexture) or, on the CPU, as pixels, so the
+ * crops read the very upload the detector used.
+ */
+export interface FrameDetector {
+  detect(frame: ImageBitmap | VideoFrame): Promise<{ faces: Detection[]; input: FrameInput }>;
   dispose(): void;
 }
 
@@ -40,8 +39,7 @@ export interface PipelineClassifier {
 export interface PipelineParts {
   backend: 'webgpu' | 'cpu';
   device?: GPUDevice;
-  uploader: FrameUploader;
-  detector: FaceDetector;
+  detector: FrameDetector;
   emotion: PipelineClassifier;
   emotionClasses: readonly string[];
   /** Builds the gender classifier; called the first time a frame asks for gender. */
@@ -93,9 +91,7 @@ export class FramePipeline {
       timings[name] = now - t;
       t = now;
     };
-    const input = this.parts.uploader.upload(frame);
-    lap('upload');
-    const faces = await this.parts.detector.detect(input);
+    const { faces, input } = await this.parts.detector.detect(frame);
     lap('detect');
     const jobs: CropJob[] = faces.map((f) => ({ gray: cropTransform(f, EMOTION_CROP), ...(opts.gender ? { rgb: cropTransform(f, GENDER_CROP) } : {}) }));
     const crops = faces.length ? await this.cropAll(input, jobs) : { gray: new Float32Array(0) };
@@ -152,6 +148,5 @@ export class FramePipeline {
     void this.gender?.then((c) => c.dispose(), () => undefined);
     this.parts.emotion.dispose();
     this.parts.detector.dispose();
-    this.parts.uploader.dispose();
   }
 }

@@ -3,7 +3,7 @@
 // (the next frame does it; the page's loop just goes on).
 import { requestGpu, type GpuProbe } from '../gpu/device-select';
 import type { BackendChoice, WorkerEvent } from './api';
-import { FramePipeline, type AnalyzeOptions, type FaceDetector, type FrameUploader, type PipelineResult } from './frame-pipeline';
+import { FramePipeline, type AnalyzeOptions, type FrameDetector, type PipelineResult } from './frame-pipeline';
 import type { LoadedModel, ModelLoader } from './inference-engine';
 
 export interface PipelineInit {
@@ -23,7 +23,7 @@ export interface PipelineInfo {
 }
 
 /** What the detector side provides for a device (or for the CPU without one). */
-export type DetectorFactory = (device: GPUDevice | undefined, weightsUrl: string) => Promise<{ uploader: FrameUploader; detector: FaceDetector }>;
+export type DetectorFactory = (device: GPUDevice | undefined, weightsUrl: string) => Promise<FrameDetector>;
 
 const MAX_BATCH = 16;
 
@@ -135,12 +135,12 @@ export class PipelineEngine {
       }
     }
     try {
-      const parts = await this.makeDetector(device, url);
+      const detector = await this.makeDetector(device, url);
       const emotion = await models.emotion.create({ device, maxBatch: MAX_BATCH });
       const pipeline = new FramePipeline({
         backend: device ? 'webgpu' : 'cpu',
         device,
-        ...parts,
+        detector,
         emotion,
         emotionClasses: models.emotion.classes,
         gender: async () => (await models.gender).create({ device, maxBatch: MAX_BATCH }),

@@ -3,13 +3,13 @@
 import { transfer } from 'comlink';
 import type { InferenceApi } from './api';
 import { InferenceEngine } from './inference-engine';
-import { createDetectorParts } from './detector-adapter';
+import { createDetector } from './detector-adapter';
 import { loadModel } from './model-loader';
 import { PipelineEngine } from './pipeline-engine';
 
 // Weights resolve next to the worker's own script (dist/inference.worker.js → dist/weights/).
 const engine = new InferenceEngine(loadModel, undefined, import.meta.url);
-const pipeline = new PipelineEngine(loadModel, createDetectorParts, undefined, import.meta.url);
+const pipeline = new PipelineEngine(loadModel, createDetector, undefined, import.meta.url);
 
 export const workerApi: InferenceApi = {
   load: (options) => engine.load(options),

@@ -52,14 +52,13 @@ suite('frame-pipeline', () => {
     const pipeline = new FramePipeline({
       backend: 'webgpu',
       device,
-      uploader: { upload: (): FrameInput => ({ texture, width: W, height: H }), dispose: () => undefined },
-      detector: { detect: async () => faces, dispose: () => undefined },
+      detector: { detect: async () => ({ faces, input: { texture, width: W, height: H } as FrameInput }), dispose: () => undefined },
       emotion: spy,
       emotionClasses: emo.spec.classes,
       gender: async () => { genderBuilt++; return createMiniXception(gen.weights, { device, maxBatch: 8 }); },
       genderClasses: gen.spec.classes,
     });
-    const frame = await createImageBitmap(new ImageData(1, 1)); // unused by the fake uploader
+    const frame = await createImageBitmap(new ImageData(1, 1)); // unused by the fake detector
     const r1 = await pipeline.analyze(frame, { gender: false });
     expect(r1.faces.length).to.equal(2);
     expect([r1.width, r1.height]).to.deep.equal([W, H]);
