@@ -2,6 +2,7 @@
 // transferred (not copied) back to the page.
 import { transfer } from 'comlink';
 import type { InferenceApi } from './api';
+import { DetectorEngine } from './detector-engine';
 import { InferenceEngine } from './inference-engine';
 import { createDetector } from './detector-adapter';
 import { loadModel } from './model-loader';
@@ -9,6 +10,7 @@ import { PipelineEngine } from './pipeline-engine';
 
 // Weights resolve next to the worker's own script (dist/inference.worker.js → dist/weights/).
 const engine = new InferenceEngine(loadModel, undefined, import.meta.url);
+const detector = new DetectorEngine(undefined, undefined, undefined, import.meta.url);
 const pipeline = new PipelineEngine(loadModel, createDetector, undefined, import.meta.url);
 
 export const workerApi: InferenceApi = {
@@ -23,7 +25,16 @@ export const workerApi: InferenceApi = {
   },
   subscribe: (callback) => {
     engine.subscribe(callback);
+    detector.subscribe(callback);
     pipeline.subscribe(callback);
+  },
+  loadDetector: (options) => detector.load(options),
+  async detect(frame, options) {
+    try {
+      return await detector.detect(frame, options);
+    } finally {
+      frame.close();
+    }
   },
   loadPipeline: (options) => pipeline.load(options),
   analyzeFrame: (frame, opts) => pipeline.analyzeFrame(frame, opts),
