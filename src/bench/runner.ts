@@ -1,0 +1,45 @@
+// A whole-model runner: one runtime on one backend, answering logits for the first n faces of the
+// shared benchmark input. Each call is what an app would time: input in, logits back on the CPU.
+import { createMiniXception } from '../nn/mini-xception.js';
+import type { FoldedMiniXception } from '../nn/folded.js';
+import type { BenchBackend, Runtime } from './report.js';
+import { seededUniform } from './stats.js';
+
+/** The same faces for every runtime, in the two forms the runtimes take. */
+export interface BenchInput {
+  size: number;
+  maxBatch: number;
+  /** maxBatch x S x S pixels 0..255 (integers): what emolens takes (it normalises in its first conv). */
+  pixels: Float32Array;
+  /** The same pixels normalised (pixel * scale + offset): what the ONNX and TF.js graphs take (C = 1, so NHWC = NCHW). */
+  normalized: Float32Array;
+}
+
+export function benchInput(f: FoldedMiniXception, maxBatch: number, seed = 7): BenchInput {
+  const s = f.spec.input.size;
+  if (f.spec.input.channels !== 1) throw new Error('benchInput: the benchmark feeds grayscale models');
+  const pixels = seededUniform(maxBatch * s * s, seed, 0, 256).map(Math.floor);
+  const normalized = pixels.map((p) => p * f.spec.input.scale + f.spec.input.offset);
+  return { size: s, maxBatch, pixels, normalized };
+}
+
+export interface ModelRunner {
+  readonly runtime: Runtime;
+  readonly backend: BenchBackend;
+  /** n x K logits of faces 0..n-1 of the input. */
+  logits(n: number): Promise<Float32Array>;
+  /** Untimed set-up before each timed call (TF.js: make this runner's backend the active one). */
+  prepare?(): Promise<void>;
+  dispose(): Promise<void> | void;
+}
+
+/** emolens itself, through the app's Classifier (webgpu plan with a device, else the CPU plan). */
+export async function emolensRunner(f: FoldedMiniXception, input: BenchInput, device?: GPUDevice): Promise<ModelRunner> {
+  const m = await createMiniXception(f, { device, maxBatch: input.maxBatch });
+  return {
+    runtime: 'emolens',
+    backend: device ? 'webgpu' : 'cpu',
+    logits: (n) => m.logits(input.pixels, n),
+    dispose: () => m.dispose(),
+  };
+}

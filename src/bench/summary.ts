@@ -1,0 +1,85 @@
+// Derived numbers of a report: emolens-vs-peer ratios, and a plain-text table for the terminal
+// (`npm run bench` without --json) and for docs/benchmarks.md.
+import type { BenchReport, KernelResult, ModelResult } from './report.js';
+
+export interface Ratio {
+  batch: number;
+  /** 'onnxruntime-web webgpu' etc. */
+  peer: string;
+  /** How many times faster emolens is (peer median / emolens median); >1 = emolens ahead. */
+  speedup: number | null;
+  emolens: string;
+}
+
+const key = (r: ModelResult) => `${r.runtime} ${r.backend}`;
+
+/** emolens webgpu vs every webgpu peer, and emolens cpu vs every CPU-side peer (wasm, cpu), per batch. */
+export function ratios(rep: BenchReport): Ratio[] {
+  const out: Ratio[] = [];
+  for (const batch of [...new Set(rep.results.map((r) => r.batch))]) {
+    const rows = rep.results.filter((r) => r.batch === batch);
+    const gpu = rows.find((r) => r.runtime === 'emolens' && r.backend === 'webgpu');
+    const cpu = rows.find((r) => r.runtime === 'emolens' && r.backend === 'cpu');
+    for (const r of rows) {
+      if (r.runtime === 'emolens') continue;
+      const mine = r.backend === 'webgpu' ? gpu : cpu;
+      const ok = mine?.median_ms && r.median_ms;
+      out.push({ batch, peer: key(r), emolens: mine ? key(mine) : 'emolens', speedup: ok ? r.median_ms! / mine!.median_ms! : null });
+    }
+  }
+  return out;
+}
+
+export function adapterLine(rep: BenchReport): string {
+  const a = rep.adapter;
+  if (!a) return 'no WebGPU adapter';
+  const name = [a.vendor, a.architecture, a.device, a.description].filter(Boolean).join(' ') || 'unnamed adapter';
+  return `${name}${a.isFallbackAdapter ? ' (software fallback adapter)' : ''}; features: ${a.features.join(', ') || 'none'}`;
+}
+
+const f = (x: number | null | undefined, d = 2) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(d));
+const pct = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : `${(x * 100).toFixed(1)}%`);
+const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length));
+const lpad = (s: string, n: number) => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
+
+function table(head: string[], rows: string[][], right: boolean[]): string {
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]) => r.map((c, i) => (right[i] ? lpad(c, w[i]) : pad(c, w[i]))).join('  ');
+  return [line(head), w.map((n) => '-'.repeat(n)).join('  '), ...rows.map(line)].join('\n');
+}
+
+export function modelTable(results: ModelResult[]): string {
+  return table(
+    ['runtime', 'backend', 'batch', 'median ms', 'min', 'max', 'n', 'ms/face', 'faces/s', 'GFLOP/s', 'of FMA roof', 'max|Δ| vs emolens'],
+    results.map((r) => [r.runtime, r.backend, String(r.batch), f(r.median_ms), f(r.min_ms), f(r.max_ms), String(r.samples), f(r.per_face_ms), f(r.faces_per_s, 1),
+      f(r.gflops, 3), pct(r.roofline_fraction), r.max_abs_diff_vs_emolens === null ? (r.error ?? '—') : r.max_abs_diff_vs_emolens.toExponential(1) + (r.correct ? '' : ' WRONG')]),
+    [false, false, true, true, true, true, true, true, true, true, true, false],
+  );
+}
+
+export function kernelTable(kernels: KernelResult[]): string {
+  return table(
+    ['kernel', 'layer', 'shape', 'batch', 'median ms', 'min', 'max', 'n×reps', 'GFLOP/s', 'GB/s', 'of roof', 'share'],
+    kernels.map((k) => [k.kernel, k.layer, k.shape, String(k.batch), f(k.median_ms, 3), f(k.min_ms, 3), f(k.max_ms, 3), `${k.samples}×${k.dispatches}`,
+      f(k.gflops, 2), f(k.gbps, 2), pct(k.roofline_fraction), k.share_of_model === undefined ? '' : pct(k.share_of_model)]),
+    [false, false, false, true, true, true, true, true, true, true, true, true],
+  );
+}
+
+export function summaryText(rep: BenchReport): string {
+  const parts = [`adapter: ${adapterLine(rep)}`, `browser: ${rep.meta.user_agent}`];
+  if (rep.roofline) {
+    const r = rep.roofline;
+    parts.push(`roofline: FMA ${f(r.fma_gflops)} GFLOP/s, copy ${f(r.copy_gbps)} GB/s (buffer copy) / ${f(r.copy_kernel_gbps)} GB/s (copy kernel), ridge ${f(r.ridge_flop_per_byte)} FLOP/B`);
+  }
+  parts.push(`model: ${(rep.meta.model_flops_per_face / 1e6).toFixed(2)} MFLOP/face; kernel timing: ${rep.meta.kernel_timing}; wall ${rep.meta.wall_s.toFixed(0)} s${rep.meta.quick ? ' (quick)' : ''}`);
+  parts.push('', modelTable(rep.results));
+  const rs = ratios(rep);
+  if (rs.length) {
+    parts.push('', 'emolens speed-up (peer median / emolens median, >1 = emolens faster):');
+    parts.push(table(['batch', 'emolens', 'vs', 'speed-up'], rs.map((r) => [String(r.batch), r.emolens, r.peer, r.speedup === null ? '—' : `${r.speedup.toFixed(2)}×`]), [true, false, false, true]));
+  }
+  if (rep.kernels.length) parts.push('', kernelTable(rep.kernels));
+  if (rep.meta.notes.length) parts.push('', ...rep.meta.notes.map((n) => `note: ${n}`));
+  return parts.join('\n');
+}

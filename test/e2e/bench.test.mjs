@@ -1,0 +1,66 @@
+// `npm run bench -- --json --quick` end to end, through the built app's #bench view in headless
+// Chromium: the JSON has the documented shape, every runtime/backend has a row, and every peer's
+// logits were checked against emolens before it was timed. No timing assertions.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { ensureBuilt, root } from './helpers.mjs';
+
+const RUNNERS = ['emolens webgpu', 'emolens cpu', 'onnxruntime-web webgpu', 'onnxruntime-web wasm', 'tfjs webgpu', 'tfjs wasm', 'tfjs cpu'];
+
+function runBenchCli(args, timeoutMs = 300_000) {
+  return new Promise((ok, fail) => {
+    const child = spawn(process.execPath, [join(root, 'tools/bench.mjs'), ...args], { cwd: root });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      fail(new Error(`bench timed out after ${timeoutMs} ms\n${stderr}`));
+    }, timeoutMs);
+    child.on('error', fail);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      ok({ code, stdout, stderr });
+    });
+  });
+}
+
+const isNum = (x) => typeof x === 'number' && Number.isFinite(x);
+
+test('bench --json --quick: schema, one row per runtime/backend, correctness checked for every peer', async () => {
+  await ensureBuilt();
+  const { code, stdout, stderr } = await runBenchCli(['--json', '--quick', '--no-build']);
+  assert.equal(code, 0, stderr);
+  const lines = stdout.trim().split('\n');
+  assert.equal(lines.length, 1, 'stdout is exactly one JSON object');
+  const rep = JSON.parse(lines[0]);
+
+  assert.deepEqual(Object.keys(rep).sort(), ['adapter', 'kernels', 'meta', 'results', 'roofline']);
+  for (const k of ['vendor', 'architecture', 'description']) assert.equal(typeof rep.adapter[k], 'string', `adapter.${k}`);
+  assert.equal(typeof rep.adapter.isFallbackAdapter, 'boolean');
+  assert.ok(Array.isArray(rep.adapter.features));
+
+  assert.deepEqual(rep.results.map((r) => `${r.runtime} ${r.backend}`), RUNNERS);
+  for (const r of rep.results) {
+    const what = `${r.runtime} ${r.backend}`;
+    assert.equal(r.model, 'emotion', what);
+    assert.equal(r.batch, 1, what);
+    for (const k of ['median_ms', 'min_ms', 'max_ms', 'per_face_ms', 'max_abs_diff_vs_emolens']) assert.ok(isNum(r[k]), `${what}: ${k} = ${r[k]} (${r.error ?? ''})`);
+    assert.ok(Number.isInteger(r.samples) && r.samples >= 2, `${what}: samples ${r.samples}`);
+    assert.ok(r.min_ms <= r.median_ms && r.median_ms <= r.max_ms, what);
+    // The correctness check ran and passed: a timing of a wrong answer would be void.
+    assert.equal(r.correct, true, `${what}: ${r.error}`);
+    assert.ok(r.max_abs_diff_vs_emolens <= rep.meta.tolerance, `${what}: |Δ| ${r.max_abs_diff_vs_emolens}`);
+  }
+
+  assert.ok(rep.kernels.length >= 20, `${rep.kernels.length} kernel rows`);
+  for (const k of rep.kernels) {
+    for (const f of ['median_ms', 'min_ms', 'max_ms', 'gflops', 'gbps', 'flops', 'bytes']) assert.ok(isNum(k[f]) && k[f] > 0, `${k.kernel} ${k.layer}: ${f} = ${k[f]}`);
+    assert.equal(typeof k.shape, 'string');
+  }
+  for (const f of ['fma_gflops', 'copy_gbps', 'copy_kernel_gbps', 'bandwidth_gbps']) assert.ok(isNum(rep.roofline[f]) && rep.roofline[f] > 0, `roofline.${f}`);
+  assert.equal(rep.meta.model_flops_per_face, 23_313_600);
+});
