@@ -10,6 +10,8 @@
 // between the build and the download (a half-finished deploy). Rules, in order (docs/PWA.md):
 //   - sw.js itself and source maps: never (the browser fetches sw.js itself; maps are for DevTools)
 //   - *.onnx: no: the app runs the .safetensors; the ONNX exports are for other runtimes/benchmarks
+//   - bench/: no: the #bench view, onnxruntime-web and TF.js (~30 MB with their .wasm) are a developer
+//     tool loaded on demand, not something every install should download
 //   - bench/ (the #bench view and its vendored onnxruntime-web/TF.js workers and wasm, ~33 MB):
 //     no: a developer's comparison tool, fetched from the server (same origin) when #bench is opened
 //   - video/audio: no: <video> asks for byte ranges, which a precached whole response answers badly,
@@ -33,6 +35,7 @@ export function excluded(url, size) {
   if (url === 'sw.js') return 'the service worker itself';
   if (url.endsWith('.map')) return 'source map (DevTools only)';
   if (url.endsWith('.onnx')) return 'ONNX export (not used by the app)';
+  if (url.startsWith('bench/')) return 'benchmark view and its runtimes (loaded on demand at #bench, online)';
   if (url.startsWith('bench/')) return 'benchmark view (developer tool, loaded from the server)';
   if (/\.(mp4|webm|mov|m4v|ogv|mp3|ogg|wav)$/i.test(url)) return 'media (range requests; fetched from the network when played)';
   if (url.split('/').some((part) => part.startsWith('.'))) return 'hidden file';
