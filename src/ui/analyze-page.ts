@@ -30,6 +30,21 @@ export interface AnalyzePageApi {
   /** The frame shown at `time` seconds of the open video; `reset` on the first frame. */
   videoFrame(time: number, opts: AnalyzeOptions & { annotate?: boolean }): Promise<FrameAnswer>;
   closeVideo(): void;
+  /**
+   * Benchmark: decodes the open video's frames at `times` first (not timed), then times
+   * analyzeFrame on each, page to worker and back (the first `warmup` are run but not counted).
+   */
+  bench(times: number[], opts: AnalyzeOptions & { warmup: number }): Promise<BenchAnswer>;
+  /** The WebGPU adapter the page sees (the worker asks for the same one). */
+  adapter(): Promise<Record<string, string | boolean>>;
+}
+
+export interface BenchAnswer {
+  /** Wall ms per timed frame (page → worker → page). */
+  ms: number[];
+  faces: number[];
+  /** Per timed frame: the worker's own stage timings. */
+  stages: Record<string, number>[];
 }
 
 declare global {
@@ -124,6 +139,37 @@ const api: AnalyzePageApi = {
       });
     }
     return run(v, v.videoWidth, v.videoHeight, opts);
+  },
+
+  async bench(times, opts) {
+    const v = video;
+    if (!v) throw new Error('call openVideo() first');
+    const bitmaps: ImageBitmap[] = [];
+    for (const t of times) {
+      await new Promise<void>((ok) => {
+        v.addEventListener('seeked', () => ok(), { once: true });
+        v.currentTime = t;
+      });
+      bitmaps.push(await createImageBitmap(v));
+    }
+    const out: BenchAnswer = { ms: [], faces: [], stages: [] };
+    for (let i = 0; i < bitmaps.length; i++) {
+      const t0 = performance.now();
+      const r = await client!.analyze(bitmaps[i], { gender: opts.gender, reset: i === 0 });
+      const ms = performance.now() - t0;
+      if (i < opts.warmup) continue;
+      out.ms.push(ms);
+      out.faces.push(r.faces.length);
+      out.stages.push(r.timings);
+    }
+    return out;
+  },
+
+  async adapter(): Promise<Record<string, string | boolean>> {
+    const a = await navigator.gpu?.requestAdapter({ powerPreference: 'high-performance' });
+    if (!a) return { available: false };
+    const info = a.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
+    return { available: true, vendor: info.vendor, architecture: info.architecture, device: info.device, description: info.description, fallback: Boolean(info.isFallbackAdapter) };
   },
 
   closeVideo() {
