@@ -73,7 +73,7 @@ async function screenshots(browser, manifest) {
       await page.goto(server.url);
       await page.waitForFunction(() => document.documentElement.dataset.emolensState === 'ready', { timeout: 120_000 });
       await page.waitForSelector('emo-app-shell >>> emo-offline-status >>> [data-offline-ready=true]', { timeout: 60_000 });
-      const input = await page.waitForSelector('emo-app-shell >>> input[type=file]');
+      const input = await page.waitForSelector('emo-app-shell >>> emo-image-picker >>> input[type=file]');
       await input.uploadFile(face);
       await page.waitForSelector('emo-app-shell >>> emo-emotion-meter >>> [role=meter]', { timeout: 60_000 });
       // On a phone-sized page the bars are below the fold: show them.

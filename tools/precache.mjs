@@ -12,10 +12,8 @@
 //   - *.onnx: no: the app runs the .safetensors; the ONNX exports are for other runtimes/benchmarks
 //   - bench/: no: the #bench view, onnxruntime-web and TF.js (~30 MB with their .wasm) are a developer
 //     tool loaded on demand, not something every install should download
-//   - bench/ (the #bench view and its vendored onnxruntime-web/TF.js workers and wasm, ~33 MB):
-//     no: a developer's comparison tool, fetched from the server (same origin) when #bench is opened
-//   - video/audio: no: <video> asks for byte ranges, which a precached whole response answers badly,
-//     and a demo clip is not needed to use the app offline
+//   - media (the sample clip): yes, under MAX_BYTES; the worker answers <video>'s byte-range
+//     requests from the precached whole file (src/sw/sw.ts), so the clip plays offline too
 //   - anything over MAX_BYTES: no (reported), so one large file cannot silently bloat the install
 //   - everything else: yes
 import * as esbuild from 'esbuild';
@@ -36,8 +34,6 @@ export function excluded(url, size) {
   if (url.endsWith('.map')) return 'source map (DevTools only)';
   if (url.endsWith('.onnx')) return 'ONNX export (not used by the app)';
   if (url.startsWith('bench/')) return 'benchmark view and its runtimes (loaded on demand at #bench, online)';
-  if (url.startsWith('bench/')) return 'benchmark view (developer tool, loaded from the server)';
-  if (/\.(mp4|webm|mov|m4v|ogv|mp3|ogg|wav)$/i.test(url)) return 'media (range requests; fetched from the network when played)';
   if (url.split('/').some((part) => part.startsWith('.'))) return 'hidden file';
   if (size > MAX_BYTES) return `over ${MAX_BYTES / 1024 / 1024} MiB`;
   return undefined;
@@ -123,6 +119,7 @@ function kind(url) {
   if (url.startsWith('weights/')) return 'model cards';
   if (/\.(html|css|webmanifest)$/.test(url)) return 'HTML/CSS/manifest';
   if (/\.(png|svg|webp|jpe?g|ico)$/.test(url)) return 'images';
+  if (/\.(mp4|webm|mov|m4v|ogv|mp3|ogg|wav)$/i.test(url)) return 'media';
   return 'other';
 }
 

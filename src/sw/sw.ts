@@ -8,7 +8,9 @@
 // the old revisions, code and weights together, until the page sends SKIP_WAITING because the
 // user pressed "Update". Only then does it activate and drop the old revisions.
 import { clientsClaim } from 'workbox-core';
-import { cleanupOutdatedCaches, precacheAndRoute, type PrecacheEntry } from 'workbox-precaching';
+import { cleanupOutdatedCaches, getCacheKeyForURL, matchPrecache, precacheAndRoute, type PrecacheEntry } from 'workbox-precaching';
+import { createPartialResponse } from 'workbox-range-requests';
+import { registerRoute } from 'workbox-routing';
 
 /** Replaced by the build (esbuild `define`) with [{ url, revision, integrity }, ...] of dist/. */
 declare const __PRECACHE_MANIFEST__: PrecacheEntry[];
@@ -28,6 +30,15 @@ sw.addEventListener('message', (event) => {
 });
 
 cleanupOutdatedCaches();
+// <video> asks for byte ranges (the sample clip): cut them from the precached whole file. Routes
+// match in the order registered, so this one goes before the precache's own.
+registerRoute(
+  ({ request, url }) => request.headers.has('range') && getCacheKeyForURL(url.href) !== undefined,
+  async ({ request }) => {
+    const whole = await matchPrecache(request.url);
+    return whole ? createPartialResponse(request, whole) : fetch(request);
+  },
+);
 // Query strings are ignored when matching, so /?backend=cpu is answered by the cached index.html.
 precacheAndRoute(__PRECACHE_MANIFEST__, { ignoreURLParametersMatching: [/.*/] });
 // The first install takes control of the open page at once, so it works offline without a reload.

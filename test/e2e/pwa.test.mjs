@@ -1,0 +1,337 @@
+// The installable, offline PWA, from the production build on localhost in headless Chromium:
+// (a) the first visit installs the service worker and precaches the build; offline, a reload boots
+//     the app, loads the weights and classifies a FER-2013 face through the worker;
+// (b) after install no request leaves localhost, and while offline none reaches the server;
+// (c) a rebuild with a changed weight file: the update prompt appears, the old revision is served
+//     until the user presses Update, then the new one;
+// (d) Chromium finds the app installable: `beforeinstallprompt` fires and the Install button shows.
+//
+// Requests are seen two ways: the server counts what reaches it, and DevTools' Network domain on
+// the page, its worker and the service worker records every URL they ask for. (A trap proxy for
+// other hosts was tried: it only catches Chromium's own component-updater and account traffic,
+// which no page can cause or stop, so it cannot tell the app's requests apart.)
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { cp, readFile, rm, symlink, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { build } from '../../esbuild.config.mjs';
+import { forwardPageErrors, launchBrowser } from '../../tools/browser.mjs';
+import { precacheManifest } from '../../tools/precache.mjs';
+import { serveStatic } from '../../tools/serve.mjs';
+import { ensureBuilt, extractFer, root, tempDir } from './helpers.mjs';
+
+let browser;
+let dir;
+let face;
+
+before(async () => {
+  await ensureBuilt();
+  dir = await tempDir('emolens-pwa-');
+  face = join(dir, 'faces', (await extractFer(join(dir, 'faces'), { perClass: 1, classes: ['happy'] }))[0]);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+/**
+ * A server for `root` that logs the path of every request reaching it. While `down` is set it
+ * answers nothing (the connection is reset), as if the network were gone.
+ */
+async function countingServer(rootDir) {
+  const hits = [];
+  const ctl = { down: false };
+  const server = await serveStatic({
+    root: rootDir,
+    onRequest: (req) => {
+      hits.push(req.url);
+      if (ctl.down) req.socket.destroy();
+    },
+  });
+  return Object.assign(ctl, server, { hits });
+}
+
+/**
+ * Records, with DevTools' Network domain, the URL of every request made by the pages, dedicated
+ * workers and service workers of `context`, and can put all of them offline.
+ */
+function networkRecorder(context) {
+  const urls = [];
+  const byId = new Map();
+  const sessions = new Set();
+  let offline = false;
+  const conditions = () => ({ offline, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+  let n = 0;
+  /** Records one session's requests; `kind()` names its target in the log. Returns the commands sent. */
+  const instrument = (s, kind) => {
+    const tag = `${n++}:`;
+    s.on('Network.requestWillBeSent', (e) => {
+      const r = { url: e.request.url, target: kind(), response: '', failed: '' };
+      byId.set(tag + e.requestId, r);
+      urls.push(r);
+    });
+    s.on('Network.responseReceived', (e) => {
+      const r = byId.get(tag + e.requestId);
+      if (r) r.response = e.response.fromServiceWorker ? 'service worker' : 'network';
+    });
+    s.on('Network.loadingFailed', (e) => {
+      const r = byId.get(tag + e.requestId);
+      if (r) r.failed = e.errorText;
+    });
+    sessions.add(s);
+    const sent = [s.send('Network.enable')];
+    if (offline) sent.push(s.send('Network.emulateNetworkConditions', conditions()));
+    return sent;
+  };
+  const attach = async (target) => {
+    if (target.type() !== 'page') return;
+    try {
+      const s = await target.createCDPSession();
+      // The page's dedicated workers and its service worker, each paused until we listen, so
+      // none of their requests is missed.
+      const kinds = new Map();
+      s.on('Target.attachedToTarget', (e) => kinds.set(e.sessionId, e.targetInfo.type));
+      s.on('sessionattached', (child) => {
+        const sent = instrument(child, () => kinds.get(child.id()) ?? 'worker');
+        // Sent in order: the worker runs only after Network.enable (a paused service worker
+        // answers Network.enable only once it runs, so do not wait in between).
+        Promise.all([...sent, child.send('Runtime.runIfWaitingForDebugger')]).catch(() => undefined);
+      });
+      await Promise.all(instrument(s, () => 'page'));
+      await s.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: true, flatten: true });
+    } catch {
+      // The page went away before we attached: nothing to record.
+    }
+  };
+  context.on('targetcreated', attach);
+  return {
+    urls,
+    attachExisting: () => Promise.all(context.targets().map(attach)),
+    async setOffline(value) {
+      offline = value;
+      await Promise.all([...sessions].map((s) => s.send('Network.emulateNetworkConditions', conditions()).catch(() => undefined)));
+    },
+  };
+}
+
+const state = (page) => page.evaluate(() => document.documentElement.dataset.emolensState);
+const alerts = (page) => page.$$eval('emo-app-shell >>> [role=alert]', (els) => els.map((e) => e.textContent.trim()).filter(Boolean));
+
+async function waitReady(page) {
+  await page.waitForFunction(() => document.documentElement.dataset.emolensState !== 'loading', { timeout: 120_000 });
+  assert.equal(await state(page), 'ready', `alerts: ${await alerts(page)}`);
+}
+
+/** Waits until a service worker controls the page and the UI says "Available offline". */
+async function waitOfflineReady(page) {
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, { timeout: 60_000 });
+  await page.waitForSelector('emo-app-shell >>> emo-offline-status >>> [data-offline-ready=true]', { timeout: 60_000 });
+}
+
+/** Picks `file` in the app and returns the seven meter values (percent). */
+async function classify(page, file) {
+  const input = await page.waitForSelector('emo-app-shell >>> emo-image-picker >>> input[type=file]');
+  await input.uploadFile(file);
+  await page.waitForSelector('emo-app-shell >>> emo-emotion-meter >>> [role=meter]', { timeout: 60_000 });
+  return page.$$eval('emo-app-shell >>> emo-emotion-meter >>> [role=meter]', (els) => els.map((e) => Number(e.getAttribute('aria-valuenow'))));
+}
+
+const sha = (bytes) => createHash('sha256').update(bytes).digest('hex');
+/** SHA-256 of what the page gets for `path` (through the service worker when it controls the page). */
+const servedHash = (page, path) =>
+  page.evaluate(async (p) => {
+    const bytes = new Uint8Array(await (await fetch(p)).arrayBuffer());
+    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+    return [...digest].map((b) => b.toString(16).padStart(2, '0')).join('');
+  }, path);
+
+const isLocal = (url) => /^(https?:\/\/(localhost|127\.0\.0\.1)(:\d+)?\/|data:|blob:|chrome-extension:|about:)/.test(url);
+
+test('PWA (a)+(b): installs and precaches; offline reload boots, loads weights and classifies; nothing leaves localhost', async () => {
+  const dist = join(root, 'dist');
+  const server = await countingServer(dist);
+  const context = await browser.createBrowserContext();
+  const net = networkRecorder(context);
+  const page = await context.newPage();
+  forwardPageErrors(page, '[pwa]');
+  const errors = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('pageerror', (e) => errors.push(String(e)));
+  try {
+    await net.attachExisting();
+    await page.goto(server.url);
+    await waitReady(page);
+    await waitOfflineReady(page);
+
+    // Everything the build lists is in the precache, under its revision.
+    const { entries } = await precacheManifest(dist);
+    const cached = await page.evaluate(async () => {
+      const out = [];
+      for (const name of await caches.keys()) for (const r of await (await caches.open(name)).keys()) out.push(r.url);
+      return out;
+    });
+    for (const e of entries) {
+      const want = new URL(`${e.url}?__WB_REVISION__=${e.revision}`, server.url).href;
+      assert.ok(cached.includes(want), `precached: ${want}`);
+    }
+    assert.ok(entries.some((e) => e.url === 'weights/emotion.safetensors'), 'the weights are precached');
+    assert.ok(entries.some((e) => e.url === 'inference.worker.js'), 'the worker is precached');
+
+    // Offline: DevTools network emulation for the page, its worker and the service worker, and
+    // the server resets every connection.
+    const before = server.hits.length;
+    const recorded = net.urls.length;
+    await page.setOfflineMode(true);
+    await net.setOffline(true);
+    server.down = true;
+    await page.reload();
+    await waitReady(page);
+    assert.equal(await page.evaluate(() => navigator.onLine), false, 'the page believes it is offline');
+    const meters = await classify(page, face);
+    assert.equal(meters.length, 7);
+    assert.ok(Math.abs(meters.reduce((a, b) => a + b, 0) - 100) < 0.5, `bars sum to ${meters}`);
+    const badge = await page.$eval('emo-app-shell >>> emo-offline-status >>> [role=status]', (e) => e.textContent.trim());
+    assert.match(badge, /Offline: running from this device/);
+    // The browser itself checks /sw.js for an update after each navigation; DevTools' emulation
+    // does not cover that check (no page or worker makes it), so it meets the reset connection,
+    // as it would meet a dead network. Nothing else may try.
+    assert.deepEqual(server.hits.slice(before).filter((u) => u !== '/sw.js'), [], 'no request of the app reached the server while offline');
+    const offline = net.urls.slice(recorded).filter((r) => r.url.startsWith('http'));
+    assert.ok(offline.some((r) => r.target === 'worker' && r.url.endsWith('/weights/emotion.safetensors')), 'the worker asked for the weights');
+    // (A worker's script shows on the page without a response event; the server count above
+    // covers it.)
+    const bad = offline.filter((r) => r.failed || r.response === 'network').map((r) => `${r.target} ${r.url} ${r.failed || r.response}`);
+    assert.deepEqual(bad, [], 'offline, nothing fails and nothing comes from the network');
+
+    // Back online: still nothing but localhost, and the only thing fetched is the update check.
+    await page.setOfflineMode(false);
+    await net.setOffline(false);
+    server.down = false;
+    const onlineFrom = server.hits.length;
+    await page.reload();
+    await waitReady(page);
+    assert.deepEqual(
+      server.hits.slice(onlineFrom).filter((u) => u !== '/sw.js'),
+      [],
+      'an installed app asks the server for nothing but the service worker update check',
+    );
+    const foreign = net.urls.map((r) => r.url).filter((u) => !isLocal(u));
+    assert.deepEqual(foreign, [], 'every request is for localhost');
+    assert.deepEqual(errors, [], 'no console errors (CSP violations included)');
+  } finally {
+    await context.close();
+    await server.close();
+  }
+});
+
+test('PWA (c): a rebuild with changed weights is offered as an update; the old revision is served until the user accepts', async () => {
+  // Two builds: A with the shipped weights, B with one float of emotion.safetensors changed.
+  const weightsB = join(dir, 'weights-b');
+  await cp(join(root, 'weights'), weightsB, { recursive: true });
+  const st = join(weightsB, 'emotion.safetensors');
+  const bytes = await readFile(st);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const last = bytes.length - 4;
+  const v = view.getFloat32(last, true);
+  view.setFloat32(last, v === 0 ? 1e-6 : v * 1.001, true);
+  await writeFile(st, bytes);
+  const distA = await build({ outdir: join(dir, 'dist-a'), quiet: true });
+  const distB = await build({ outdir: join(dir, 'dist-b'), quiet: true, weights: weightsB });
+  const hashA = sha(await readFile(join(distA, 'weights/emotion.safetensors')));
+  const hashB = sha(await readFile(join(distB, 'weights/emotion.safetensors')));
+  assert.notEqual(hashA, hashB);
+  assert.notEqual(await readFile(join(distA, 'sw.js'), 'utf8'), await readFile(join(distB, 'sw.js'), 'utf8'), 'the new build has a new sw.js');
+
+  // The server's root is a link, swapped from A to B as a deploy would.
+  const live = join(dir, 'live');
+  await symlink(distA, live);
+  const server = await countingServer(live);
+  const context = await browser.createBrowserContext();
+  const page = await context.newPage();
+  forwardPageErrors(page, '[pwa-update]');
+  const prompt = 'emo-app-shell >>> emo-update-prompt >>> button';
+  try {
+    await page.goto(server.url);
+    await waitReady(page);
+    await waitOfflineReady(page);
+    assert.equal(await servedHash(page, 'weights/emotion.safetensors'), hashA);
+    assert.equal(await page.$(prompt), null, 'no update prompt on the first visit');
+
+    await unlink(live);
+    await symlink(distB, live);
+    // The next navigation makes the browser check sw.js; B installs beside A and waits.
+    const reloads = [];
+    page.on('framenavigated', (f) => f === page.mainFrame() && reloads.push(f.url()));
+    await page.reload();
+    await waitReady(page);
+    const button = await page.waitForSelector(prompt, { visible: true, timeout: 60_000 });
+    await page.waitForFunction(async () => Boolean((await navigator.serviceWorker.getRegistration())?.waiting), { timeout: 60_000 });
+    const navigations = reloads.length;
+    assert.equal(await servedHash(page, 'weights/emotion.safetensors'), hashA, 'A is served while B waits');
+    // Another reload: still A (and still the prompt): nothing changes under the user's feet.
+    await page.reload();
+    await waitReady(page);
+    await page.waitForSelector(prompt, { visible: true, timeout: 60_000 });
+    assert.equal(await servedHash(page, 'weights/emotion.safetensors'), hashA, 'A is still served after a reload');
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(reloads.length, navigations + 1, 'only the reload we made');
+
+    // The user accepts: skipWaiting, the new worker takes control, the page reloads once.
+    const reloaded = page.waitForNavigation({ timeout: 60_000 });
+    await (await page.waitForSelector(prompt, { visible: true })).click();
+    await reloaded;
+    await waitReady(page);
+    assert.equal(await servedHash(page, 'weights/emotion.safetensors'), hashB, 'B is served after the update');
+    assert.equal(await page.$(prompt), null, 'the prompt is gone');
+    assert.ok(button, 'the prompt was shown');
+    const keys = await page.evaluate(async () => {
+      const out = [];
+      for (const name of await caches.keys()) for (const r of await (await caches.open(name)).keys()) out.push(r.url);
+      return out;
+    });
+    const revA = (await precacheManifest(distA)).entries.find((e) => e.url === 'weights/emotion.safetensors').revision;
+    assert.ok(!keys.some((k) => k.endsWith(`weights/emotion.safetensors?__WB_REVISION__=${revA}`)), 'the old revision is dropped');
+  } finally {
+    await context.close();
+    await server.close();
+  }
+});
+
+test('PWA (d): Chromium finds it installable: beforeinstallprompt fires and the Install button appears', async () => {
+  const server = await countingServer(join(root, 'dist'));
+  // Not an incognito context: Chromium never offers installation there.
+  const page = await browser.newPage();
+  forwardPageErrors(page, '[pwa-install]');
+  try {
+    await page.evaluateOnNewDocument(() => {
+      window.__bip = new Promise((ok) => addEventListener('beforeinstallprompt', () => ok(true), { once: true }));
+    });
+    await page.goto(server.url);
+    await waitReady(page);
+    const fired = await page.evaluate(() => Promise.race([window.__bip, new Promise((ok) => setTimeout(() => ok(false), 30_000))]));
+    const cdp = await page.createCDPSession();
+    const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+    assert.equal(fired, true, `beforeinstallprompt fired (installability errors: ${JSON.stringify(installabilityErrors)})`);
+    assert.deepEqual(installabilityErrors, []);
+    const { errors, url } = await cdp.send('Page.getAppManifest');
+    assert.deepEqual(errors, [], 'the manifest parses cleanly');
+    assert.match(url, /manifest\.webmanifest$/);
+    await page.waitForSelector('emo-app-shell >>> emo-install-button >>> button', { visible: true, timeout: 10_000 });
+    const manifest = JSON.parse(await readFile(join(root, 'dist/manifest.webmanifest'), 'utf8'));
+    assert.equal(manifest.name, 'emolens');
+    assert.equal(manifest.display, 'standalone');
+    for (const icon of manifest.icons) {
+      const png = await readFile(join(root, 'dist', icon.src));
+      const [w, h] = icon.sizes.split('x').map(Number);
+      assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [w, h], `${icon.src} is ${icon.sizes}`);
+    }
+    assert.deepEqual(new Set(manifest.icons.map((i) => `${i.sizes} ${i.purpose}`)), new Set(['192x192 any', '512x512 any', '192x192 maskable', '512x512 maskable']));
+    assert.deepEqual(manifest.screenshots.map((s) => s.form_factor).sort(), ['narrow', 'wide']);
+  } finally {
+    await page.close();
+    await server.close();
+  }
+});
