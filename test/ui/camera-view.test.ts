@@ -1,0 +1,95 @@
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import '../../src/ui/camera-view.js';
+import { type CameraView, GENDER_KEY } from '../../src/ui/camera-view.js';
+import { drawOverlay, faceCaption } from '../../src/ui/face-overlay.js';
+import type { AnalyzeOptions, PipelineResult } from '../../src/worker/api.js';
+import type { PipelineFace } from '../../src/worker/frame-pipeline.js';
+import type { PipelineClient } from '../../src/worker/pipeline-client.js';
+
+const CLASSES = ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral'];
+const probs = (top: string) => Object.fromEntries(CLASSES.map((c) => [c, c === top ? 0.64 : 0.06]));
+
+function face(track: number, x: number, gender = true): PipelineFace {
+  return {
+    box: [x, 20, 40, 50], score: 0.9, landmarks: [], track,
+    emotion: { label: 'happy', probs: probs('happy') },
+    ...(gender ? { gender: { label: 'female', probs: { female: 0.7, male: 0.3 } } } : {}),
+  };
+}
+
+/** A worker stand-in: loads at once, answers every frame with two faces (gender only when asked). */
+function fakeClient(calls: AnalyzeOptions[]): () => PipelineClient {
+  return () => ({
+    async load() {
+      return { backend: 'webgpu', reason: 'test', emotionClasses: CLASSES, genderClasses: ['female', 'male'] };
+    },
+    async analyze(frame, opts) {
+      calls.push(opts);
+      frame.close();
+      const r: PipelineResult = { faces: [face(1, 10, opts.gender), face(2, 100, opts.gender)], width: 200, height: 120, timings: { detect: 5, crop: 1, classify: 3, total: 9 }, backend: 'webgpu' };
+      return r;
+    },
+    async on() {},
+    async loseDevice() { return false; },
+    terminate() {},
+  });
+}
+
+async function pngFile(): Promise<File> {
+  const c = new OffscreenCanvas(200, 120);
+  c.getContext('2d')!.fillRect(0, 0, 200, 120);
+  return new File([await c.convertToBlob({ type: 'image/png' })], 'a.png', { type: 'image/png' });
+}
+
+suite('emo-camera-view', () => {
+  teardown(() => localStorage.removeItem(GENDER_KEY));
+
+  test('faceCaption: "#id label p%" plus gender when present', () => {
+    expect(faceCaption(face(3, 0))).to.equal('#3 happy 64%, female 70%');
+    expect(faceCaption(face(3, 0, false))).to.equal('#3 happy 64%');
+  });
+
+  test('drawOverlay draws the box where the face is, mirrored for the front camera', () => {
+    const c = document.createElement('canvas');
+    c.width = 300;
+    c.height = 200;
+    const ctx = c.getContext('2d')!;
+    const f = { ...face(1, 10), box: [10, 10, 60, 60] as [number, number, number, number] };
+    const alphaAt = (x: number, y: number) => ctx.getImageData(x, y, 1, 1).data[3];
+    drawOverlay(ctx, [f], { mirror: false, classes: CLASSES });
+    expect(alphaAt(10, 40)).to.be.above(0); // left edge of the box
+    expect(alphaAt(289, 40)).to.equal(0);
+    drawOverlay(ctx, [f], { mirror: true, classes: CLASSES });
+    expect(alphaAt(10, 40)).to.equal(0);
+    expect(alphaAt(289, 40)).to.be.above(0); // 300 - 10 - 60 = 230 .. 290
+  });
+
+  test('a photo goes through the pipeline (reset), faces listed; gender off is remembered and sent', async () => {
+    const calls: AnalyzeOptions[] = [];
+    const el = await fixture<CameraView>(html`<emo-camera-view .clientFactory=${fakeClient(calls)} .autoplaySample=${false}></emo-camera-view>`);
+    const root = el.shadowRoot!;
+    await waitUntil(() => !root.querySelector<HTMLButtonElement>('#start')!.disabled, 'pipeline ready');
+    const gender = root.querySelector<HTMLInputElement>('#gender')!;
+    expect(gender.checked).to.equal(true);
+    gender.click();
+    expect(localStorage.getItem(GENDER_KEY)).to.equal('off');
+    const input = root.querySelector<HTMLInputElement>('#file')!;
+    const dt = new DataTransfer();
+    dt.items.add(await pngFile());
+    input.files = dt.files;
+    input.dispatchEvent(new Event('change'));
+    await waitUntil(() => el.framesAnalyzed === 1, 'one frame analysed');
+    await el.updateComplete;
+    expect(calls).to.deep.equal([{ gender: false, reset: true }]);
+    const items = [...root.querySelectorAll('ul.faces li')].map((li) => li.textContent!.trim());
+    expect(items).to.deep.equal(['#1 happy 64%', '#2 happy 64%']);
+    expect(root.querySelector('canvas')!.width).to.equal(200);
+    expect(root.querySelector('#hud')!.textContent).to.match(/fps · detect 5 ms · classify 4 ms · webgpu/);
+  });
+
+  test('the Gender setting starts off when localStorage says so', async () => {
+    localStorage.setItem(GENDER_KEY, 'off');
+    const el = await fixture<CameraView>(html`<emo-camera-view .clientFactory=${fakeClient([])} .autoplaySample=${false}></emo-camera-view>`);
+    expect(el.shadowRoot!.querySelector<HTMLInputElement>('#gender')!.checked).to.equal(false);
+  });
+});
