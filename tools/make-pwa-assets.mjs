@@ -7,8 +7,10 @@
 // Icons: the face of src/ui/icon.svg. "any" icons keep its round shape on a transparent ground;
 // "maskable" ones (and the 180 px apple-touch-icon, which iOS rounds itself) fill the square with
 // the background colour and keep the face inside the central 80 % safe zone.
-// Screenshots: the built app, light theme, after classifying a face cropped from
-// ../shared/media/person_cropped_2.png (CC BY 2.0, © 2013 Eugene Kim, credited in README.md).
+// Screenshots: the built app, light theme. Wide: the top of the page, the camera view running on
+// its sample clip (no camera in headless Chromium; the clip's credit is on the page). Narrow: the
+// photo panel after classifying a face cropped from ../shared/media/person_cropped_2.png
+// (CC BY 2.0, © 2013 Eugene Kim, credited in README.md).
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -73,12 +75,19 @@ async function screenshots(browser, manifest) {
       await page.goto(server.url);
       await page.waitForFunction(() => document.documentElement.dataset.emolensState === 'ready', { timeout: 120_000 });
       await page.waitForSelector('emo-app-shell >>> emo-offline-status >>> [data-offline-ready=true]', { timeout: 60_000 });
-      const input = await page.waitForSelector('emo-app-shell >>> emo-image-picker >>> input[type=file]');
-      await input.uploadFile(face);
-      await page.waitForSelector('emo-app-shell >>> emo-emotion-meter >>> [role=meter]', { timeout: 60_000 });
-      // On a phone-sized page the bars are below the fold: show them.
-      await page.$eval('emo-app-shell >>> emo-emotion-meter', (e) => e.scrollIntoView({ block: 'nearest' }));
-      await new Promise((r) => setTimeout(r, 500)); // let the bars' transition settle
+      if (shot.form_factor === 'wide') {
+        // A few analysed frames of the clip (boxes and labels drawn), if the pipeline runs.
+        await page
+          .waitForFunction(() => {
+            const hud = document.querySelector('emo-app-shell')?.shadowRoot?.querySelector('emo-camera-view')?.shadowRoot?.querySelector('#hud');
+            return hud !== null && hud !== undefined && !/^0\.0 fps/.test(hud.textContent ?? '');
+          }, { timeout: 60_000, polling: 500 })
+          .catch(() => console.error('note: the camera view analysed no frame; screenshot without overlays'));
+        await new Promise((r) => setTimeout(r, 3000));
+        await page.evaluate(() => scrollTo(0, 0));
+      } else {
+        await photoResult(page, face);
+      }
       const bytes = await page.screenshot({ type: 'webp', quality: 80 });
       await writeFile(join(PWA, shot.src), bytes);
       console.log(`${shot.src}: ${width}x${height}, ${bytes.length} bytes`);
@@ -87,6 +96,16 @@ async function screenshots(browser, manifest) {
     await server.close();
     await rm(tmp, { recursive: true, force: true });
   }
+}
+
+/** Classifies `face` in the photo panel and scrolls its bars into view. */
+async function photoResult(page, face) {
+  const input = await page.waitForSelector('emo-app-shell >>> emo-image-picker >>> input[type=file]');
+  await input.uploadFile(face);
+  await page.waitForSelector('emo-app-shell >>> emo-emotion-meter >>> [role=meter]', { timeout: 60_000 });
+  // On a phone-sized page the bars are below the fold: show them.
+  await page.$eval('emo-app-shell >>> emo-emotion-meter', (e) => e.scrollIntoView({ block: 'nearest' }));
+  await new Promise((r) => setTimeout(r, 500)); // let the bars' transition settle
 }
 
 async function main() {
