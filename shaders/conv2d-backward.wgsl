@@ -28,6 +28,7 @@ struct Params {
 
 override WG_SIZE: u32 = 64;
 override REDUCE: bool = false;
+override UNIT_STRIDE: bool = false;  // stride 1: every tap maps to an output column, no % or /
 
 struct Site { n: i32, iy: i32, ix: i32, cg: i32, ok: bool }
 struct Acc { a0: vec4f, a1: vec4f, a2: vec4f, a3: vec4f }
@@ -42,12 +43,14 @@ fn site(gid: vec3u) -> Site {
 // Output column of input column ix under tap kx, or -1 when no output reads ix through kx.
 fn outX(ix: i32, kx: i32) -> i32 {
   let t = ix + p.pad - kx;
+  if (UNIT_STRIDE) { return select(-1, t, t >= 0 && t < p.ow); }
   if (t < 0 || t % p.stride != 0 || t / p.stride >= p.ow) { return -1; }
   return t / p.stride;
 }
 
 fn outY(iy: i32, ky: i32) -> i32 {
   let t = iy + p.pad - ky;
+  if (UNIT_STRIDE) { return select(-1, t, t >= 0 && t < p.oh); }
   if (t < 0 || t % p.stride != 0 || t / p.stride >= p.oh) { return -1; }
   return t / p.stride;
 }

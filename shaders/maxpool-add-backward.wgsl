@@ -3,16 +3,21 @@
 // order over the in-map taps (PyTorch's rule; NaNs are not treated specially). The residual add
 // passes dL/dout unchanged to r: no kernel, the shortcut's backward reads dL/dout directly
 // (depthwise-conv2d-backward.wgsl, *Shortcut).
-// Gather without atomics: pixel (y, x) is only in windows oy in {floor(y/2), floor(y/2)+1} (the
-// second when y is odd), likewise ox. One invocation owns the 2x2 tile of pixels
-// (2ty..2ty+1, 2tx..2tx+1) x 4 channels: it finds the arg-max of the (up to) 4 windows that touch
-// the tile (36 y loads) and adds each window's gradient to the tile pixel that is its arg-max. An
-// arg-max outside the tile belongs to a neighbouring tile, which sees the same window, so every
-// (pixel, window) pair is counted exactly once.
-// Layout: g [N,OH,OW,C], y and gy [N,H,W,C], all vec4 (C a multiple of 4); OH = floor((H-1)/2)+1.
-// Grid: x = ceil(OH*OW * C/4 / WG_SIZE) (one invocation per tile and channel group; there are
-// OH x OW tiles); y = N (face index).
-// Bindings: 0 g, 1 y, 2 gy, 3 params.
+// Two entry points, dispatched in this order (no atomics):
+//   argmaxWindows: per window (oy, ox) and channel, the map pixel index iy*W+ix of its first max
+//     (9 y loads per window, each window once).
+//   routeToArgmax: pixel (y, x) is only in windows oy in {floor(y/2), floor(y/2)+1} (the second
+//     when y is odd), likewise ox; so one invocation owns the 2x2 tile of pixels (2ty..2ty+1,
+//     2tx..2tx+1) and adds the gradient of each of the (up to) 4 windows (ty..ty+1, tx..tx+1) to
+//     the tile pixel that is its arg-max. An arg-max outside the tile belongs to a neighbouring
+//     tile, which reads the same window, so every (pixel, window) pair is counted exactly once.
+// (A single pass recomputing each window's arg-max in every tile that reads it did 36 y loads
+// per tile and took ~2x the forward tail on SwiftShader; this split needs 9 + 8.)
+// Layout: g and am [N,OH,OW,C] (am i32), y and gy [N,H,W,C]; all vec4 (C a multiple of 4);
+// OH = floor((H-1)/2)+1 = the number of tile rows.
+// One invocation: one window (argmaxWindows) or one tile (routeToArgmax) x 4 channels of one face,
+// channel groups fastest. Grid (both): x = ceil(OH*OW * C/4 / WG_SIZE); y = N (face index).
+// Bindings: argmaxWindows 1 y, 3 am (write), 4 params; routeToArgmax 0 g, 2 gy, 3 am (read), 4 params.
 
 struct Params {
   h: i32, w: i32, oh: i32, ow: i32,
@@ -22,38 +27,52 @@ struct Params {
 @group(0) @binding(0) var<storage, read> g: array<vec4f>;
 @group(0) @binding(1) var<storage, read> y: array<vec4f>;
 @group(0) @binding(2) var<storage, read_write> gy: array<vec4f>;
-@group(0) @binding(3) var<uniform> p: Params;
+@group(0) @binding(3) var<storage, read_write> amOut: array<vec4i>;
+@group(0) @binding(3) var<storage, read> am: array<vec4i>;
+@group(0) @binding(4) var<uniform> p: Params;
 
 override WG_SIZE: u32 = 64;
 
-// Per channel, the map pixel index (iy * W + ix) of window (oy, ox)'s first maximum.
-fn argmax(n: i32, oy: i32, ox: i32, cq: i32) -> vec4i {
-  let y0 = max(2 * oy - 1, 0);
-  let y1 = min(2 * oy + 1, p.h - 1);
-  let x0 = max(2 * ox - 1, 0);
-  let x1 = min(2 * ox + 1, p.w - 1);
+struct Site { n: i32, oy: i32, ox: i32, cq: i32, ok: bool }
+
+fn site(gid: vec3u) -> Site {
+  let i = i32(gid.x);
+  let t = i / p.c4;
+  return Site(i32(gid.y), t / p.ow, t % p.ow, i % p.c4, t < p.oh * p.ow);
+}
+
+@compute @workgroup_size(WG_SIZE)
+fn argmaxWindows(@builtin(global_invocation_id) gid: vec3u) {
+  let s = site(gid);
+  if (!s.ok) { return; }
+  let y0 = max(2 * s.oy - 1, 0);
+  let y1 = min(2 * s.oy + 1, p.h - 1);
+  let x0 = max(2 * s.ox - 1, 0);
+  let x1 = min(2 * s.ox + 1, p.w - 1);
   // The first in-map tap in row-major order seeds the max; later taps win only if strictly greater.
-  var m = y[((n * p.h + y0) * p.w + x0) * p.c4 + cq];
+  var m = y[((s.n * p.h + y0) * p.w + x0) * p.c4 + s.cq];
   var at = vec4i(y0 * p.w + x0);
   for (var iy = y0; iy <= y1; iy++) {
     for (var ix = x0; ix <= x1; ix++) {
-      let v = y[((n * p.h + iy) * p.w + ix) * p.c4 + cq];
+      let v = y[((s.n * p.h + iy) * p.w + ix) * p.c4 + s.cq];
       let b = v > m;
       m = select(m, v, b);
       at = select(at, vec4i(iy * p.w + ix), b);
     }
   }
-  return at;
+  amOut[((s.n * p.oh + s.oy) * p.ow + s.ox) * p.c4 + s.cq] = at;
 }
 
 struct Tile { g00: vec4f, g01: vec4f, g10: vec4f, g11: vec4f }
 
-fn route(t: Tile, n: i32, oy: i32, ox: i32, cq: i32, ty: i32, tx: i32) -> Tile {
+// Adds window (oy, ox)'s gradient to whichever pixel of the tile at (ty, tx) is its arg-max.
+fn route(t: Tile, s: Site, oy: i32, ox: i32) -> Tile {
   if (oy >= p.oh || ox >= p.ow) { return t; }
-  let at = argmax(n, oy, ox, cq);
-  let gv = g[((n * p.oh + oy) * p.ow + ox) * p.c4 + cq];
+  let o = ((s.n * p.oh + oy) * p.ow + ox) * p.c4 + s.cq;
+  let at = am[o];
+  let gv = g[o];
   let z = vec4f(0.0);
-  let p00 = (2 * ty) * p.w + 2 * tx;
+  let p00 = (2 * s.oy) * p.w + 2 * s.ox;
   return Tile(
     t.g00 + select(z, gv, at == vec4i(p00)),
     t.g01 + select(z, gv, at == vec4i(p00 + 1)),
@@ -62,23 +81,18 @@ fn route(t: Tile, n: i32, oy: i32, ox: i32, cq: i32, ty: i32, tx: i32) -> Tile {
 }
 
 @compute @workgroup_size(WG_SIZE)
-fn main(@builtin(global_invocation_id) gid: vec3u) {
-  let i = i32(gid.x);
-  let cq = i % p.c4;
-  let t = i / p.c4;
-  if (t >= p.oh * p.ow) { return; }
-  let ty = t / p.ow;
-  let tx = t % p.ow;
-  let n = i32(gid.y);
+fn routeToArgmax(@builtin(global_invocation_id) gid: vec3u) {
+  let s = site(gid);  // (oy, ox) = the tile (ty, tx)
+  if (!s.ok) { return; }
   let z = vec4f(0.0);
   var acc = Tile(z, z, z, z);
-  acc = route(acc, n, ty, tx, cq, ty, tx);
-  acc = route(acc, n, ty, tx + 1, cq, ty, tx);
-  acc = route(acc, n, ty + 1, tx, cq, ty, tx);
-  acc = route(acc, n, ty + 1, tx + 1, cq, ty, tx);
-  let o = ((n * p.h + 2 * ty) * p.w + 2 * tx) * p.c4 + cq;
-  let right = 2 * tx + 1 < p.w;
-  let below = 2 * ty + 1 < p.h;
+  acc = route(acc, s, s.oy, s.ox);
+  acc = route(acc, s, s.oy, s.ox + 1);
+  acc = route(acc, s, s.oy + 1, s.ox);
+  acc = route(acc, s, s.oy + 1, s.ox + 1);
+  let o = ((s.n * p.h + 2 * s.oy) * p.w + 2 * s.ox) * p.c4 + s.cq;
+  let right = 2 * s.ox + 1 < p.w;
+  let below = 2 * s.oy + 1 < p.h;
   gy[o] = acc.g00;
   if (right) { gy[o + p.c4] = acc.g01; }
   if (below) { gy[o + p.w * p.c4] = acc.g10; }

@@ -63,7 +63,7 @@ export class Conv2dBackward {
       label: 'Conv2dBackward.pipeline',
       code: src,
       entryPoint: entry,
-      constants: { WG_SIZE: Conv2dBackward.WG_SIZE, REDUCE: spec.reduce ? 1 : 0 },
+      constants: { WG_SIZE: Conv2dBackward.WG_SIZE, REDUCE: spec.reduce ? 1 : 0, UNIT_STRIDE: spec.stride === 1 ? 1 : 0 },
     });
     const t = transposeConv(w);
     const wbuf = storageBuffer(device, `Conv2dBackward.weights${tag}`, t.w);

@@ -1,17 +1,23 @@
 // MaxpoolAddBackward: owns shaders/maxpool-add-backward.wgsl (max-pool 3x3/2 pad 1 backward: each
-// window's gradient to its first arg-max). The residual add's backward is the identity on both
-// branches, so it needs no dispatch: DepthwiseConv2dBackward's shortcut epilogue reads dL/dout.
+// window's gradient to its first arg-max, in two dispatches through an arg-max scratch buffer).
+// The residual add's backward is the identity on both branches, so it needs no dispatch:
+// DepthwiseConv2dBackward's shortcut epilogue reads dL/dout.
 import src from '../../shaders/maxpool-add-backward.wgsl';
-import { bindBuffers, packParams, uniformBuffer } from '../gpu/buffers.js';
+import { bindBuffers, packParams, storageBuffer, uniformBuffer } from '../gpu/buffers.js';
 import { computePipeline } from '../gpu/pipeline-cache.js';
 import { poolOutSize } from './maxpool-add.ref.js';
 import { requireVec4 } from './tensor.js';
+
+export const ARGMAX_WINDOWS = 'argmaxWindows';
+export const ROUTE_TO_ARGMAX = 'routeToArgmax';
 
 export interface MaxpoolBackwardSpec {
   /** Pre-pool map H, W and channels C. */
   h: number;
   w: number;
   c: number;
+  /** Largest n encode() is called with (sizes the arg-max scratch buffer). */
+  maxBatch: number;
   name?: string;
 }
 
@@ -19,8 +25,8 @@ export class MaxpoolAddBackward {
   static readonly WG_SIZE = 64;
 
   private constructor(
-    private readonly pipeline: GPUComputePipeline,
-    private readonly bindGroup: GPUBindGroup,
+    private readonly pipelines: [GPUComputePipeline, GPUComputePipeline],
+    private readonly bindGroups: [GPUBindGroup, GPUBindGroup],
     private readonly buffers: GPUBuffer[],
     private readonly groupsX: number,
   ) {}
@@ -28,23 +34,28 @@ export class MaxpoolAddBackward {
   /** io.g: dL/dout [N,OH,OW,C]; io.y: the forward pre-pool map [N,H,W,C]; io.gy: dL/dy [N,H,W,C]. */
   static async create(device: GPUDevice, spec: MaxpoolBackwardSpec, io: { g: GPUBuffer; y: GPUBuffer; gy: GPUBuffer }): Promise<MaxpoolAddBackward> {
     requireVec4('MaxpoolAddBackward', 'C', spec.c);
-    const pipeline = await computePipeline(device, {
+    const make = (entryPoint: string) => computePipeline(device, {
       label: 'MaxpoolAddBackward.pipeline',
       code: src,
-      entryPoint: 'main',
+      entryPoint,
       constants: { WG_SIZE: MaxpoolAddBackward.WG_SIZE },
     });
+    const [argmax, route] = await Promise.all([make(ARGMAX_WINDOWS), make(ROUTE_TO_ARGMAX)]);
     const tag = spec.name ? `(${spec.name})` : '';
     const oh = poolOutSize(spec.h), ow = poolOutSize(spec.w);
+    const am = storageBuffer(device, `MaxpoolAddBackward.argmax${tag}`, spec.maxBatch * oh * ow * spec.c * 4);
     const params = uniformBuffer(device, `MaxpoolAddBackward.params${tag}`, packParams([spec.h, spec.w, oh, ow, spec.c / 4, 0, 0, 0]));
-    const bindGroup = bindBuffers(device, `MaxpoolAddBackward.bindGroup${tag}`, pipeline, [io.g, io.y, io.gy, params]);
-    return new MaxpoolAddBackward(pipeline, bindGroup, [params], Math.ceil((oh * ow * spec.c) / 4 / MaxpoolAddBackward.WG_SIZE));
+    const bg0 = bindBuffers(device, `MaxpoolAddBackward.argmaxBindGroup${tag}`, argmax, [null, io.y, null, am, params]);
+    const bg1 = bindBuffers(device, `MaxpoolAddBackward.routeBindGroup${tag}`, route, [io.g, null, io.gy, am, params]);
+    return new MaxpoolAddBackward([argmax, route], [bg0, bg1], [am, params], Math.ceil((oh * ow * spec.c) / 4 / MaxpoolAddBackward.WG_SIZE));
   }
 
   encode(pass: GPUComputePassEncoder, n: number): void {
-    pass.setPipeline(this.pipeline);
-    pass.setBindGroup(0, this.bindGroup);
-    pass.dispatchWorkgroups(this.groupsX, n);
+    for (let i = 0; i < 2; i++) {
+      pass.setPipeline(this.pipelines[i]);
+      pass.setBindGroup(0, this.bindGroups[i]);
+      pass.dispatchWorkgroups(this.groupsX, n);
+    }
   }
 
   destroy(): void {

@@ -120,7 +120,7 @@ export class SaliencyGpuPlan {
       const { h, c } = sh.blocks[i];
       const name = `sal.block${i}`;
       bw.push(
-        MaxpoolAddBackward.create(device, { h, w: h, c, name: `${name}.pool` }, { g: P, y: kept[i].y, gy: Q }),
+        MaxpoolAddBackward.create(device, { h, w: h, c, maxBatch, name: `${name}.pool` }, { g: P, y: kept[i].y, gy: Q }),
         PointwiseConv2dBackward.create(device, { hw: h * h, name: `${name}.pw2` }, b.pw2, { g: Q, gx: R }),
         DepthwiseConv2dBackward.create(device, { h, w: h, name: `${name}.dw2` }, b.dw2, { g: R, gx: Q, mask: kept[i].a1 }),
         PointwiseConv2dBackward.create(device, { hw: h * h, name: `${name}.pw1` }, b.pw1, { g: Q, gx: R }),
@@ -172,6 +172,35 @@ export class SaliencyGpuPlan {
       head: new Float32Array(bytes, mapBytes, headBytes / 4),
       chosen: new Int32Array(bytes, mapBytes + headBytes, n),
     };
+  }
+
+  /**
+   * Debug: median ms of each dispatch for n faces (each timed alone: `reps` copies in one pass, one
+   * submit, onSubmittedWorkDone), forward ('fwd[i]', over 2n rows when `mirrored`) then backward
+   * ('bwd[i]'). Buffers hold whatever the last call left.
+   */
+  async profile(n: number, mirrored = false, reps = 5): Promise<{ name: string; ms: number }[]> {
+    const all = [
+      ...this.forward.map((k, i) => ({ name: `fwd[${i}]`, k, rows: mirrored ? 2 * n : n })),
+      ...this.backward.map((k, i) => ({ name: `bwd[${i}]`, k, rows: n })),
+    ];
+    const res: { name: string; ms: number }[] = [];
+    for (const { name, k, rows } of all) {
+      const times: number[] = [];
+      for (let r = 0; r < 3; r++) {
+        const enc = this.device.createCommandEncoder({ label: 'SaliencyGpuPlan.profileEncoder' });
+        const pass = enc.beginComputePass({ label: 'SaliencyGpuPlan.profilePass' });
+        for (let i = 0; i < reps; i++) k.encode(pass, rows);
+        pass.end();
+        const t = performance.now();
+        this.device.queue.submit([enc.finish()]);
+        await this.device.queue.onSubmittedWorkDone();
+        times.push((performance.now() - t) / reps);
+      }
+      times.sort((a, b) => a - b);
+      res.push({ name, ms: times[1] });
+    }
+    return res;
   }
 
   dispose(): void {

@@ -51,7 +51,7 @@ suite('maxpool-add-backward', () => {
       const g = tensor([n, oh, ow, c], randomArray(n * oh * ow * c, 6));
       const want = maxpoolBackwardRef(g, y);
       const got = await runKernel(device, [g.data, y.data], want.data.length, n, ([gb, yb], out) =>
-        MaxpoolAddBackward.create(device, { h, w, c }, { g: gb, y: yb, gy: out }));
+        MaxpoolAddBackward.create(device, { h, w, c, maxBatch: n }, { g: gb, y: yb, gy: out }));
       assertClose(got, want.data, 1e-6, name); // sums of ≤ 4 gradients
     }));
   }
