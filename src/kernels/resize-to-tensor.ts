@@ -61,6 +61,11 @@ export class ResizeToTensor {
     }
   }
 
+  /** True once set() has given it a texture. */
+  get ready(): boolean {
+    return Boolean(this.bindGroup && this.geometry);
+  }
+
   encode(pass: GPUComputePassEncoder): void {
     if (!this.bindGroup || !this.geometry) throw new Error('ResizeToTensor: set() a texture first');
     pass.setPipeline(this.pipeline);

@@ -171,9 +171,10 @@ export class YunetGpuPlan {
     return readFloats(this.device, this.input, this.padW * this.padH * this.model.inputChannels);
   }
 
-  /** Debug: median ms of each dispatch, each timed alone (`reps` copies per submit). */
+  /** Debug: median ms of each dispatch, each timed alone (`reps` copies per submit); the resize once a frame is set. */
   async profile(reps = 3): Promise<{ name: string; ms: number }[]> {
-    const all = [{ name: 'resize', k: { encode: (p: GPUComputePassEncoder) => this.resize!.encode(p), destroy() {} } }, ...this.kernels];
+    const resize = { name: 'resize', k: { encode: (p: GPUComputePassEncoder) => this.resize!.encode(p), destroy() {} } };
+    const all = this.resize?.ready ? [resize, ...this.kernels] : this.kernels;
     const res: { name: string; ms: number }[] = [];
     for (const { name, k } of all) {
       const times: number[] = [];

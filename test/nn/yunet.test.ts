@@ -38,8 +38,9 @@ function randomInput(w: number, h: number, seed: number): Float32Array {
   return t;
 }
 
-// GPU vs CPU: f32 both, different summation order through 38 layers. Observed max errors are
-// ~1e-5 on sigmoid scores and ~1e-4 on box/landmark offsets; 2e-3 leaves margin.
+// GPU vs CPU: f32 both, different summation order through 38 layers. On real photos both stay
+// within 3e-5 of onnxruntime (test/e2e/yunet-parity.test.mjs); noise inputs drive larger
+// activations, so 2e-3 leaves room.
 const ATOL = 2e-3;
 
 suite('yunet weights', () => {
