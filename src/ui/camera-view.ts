@@ -47,7 +47,11 @@ export class CameraView extends LitElement {
       button,
       select,
       .file {
+        display: inline-flex;
+        align-items: center;
+        box-sizing: border-box;
         font: inherit;
+        line-height: 1.2;
         min-height: 2.5rem;
         padding: 0.4rem 0.9rem;
         border-radius: 999px;
@@ -87,8 +91,8 @@ export class CameraView extends LitElement {
       }
       .stage {
         position: relative;
-        width: 100%;
-        max-height: 75vh;
+        /* As wide as the card, but never taller than 75% of the viewport (--ar = width / height). */
+        width: min(100%, calc(75vh * var(--ar, 1.3333)));
         aspect-ratio: 4 / 3;
         margin: 0 auto;
         background: #000;
@@ -301,7 +305,11 @@ export class CameraView extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
-    if (this._stage) this._stage.style.aspectRatio = `${this._frameSize[0]} / ${this._frameSize[1]}`;
+    if (this._stage) {
+      const [w, h] = this._frameSize;
+      this._stage.style.aspectRatio = `${w} / ${h}`;
+      this._stage.style.setProperty('--ar', String(w / h));
+    }
   }
 
   private async _start(): Promise<void> {

@@ -42,10 +42,12 @@ export function drawOverlay(ctx: CanvasRenderingContext2D | OffscreenCanvasRende
     ctx.strokeRect(x, by, bw, bh);
 
     const caption = faceCaption(f);
-    const barH = Math.max(3, Math.round(4 * unit));
-    const labelW = Math.round(font * 4.2);
-    const panelW = Math.max(ctx.measureText(caption).width + 8 * unit, labelW + 60 * unit);
-    const panelH = font + 6 * unit + o.classes.length * (barH + 2 * unit) + 4 * unit;
+    const small = Math.max(7, Math.round(font * 0.75));
+    const barH = Math.max(2, Math.round(small * 0.6));
+    const rowH = small + 2; // one class per row: its short name, then its bar
+    const labelW = Math.round(small * 2.2);
+    const panelW = Math.max(ctx.measureText(caption).width + 8 * unit, labelW + 70 * unit);
+    const panelH = font + 6 * unit + o.classes.length * rowH + 2 * unit;
     // Below the box when it fits, else above, else inside the bottom of the frame.
     let py = by + bh + 2 * unit;
     if (py + panelH > H) py = by - panelH - 2 * unit;
@@ -56,15 +58,15 @@ export function drawOverlay(ctx: CanvasRenderingContext2D | OffscreenCanvasRende
     ctx.fillStyle = TEXT;
     ctx.fillText(caption, px + 4 * unit, py + 3 * unit);
     const top = f.emotion.label;
-    const barX = px + 4 * unit + labelW * 0.55;
+    const barX = px + 4 * unit + labelW;
     const barMax = panelW - (barX - px) - 4 * unit;
-    ctx.font = `${Math.max(8, Math.round(font * 0.75))}px system-ui, sans-serif`;
+    ctx.font = `${small}px system-ui, sans-serif`;
     o.classes.forEach((c, i) => {
-      const y = py + font + 6 * unit + i * (barH + 2 * unit);
+      const y = py + font + 6 * unit + i * rowH;
       ctx.fillStyle = TEXT;
-      ctx.fillText(c.slice(0, 3), px + 4 * unit, y - barH * 0.4);
+      ctx.fillText(c.slice(0, 3), px + 4 * unit, y);
       ctx.fillStyle = c === top ? BAR_TOP : BAR;
-      ctx.fillRect(barX, y, Math.max(1, barMax * (f.emotion.probs[c] ?? 0)), barH);
+      ctx.fillRect(barX, y + (rowH - barH) / 2, Math.max(1, barMax * (f.emotion.probs[c] ?? 0)), barH);
     });
   }
 }
