@@ -78,12 +78,15 @@ async function copyStatic(outdir, quiet, weightsDir = 'weights') {
 
 /**
  * Builds the app. Reused by the classify CLI and the e2e tests.
- * @param {{ outdir?: string, minify?: boolean, quiet?: boolean, weights?: string }} [o]
+ * @param {{ outdir?: string, minify?: boolean, quiet?: boolean, weights?: string, clean?: boolean }} [o]
  *   weights: the folder copied to dist/weights/ (default weights/; the PWA update test swaps it)
  * @returns {Promise<string>} the absolute output folder
  */
-export async function build({ outdir = 'dist', minify = false, quiet = false, weights = 'weights' } = {}) {
+export async function build({ outdir = 'dist', minify = false, quiet = false, weights = 'weights', clean = false } = {}) {
   const out = resolve(root, outdir);
+  // `npm run build` starts from an empty folder, so the service worker never precaches a file a
+  // test tool left in dist/ (tests build in place: others may be serving the folder meanwhile).
+  if (clean) await rm(out, { recursive: true, force: true });
   await mkdir(out, { recursive: true });
   const t0 = performance.now();
   await esbuild.build(options(out, minify));
@@ -107,7 +110,7 @@ async function main() {
       quiet: { type: 'boolean', default: false },
     },
   });
-  const out = await build({ minify: values.minify, quiet: values.quiet });
+  const out = await build({ minify: values.minify, quiet: values.quiet, clean: true });
   if (values.watch) {
     const ctx = await esbuild.context({
       ...options(out, values.minify),
