@@ -1,5 +1,6 @@
 // DepthwiseBias: owns shaders/depthwise-bias.wgsl (3x3, stride 1, pad 1, + bias, + ReLU or a
-// sigmoid on the leading channels; output at an offset in a shared buffer).
+// sigmoid on the leading channels; output at an offset in a shared buffer; optionally followed by
+// a 2x2/2 max-pool in the same dispatch).
 import src from '../../shaders/depthwise-bias.wgsl';
 import { bindBuffers, packParams, storageBuffer, uniformBuffer } from '../gpu/buffers.js';
 import { computePipeline } from '../gpu/pipeline-cache.js';
@@ -13,8 +14,13 @@ export interface DepthwiseBiasSpec {
   act?: DwAct;
   /** Where the output starts in io.y, in floats (a multiple of 4). Default 0. */
   outOffset?: number;
+  /** Max-pool 2x2/2 (floor) the activated output: y is [N, floor(H/2), floor(W/2), C]. */
+  pool?: boolean;
   name?: string;
 }
+
+export const DEPTHWISE_BIAS = 'main';
+export const DEPTHWISE_BIAS_POOL = 'depthwiseBiasPool';
 
 export class DepthwiseBias {
   static readonly WG_SIZE = 64;
@@ -37,7 +43,7 @@ export class DepthwiseBias {
     const pipeline = await computePipeline(device, {
       label: 'DepthwiseBias.pipeline',
       code: src,
-      entryPoint: 'main',
+      entryPoint: spec.pool ? DEPTHWISE_BIAS_POOL : DEPTHWISE_BIAS,
       constants: {
         WG_SIZE: DepthwiseBias.WG_SIZE,
         ACT: act === 'none' ? 0 : act === 'relu' ? 1 : 2,
@@ -47,9 +53,11 @@ export class DepthwiseBias {
     const c4 = w.c / 4;
     const wbuf = storageBuffer(device, `DepthwiseBias.weights${tag}`, w.w);
     const bbuf = storageBuffer(device, `DepthwiseBias.bias${tag}`, b);
-    const params = uniformBuffer(device, `DepthwiseBias.params${tag}`, packParams([spec.h, spec.w, c4, offset / 4]));
+    const oh = spec.pool ? Math.floor(spec.h / 2) : spec.h, ow = spec.pool ? Math.floor(spec.w / 2) : spec.w;
+    if (oh < 1 || ow < 1) throw new Error(`DepthwiseBias${tag}: ${spec.h}x${spec.w} pooled is empty`);
+    const params = uniformBuffer(device, `DepthwiseBias.params${tag}`, packParams([spec.h, spec.w, c4, offset / 4, oh, ow, 0, 0]));
     const bindGroup = bindBuffers(device, `DepthwiseBias.bindGroup${tag}`, pipeline, [io.x, wbuf, bbuf, io.y, params]);
-    const invocations = spec.h * Math.ceil(spec.w / 4) * c4;
+    const invocations = spec.pool ? oh * ow * c4 : spec.h * Math.ceil(spec.w / 4) * c4;
     return new DepthwiseBias(pipeline, bindGroup, [wbuf, bbuf, params], Math.ceil(invocations / DepthwiseBias.WG_SIZE));
   }
 

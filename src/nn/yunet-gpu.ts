@@ -2,7 +2,8 @@
 // once in create(); a frame is one encoder with one compute pass (resize of the frame texture into
 // the input tensor, then every layer), one copy of the packed heads into a reused MAP_READ buffer,
 // one submit. Activations share a pool of equal-sized buffers, each reused once its last reader
-// has run (5 buffers at 640x480 instead of 38).
+// has run (5 buffers at 640x480 instead of 38). A depthwise conv whose only reader is a 2x2
+// max-pool runs fused with it (DepthwiseBias pool: true): the full-size map is never written.
 import { Readback, readFloats, storageBuffer, writeFloats } from '../gpu/buffers.js';
 import { Conv2d } from '../kernels/conv2d.js';
 import { DepthwiseBias } from '../kernels/depthwise-bias.js';
@@ -33,6 +34,8 @@ export class YunetGpuPlan {
   readonly headFloats: number;
   /** Activation buffers in the pool. */
   poolSize = 0;
+  /** Depthwise convs run with the max-pool that follows them (one dispatch instead of two). */
+  fused = 0;
 
   private constructor(private readonly device: GPUDevice, readonly model: YunetModel, readonly padW: number, readonly padH: number) {
     this.headFloats = anchorCount(padW, padH, model.spec.strides) * HEAD_CHANNELS;
@@ -75,11 +78,21 @@ export class YunetGpuPlan {
       headOffset.set(s, off);
       off += (padW / s) * (padH / s) * HEAD_CHANNELS;
     }
+    /** Gives back the buffers of activations whose last reader is layer i. */
+    const release = (i: number) => {
+      for (const [name, at] of last) {
+        const b = bufs.get(name);
+        if (at === i && name !== model.spec.input.name && b) free.push(b);
+      }
+    };
     const pending: Promise<{ name: string; k: Kernel }>[] = [];
     const add = (name: string, k: Promise<Kernel>) => pending.push(k.then((kk) => ({ name, k: kk })));
-    model.layers.forEach((l, i) => {
+    const layers = model.layers;
+    for (let i = 0; i < layers.length; i++) {
+      const l = layers[i];
       const [h, w, c] = shapes.get(l.input)!;
       const x = bufs.get(l.input)!;
+      const next = layers[i + 1];
       switch (l.op) {
         case 'conv': {
           const y = take();
@@ -95,8 +108,18 @@ export class YunetGpuPlan {
         }
         case 'depthwise': {
           const y = take();
-          bufs.set(l.output, y);
-          add(l.name, DepthwiseBias.create(device, { h, w, act: l.relu ? 'relu' : 'none', name: l.name }, l.w, l.b, { x, y }));
+          const act = l.relu ? 'relu' : 'none';
+          // dw → maxpool2 with nobody else reading the dw output: one dispatch, no full-size map.
+          if (next?.op === 'maxpool2' && next.input === l.output && last.get(l.output) === i + 1) {
+            bufs.set(next.output, y);
+            add(`${l.name}+${next.name}`, DepthwiseBias.create(device, { h, w, act, pool: true, name: `${l.name}+pool` }, l.w, l.b, { x, y }));
+            this.fused++;
+            release(i);
+            i++;
+          } else {
+            bufs.set(l.output, y);
+            add(l.name, DepthwiseBias.create(device, { h, w, act, name: l.name }, l.w, l.b, { x, y }));
+          }
           break;
         }
         case 'maxpool2': {
@@ -120,10 +143,8 @@ export class YunetGpuPlan {
           break;
         }
       }
-      for (const [name, at] of last) {
-        if (at === i && name !== model.spec.input.name) free.push(bufs.get(name)!);
-      }
-    });
+      release(i);
+    }
     const [kernels, resize] = await Promise.all([Promise.all(pending), ResizeToTensor.create(device, this.input, padW * padH)]);
     this.kernels.push(...kernels);
     this.resize = resize;

@@ -2,6 +2,7 @@ import { expect } from '@esm-bundle/chai';
 import { DepthwiseBias } from '../../src/kernels/depthwise-bias.js';
 import { type DwAct, depthwiseBiasRef } from '../../src/kernels/depthwise-bias.ref.js';
 import { depthwiseConv2dRef } from '../../src/kernels/depthwise-conv2d.ref.js';
+import { maxpool2x2Ref } from '../../src/kernels/maxpool2x2.ref.js';
 import { tensor } from '../../src/kernels/tensor.js';
 import { assertClose, randomArray, withDevice } from '../helpers/gpu.js';
 import { randomDw, runKernel } from './harness.js';
@@ -45,6 +46,29 @@ suite('depthwise-bias', () => {
       const want = depthwiseBiasRef(x, w, b, c.act);
       const got = await runKernel(device, [x.data], want.data.length, c.n, ([xb], yb) =>
         DepthwiseBias.create(device, { h: c.h, w: c.w, act: c.act }, w, b, { x: xb, y: yb }));
+      assertClose(got, want.data, ATOL, name);
+    }));
+  }
+
+  // Fused pool: YuNet's 320x240x16 and 160x120x64 (dw → ReLU → MaxPool), odd sizes (floor drops
+  // the last row/column), 2x2 (one output), batch 2, sigmoid.
+  const pools: { n: number; h: number; w: number; c: number; act: DwAct }[] = [
+    { n: 1, h: 240, w: 320, c: 16, act: 'relu' },
+    { n: 1, h: 120, w: 160, c: 64, act: 'relu' },
+    { n: 2, h: 7, w: 9, c: 8, act: 'none' },
+    { n: 1, h: 2, w: 2, c: 4, act: 'relu' },
+    { n: 1, h: 5, w: 6, c: 12, act: { sigmoid: 3 } },
+  ];
+  for (const c of pools) {
+    const actName = typeof c.act === 'object' ? `sigmoid${c.act.sigmoid}` : c.act;
+    const name = `dw3x3+bias ${actName} + maxpool2x2 x=${c.n}x${c.h}x${c.w}x${c.c}`;
+    test(name, withDevice(async (device) => {
+      const x = tensor([c.n, c.h, c.w, c.c], randomArray(c.n * c.h * c.w * c.c, 24, -3, 3));
+      const w = randomDw(c.c, 25);
+      const b = randomArray(c.c, 26, -1, 1);
+      const want = maxpool2x2Ref(depthwiseBiasRef(x, w, b, c.act));
+      const got = await runKernel(device, [x.data], want.data.length, c.n, ([xb], yb) =>
+        DepthwiseBias.create(device, { h: c.h, w: c.w, act: c.act, pool: true }, w, b, { x: xb, y: yb }));
       assertClose(got, want.data, ATOL, name);
     }));
   }

@@ -95,6 +95,7 @@ suite('yunet runtime', () => {
       expect(got.length).to.equal(anchorCount(w, h, [8, 16, 32]) * 16);
       assertClose(got, want, ATOL, `heads ${w}x${h}`);
       expect(plan.poolSize).to.be.at.most(6);
+      expect(plan.fused).to.equal(2); // model0 and model2: dw → ReLU → MaxPool
       plan.dispose();
     }));
   }
