@@ -7,6 +7,7 @@ import { card, tokens } from './styles';
 import './backend-notice';
 import './crop-preview';
 import './emotion-meter';
+import './emo-saliency-panel';
 import './error-alert';
 import './camera-view';
 import './image-picker';
@@ -138,6 +139,10 @@ export class AppShell extends LitElement {
         ${this._probs && inf.result
           ? html`<div class="card"><emo-emotion-meter .classes=${inf.result.classes} .probs=${this._probs}></emo-emotion-meter></div>`
           : ''}
+        ${this._gray && inf.result
+          ? html`<div class="card"><emo-saliency-panel .gray=${this._gray} .size=${inf.result.inputSize} .classes=${inf.result.classes}
+              .probs=${this._probs} .explain=${this._explain}></emo-saliency-panel></div>`
+          : ''}
       </section>
       <footer>
         The photo is cropped to its centre square and reduced to ${inf.result?.inputSize ?? 48}×${inf.result?.inputSize ?? 48}
@@ -146,6 +151,9 @@ export class AppShell extends LitElement {
       </footer>
     </main>`;
   }
+
+  /** The saliency panel's map source: the worker's saliency verb. */
+  private readonly _explain = (gray: Uint8Array, n: number, target: number[] | 'predicted') => this._inference.saliency(gray, n, target);
 
   protected override updated(changed: PropertyValues<this>) {
     super.updated(changed);

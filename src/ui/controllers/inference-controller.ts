@@ -1,7 +1,7 @@
 // Ties the inference worker to an element's lifecycle: start it and load the model when the host
 // connects, answer one warm-up call, then report 'ready'; stop the worker when the host goes.
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { LoadOptions, LoadResult } from '../../worker/api';
+import type { LoadOptions, LoadResult, SaliencyAnswer } from '../../worker/api';
 import { createInferenceClient, type InferenceClient } from '../../worker/client';
 
 export type AppState = 'loading' | 'ready' | 'error';
@@ -39,6 +39,13 @@ export class InferenceController implements ReactiveController {
   async classify(gray: Uint8Array, n = 1): Promise<Float32Array> {
     if (!this.client || this.state !== 'ready') throw new Error('The model is not loaded yet.');
     return this.client.classify({ gray, n });
+  }
+
+  /** Guided back-propagation maps (+ probabilities) of size×size gray crops: the worker's saliency verb. */
+  async saliency(gray: Uint8Array, n = 1, target: number[] | 'predicted' = 'predicted'): Promise<SaliencyAnswer> {
+    if (!this.client || this.state !== 'ready') throw new Error('The model is not loaded yet.');
+    if (!this.client.saliency) throw new Error('This worker has no saliency verb.');
+    return this.client.saliency({ gray, n, target });
   }
 
   private set(state: AppState): void {

@@ -1,0 +1,136 @@
+// The saliency UI pieces: the snapshot card (fixed pixel size, heat map inside the face area), the
+// controls' events, the photo view's panel with a fake worker, and the share/download choice.
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import '../../src/ui/emo-saliency-controls.js';
+import '../../src/ui/emo-saliency-panel.js';
+import type { SaliencySettings, SaliencyControls } from '../../src/ui/emo-saliency-controls.js';
+import type { SaliencyPanel } from '../../src/ui/emo-saliency-panel.js';
+import type { SnapshotButton } from '../../src/ui/emo-snapshot-button.js';
+import { shareOrDownload } from '../../src/ui/share-file.js';
+import { CARD_HEIGHT, CARD_WIDTH, cardFaceRect, composeSnapshotCard, snapshotCaption, snapshotFileName, type SnapshotInput } from '../../src/ui/snapshot-card.js';
+import type { SaliencyAnswer } from '../../src/worker/api.js';
+
+const CLASSES = ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral'];
+const PROBS = [0.05, 0.01, 0.04, 0.7, 0.1, 0.05, 0.05];
+
+function face(hot: boolean): SnapshotInput['faces'][number] {
+  const crop = new Uint8Array(48 * 48).fill(120);
+  const map = new Float32Array(48 * 48);
+  if (hot) for (let y = 20; y < 30; y++) for (let x = 10; x < 20; x++) map[y * 48 + x] = y % 2 ? 1 : -1;
+  return { crop, size: 48, probs: PROBS, map: hot ? map : undefined, target: hot ? 3 : undefined };
+}
+
+/** Pixels whose colour is clearly not gray inside [x, y, side] of the card. */
+function tinted(c: OffscreenCanvas, [x, y, side]: [number, number, number]): number {
+  const d = c.getContext('2d')!.getImageData(x, y, side, side).data;
+  let n = 0;
+  for (let i = 0; i < d.length; i += 4) if (Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]) > 40) n++;
+  return n;
+}
+
+const fakeExplain = (calls: (number[] | 'predicted')[]) => async (_gray: Uint8Array, n: number, target: number[] | 'predicted'): Promise<SaliencyAnswer> => {
+  calls.push(target);
+  const maps = new Float32Array(n * 48 * 48);
+  maps[24 * 48 + 24] = 1;
+  return { maps, probs: Float32Array.from(PROBS), targets: Int32Array.from({ length: n }, () => (target === 'predicted' ? 3 : target[0])) };
+};
+
+suite('snapshot card', () => {
+  const time = new Date(2025, 10, 26, 14, 3, 7);
+
+  test('fixed 960×540 whatever the devicePixelRatio; heat map only inside the face area', () => {
+    const hot = composeSnapshotCard({ faces: [face(true)], classes: CLASSES, time });
+    expect([hot.width, hot.height]).to.deep.equal([CARD_WIDTH, CARD_HEIGHT]);
+    const rect = cardFaceRect(0, 1);
+    expect(tinted(hot, rect), 'heat map in the face').to.be.greaterThan(100);
+    const cold = composeSnapshotCard({ faces: [face(false)], classes: CLASSES, time });
+    expect(tinted(cold, rect), 'gray crop without a map').to.equal(0);
+  });
+
+  test('three faces side by side, extra faces counted, caption and file name', () => {
+    const c = composeSnapshotCard({ faces: [face(true), face(true), face(false), face(false)], classes: CLASSES, time });
+    expect(tinted(c, cardFaceRect(1, 3))).to.be.greaterThan(50);
+    expect(tinted(c, cardFaceRect(2, 3))).to.equal(0);
+    const one = { faces: [{ ...face(true), gender: { label: 'female', p: 0.9 } }], classes: CLASSES, time };
+    expect(snapshotCaption(one)).to.equal('emolens, 2025-11-26 14:03. Happy 70.0%, female 90.0%; heat map: what makes it look happy.');
+    expect(snapshotFileName(time)).to.equal('emolens-20251126-140307.png');
+  });
+});
+
+suite('saliency controls and panel', () => {
+  test('controls fire emo-saliency-change with the new settings', async () => {
+    const el = await fixture<SaliencyControls>(html`<emo-saliency-controls .classes=${CLASSES}></emo-saliency-controls>`);
+    const seen: SaliencySettings[] = [];
+    el.addEventListener('emo-saliency-change', (e) => seen.push((e as CustomEvent<SaliencySettings>).detail));
+    el.shadowRoot!.querySelector<HTMLInputElement>('#saliency')!.click();
+    await el.updateComplete;
+    const select = el.shadowRoot!.querySelector<HTMLSelectElement>('#target')!;
+    expect(select.disabled).to.equal(false);
+    expect(select.options[6].textContent!.trim()).to.equal('what would make this look surprise');
+    select.value = '5';
+    select.dispatchEvent(new Event('change'));
+    const range = el.shadowRoot!.querySelector<HTMLInputElement>('#opacity')!;
+    range.value = '40';
+    range.dispatchEvent(new Event('input'));
+    expect(seen.map((s) => [s.enabled, s.target, s.opacity])).to.deep.equal([[true, 'predicted', 0.75], [true, 5, 0.75], [true, 5, 0.4]]);
+  });
+
+  test('panel: switching on fetches the predicted map, the picker a chosen class; snapshot has the map', async () => {
+    const calls: (number[] | 'predicted')[] = [];
+    const el = await fixture<SaliencyPanel>(html`<emo-saliency-panel .gray=${new Uint8Array(48 * 48).fill(90)} .classes=${CLASSES}
+      .probs=${PROBS} .explain=${fakeExplain(calls)}></emo-saliency-panel>`);
+    const controls = el.shadowRoot!.querySelector('emo-saliency-controls')!;
+    controls.shadowRoot!.querySelector<HTMLInputElement>('#saliency')!.click();
+    await waitUntil(() => el.map, 'no map');
+    expect(calls).to.deep.equal(['predicted']);
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('emo-saliency-overlay')!.label).to.equal('Heat map: what makes it look happy');
+    const select = controls.shadowRoot!.querySelector<HTMLSelectElement>('#target')!;
+    select.value = '5';
+    select.dispatchEvent(new Event('change'));
+    await waitUntil(() => el.mapTarget === 5, 'no surprise map');
+    expect(calls).to.deep.equal(['predicted', [5]]);
+
+    const snap = el.shadowRoot!.querySelector('emo-snapshot-button') as SnapshotButton;
+    snap.shadowRoot!.querySelector<HTMLButtonElement>('#snapshot')!.click();
+    await waitUntil(() => snap.snapshot, 'no snapshot');
+    await snap.updateComplete;
+    expect(snap.shadowRoot!.querySelector('#snapshot-caption')!.textContent).to.contain('what makes it look surprise');
+    const bmp = await createImageBitmap(snap.snapshot!.blob);
+    expect([bmp.width, bmp.height]).to.deep.equal([960, 540]);
+  });
+});
+
+suite('share or download', () => {
+  const nav = navigator as Navigator & Record<string, unknown>;
+  const saved = { share: Object.getOwnPropertyDescriptor(nav, 'share'), canShare: Object.getOwnPropertyDescriptor(nav, 'canShare') };
+  teardown(() => {
+    for (const k of ['share', 'canShare'] as const) {
+      if (saved[k]) Object.defineProperty(nav, k, saved[k]!);
+      else delete nav[k];
+    }
+  });
+
+  test('shares the PNG file when canShare({files}) allows; cancel is not a download', async () => {
+    const shared: File[] = [];
+    Object.defineProperty(nav, 'canShare', { configurable: true, value: (d: ShareData) => !!d.files?.length });
+    Object.defineProperty(nav, 'share', { configurable: true, value: async (d: ShareData) => { shared.push(...d.files!); } });
+    expect(await shareOrDownload(new Blob(['x'], { type: 'image/png' }), 'a.png', 't')).to.equal('shared');
+    expect(shared.map((f) => [f.name, f.type])).to.deep.equal([['a.png', 'image/png']]);
+    Object.defineProperty(nav, 'share', { configurable: true, value: async () => { throw new DOMException('no', 'AbortError'); } });
+    expect(await shareOrDownload(new Blob(['x'], { type: 'image/png' }), 'a.png', 't')).to.equal('cancelled');
+  });
+
+  test('downloads when files cannot be shared', async () => {
+    Object.defineProperty(nav, 'canShare', { configurable: true, value: () => false });
+    const clicked: string[] = [];
+    const click = HTMLAnchorElement.prototype.click;
+    HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) { clicked.push(this.download); };
+    try {
+      expect(await shareOrDownload(new Blob(['x'], { type: 'image/png' }), 'b.png', 't')).to.equal('downloaded');
+    } finally {
+      HTMLAnchorElement.prototype.click = click;
+    }
+    expect(clicked).to.deep.equal(['b.png']);
+  });
+});
