@@ -19,15 +19,17 @@ import { build } from '../../esbuild.config.mjs';
 import { forwardPageErrors, launchBrowser } from '../../tools/browser.mjs';
 import { precacheManifest } from '../../tools/precache.mjs';
 import { serveStatic } from '../../tools/serve.mjs';
-import { ensureBuilt, extractFer, root, tempDir } from './helpers.mjs';
+import { extractFer, root, tempDir } from './helpers.mjs';
 
 let browser;
 let dir;
 let face;
+/** The production build, in a folder of its own: test tools add pages to the shared dist/. */
+let dist;
 
 before(async () => {
-  await ensureBuilt();
   dir = await tempDir('emolens-pwa-');
+  dist = await build({ outdir: join(dir, 'dist'), quiet: true, clean: true });
   face = join(dir, 'faces', (await extractFer(join(dir, 'faces'), { perClass: 1, classes: ['happy'] }))[0]);
   browser = await launchBrowser();
 });
@@ -151,7 +153,6 @@ const servedHash = (page, path) =>
 const isLocal = (url) => /^(https?:\/\/(localhost|127\.0\.0\.1)(:\d+)?\/|data:|blob:|chrome-extension:|about:)/.test(url);
 
 test('PWA (a)+(b): installs and precaches; offline reload boots, loads weights and classifies; nothing leaves localhost', async () => {
-  const dist = join(root, 'dist');
   const server = await countingServer(dist);
   const context = await browser.createBrowserContext();
   const net = networkRecorder(context);
@@ -238,7 +239,7 @@ test('PWA (c): a rebuild with changed weights is offered as an update; the old r
   const v = view.getFloat32(last, true);
   view.setFloat32(last, v === 0 ? 1e-6 : v * 1.001, true);
   await writeFile(st, bytes);
-  const distA = await build({ outdir: join(dir, 'dist-a'), quiet: true });
+  const distA = dist;
   const distB = await build({ outdir: join(dir, 'dist-b'), quiet: true, weights: weightsB });
   const hashA = sha(await readFile(join(distA, 'weights/emotion.safetensors')));
   const hashB = sha(await readFile(join(distB, 'weights/emotion.safetensors')));
@@ -301,7 +302,7 @@ test('PWA (c): a rebuild with changed weights is offered as an update; the old r
 });
 
 test('PWA (d): Chromium finds it installable: beforeinstallprompt fires and the Install button appears', async () => {
-  const server = await countingServer(join(root, 'dist'));
+  const server = await countingServer(dist);
   // Not an incognito context: Chromium never offers installation there.
   const page = await browser.newPage();
   forwardPageErrors(page, '[pwa-install]');
@@ -320,11 +321,11 @@ test('PWA (d): Chromium finds it installable: beforeinstallprompt fires and the 
     assert.deepEqual(errors, [], 'the manifest parses cleanly');
     assert.match(url, /manifest\.webmanifest$/);
     await page.waitForSelector('emo-app-shell >>> emo-install-button >>> button', { visible: true, timeout: 10_000 });
-    const manifest = JSON.parse(await readFile(join(root, 'dist/manifest.webmanifest'), 'utf8'));
+    const manifest = JSON.parse(await readFile(join(dist, 'manifest.webmanifest'), 'utf8'));
     assert.equal(manifest.name, 'emolens');
     assert.equal(manifest.display, 'standalone');
     for (const icon of manifest.icons) {
-      const png = await readFile(join(root, 'dist', icon.src));
+      const png = await readFile(join(dist, icon.src));
       const [w, h] = icon.sizes.split('x').map(Number);
       assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [w, h], `${icon.src} is ${icon.sizes}`);
     }
