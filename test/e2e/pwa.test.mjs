@@ -245,6 +245,9 @@ test('PWA (c): a rebuild with changed weights is offered as an update; the old r
   const hashB = sha(await readFile(join(distB, 'weights/emotion.safetensors')));
   assert.notEqual(hashA, hashB);
   assert.notEqual(await readFile(join(distA, 'sw.js'), 'utf8'), await readFile(join(distB, 'sw.js'), 'utf8'), 'the new build has a new sw.js');
+  // And the same sources give the same sw.js, so a rebuild alone never prompts an update.
+  const again = await build({ outdir: join(dir, 'dist-a2'), quiet: true, clean: true });
+  assert.equal(await readFile(join(again, 'sw.js'), 'utf8'), await readFile(join(distA, 'sw.js'), 'utf8'), 'rebuilding unchanged sources gives the same sw.js');
 
   // The server's root is a link, swapped from A to B as a deploy would.
   const live = join(dir, 'live');
