@@ -8,7 +8,7 @@ import { GpuTimer, repsFor } from './gpu-timer.js';
 import { buildKernel, kernelName, type BuiltKernel } from './kernel-cases.js';
 import { LARGE_LAYERS, type LayerDesc, layerBytes, layerFlops, layerShape, modelFlops, modelLayers, separableLayers } from './layers.js';
 import { ortRunner, ortVersion } from './ort-runner.js';
-import { PROTOTYPE_CASES } from './prototypes.js';
+import { PROTOTYPE_CASES, protoPassCase } from './prototypes.js';
 import type { AdapterReport, BenchOptions, BenchProgress, BenchReport, KernelResult, ModelResult, RooflineReport } from './report.js';
 import { attainable, measureRoofline } from './roofline.js';
 import { type ModelRunner, benchInput, emolensRunner } from './runner.js';
@@ -257,8 +257,22 @@ export async function runBench(o: BenchOptions, baseUrl: string, onProgress: (p:
       if (s.extraKernels) {
         for (const n of s.kernelBatches) cases.push(...separableLayers(f).map((d) => layerCase(d, n, false)));
         cases.push(...LARGE_LAYERS.map((d) => layerCase(d, 1, false)));
-        for (const n of s.kernelBatches) cases.push(...PROTOTYPE_CASES(f, n));
       }
+      if (o.prototypes) {
+        // Each prototype right after the shipped kernel of its layer and batch: paired samples, so
+        // load from other jobs on the machine hits both sides of a comparison alike.
+        for (const n of s.kernelBatches) {
+          for (const p of PROTOTYPE_CASES(f, n)) {
+            const at = cases.findIndex((c) => c.inModel && c.layer === p.layer && c.batch === n);
+            let end = at + 1;
+            while (end < cases.length && cases[end].kernel.startsWith('proto ') && cases[end].layer === p.layer) end++;
+            cases.splice(at < 0 ? cases.length : end, 0, p);
+          }
+          const pass = cases.findIndex((c) => c.kernel === 'whole pass' && c.batch === n);
+          cases.splice(pass + 1, 0, { ...protoPassCase(f, n), flops: flopsPerFace * n });
+        }
+      }
+      if (o.prototypes) s.kernelSamples = Math.max(s.kernelSamples, 9);
       kernels = await benchKernels(device, timer, cases, s, roof, (x, m) => report(0.08 + 0.22 * x, m));
     }
 

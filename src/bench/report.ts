@@ -108,6 +108,8 @@ export interface BenchOptions {
   kernels?: boolean;
   roofline?: boolean;
   peers?: boolean;
+  /** Also time the kernel prototypes of src/bench/proto/ (the analysis in docs/benchmarks.md). */
+  prototypes?: boolean;
   /** The app's folder (holding weights/ and bench/vendor/); default: the bench worker's '../' (dist/). */
   baseUrl?: string;
 }

@@ -66,6 +66,42 @@ export function kernelTable(kernels: KernelResult[]): string {
   );
 }
 
+export interface ProtoRow {
+  layer: string;
+  batch: number;
+  shipped: KernelResult;
+  /**
+   * Every prototype on the layer, fastest first: speed-up = shipped median / prototype median, and
+   * the same of the minimums (noise on a shared machine only adds time, so min is the steadier).
+   */
+  protos: { kernel: string; median_ms: number; min_ms: number; speedup: number; speedup_min: number }[];
+}
+
+/** Prototype kernels (kernel names starting 'proto ') against the shipped kernel of the same layer and batch. */
+export function protoRows(kernels: KernelResult[]): ProtoRow[] {
+  const rows: ProtoRow[] = [];
+  for (const shipped of kernels) {
+    if (shipped.kernel.startsWith('proto ') || shipped.share_of_model === undefined) continue;
+    const protos = kernels
+      .filter((k) => k.kernel.startsWith('proto ') && k.layer === shipped.layer && k.batch === shipped.batch)
+      .map((k) => ({ kernel: k.kernel, median_ms: k.median_ms, min_ms: k.min_ms, speedup: shipped.median_ms / k.median_ms, speedup_min: shipped.min_ms / k.min_ms }))
+      .sort((a, b) => a.min_ms - b.min_ms);
+    if (protos.length) rows.push({ layer: shipped.layer, batch: shipped.batch, shipped, protos });
+  }
+  return rows;
+}
+
+export function protoTable(kernels: KernelResult[]): string {
+  const rows = protoRows(kernels);
+  return table(
+    ['layer', 'batch', 'shipped', 'shipped ms (min)', 'best prototype', 'ms (min)', 'speed-up min (median)', 'all prototypes: speed-up of min'],
+    rows.map((r) => [r.layer, String(r.batch), r.shipped.kernel, `${f(r.shipped.median_ms, 3)} (${f(r.shipped.min_ms, 3)})`, r.protos[0].kernel,
+      `${f(r.protos[0].median_ms, 3)} (${f(r.protos[0].min_ms, 3)})`, `${r.protos[0].speedup_min.toFixed(2)}× (${r.protos[0].speedup.toFixed(2)}×)`,
+      r.protos.map((p) => `${p.kernel.replace(/^proto \S+ /, '')} ${p.speedup_min.toFixed(2)}`).join(', ')]),
+    [false, true, false, true, false, true, true, false],
+  );
+}
+
 export function summaryText(rep: BenchReport): string {
   const parts = [`adapter: ${adapterLine(rep)}`, `browser: ${rep.meta.user_agent}`];
   if (rep.roofline) {
@@ -80,6 +116,7 @@ export function summaryText(rep: BenchReport): string {
     parts.push(table(['batch', 'emolens', 'vs', 'speed-up'], rs.map((r) => [String(r.batch), r.emolens, r.peer, r.speedup === null ? '—' : `${r.speedup.toFixed(2)}×`]), [true, false, false, true]));
   }
   if (rep.kernels.length) parts.push('', kernelTable(rep.kernels));
+  if (protoRows(rep.kernels).length) parts.push('', 'prototypes (src/bench/proto/) vs the shipped kernel, same layer and batch:', protoTable(rep.kernels));
   if (rep.meta.notes.length) parts.push('', ...rep.meta.notes.map((n) => `note: ${n}`));
   return parts.join('\n');
 }
