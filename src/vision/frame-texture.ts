@@ -13,6 +13,12 @@
 // RENDER_ATTACHMENT (both needed by copyExternalImageToTexture), COPY_SRC (tests read it back).
 // Pixels are stored as they come (sRGB-encoded 8-bit values, not premultiplied, no flip): the
 // same bytes a 2D canvas's getImageData() gives for an opaque frame, which the CPU backend uses.
+//
+// VideoFrames: copyExternalImageToTexture straight from a VideoFrame loses the whole WebGPU
+// instance on SwiftShader (headless Chromium 156: "A valid external Instance reference no longer
+// exists", any frame format), so on a fallback adapter (or when the device does not say) a
+// VideoFrame is first drawn into a reused OffscreenCanvas and copied from there. Hardware adapters
+// copy VideoFrames directly. `directVideo` in the constructor overrides the choice.
 
 export type FrameSource = ImageBitmap | VideoFrame;
 
@@ -23,12 +29,23 @@ export function frameSize(frame: FrameSource): { width: number; height: number }
   return { width: b.width, height: b.height };
 }
 
+/** True when the device's adapter says it is not a software fallback (GPUDevice.adapterInfo). */
+export function isHardwareDevice(device: GPUDevice): boolean {
+  const info = (device as GPUDevice & { adapterInfo?: GPUAdapterInfo & { isFallbackAdapter?: boolean } }).adapterInfo;
+  return info?.isFallbackAdapter === false;
+}
+
 export class FrameTexture {
   static readonly FORMAT: GPUTextureFormat = 'rgba8unorm';
   private tex?: GPUTexture;
   private gen = 0;
+  private canvas?: OffscreenCanvas;
+  /** Whether VideoFrames are copied directly (else through an OffscreenCanvas). */
+  readonly directVideo: boolean;
 
-  constructor(private readonly device: GPUDevice, private readonly label = 'FrameTexture') {}
+  constructor(private readonly device: GPUDevice, private readonly label = 'FrameTexture', directVideo = isHardwareDevice(device)) {
+    this.directVideo = directVideo;
+  }
 
   /** The texture of the last upload (undefined before the first). */
   get texture(): GPUTexture | undefined {
@@ -62,8 +79,18 @@ export class FrameTexture {
       });
       this.gen++;
     }
-    this.device.queue.copyExternalImageToTexture({ source: frame, flipY: false }, { texture: this.tex, premultipliedAlpha: false }, [width, height]);
+    let source: FrameSource | OffscreenCanvas = frame;
+    if (!this.directVideo && typeof VideoFrame !== 'undefined' && frame instanceof VideoFrame) source = this.viaCanvas(frame, width, height);
+    this.device.queue.copyExternalImageToTexture({ source, flipY: false }, { texture: this.tex, premultipliedAlpha: false }, [width, height]);
     return this.tex;
+  }
+
+  private viaCanvas(frame: VideoFrame, width: number, height: number): OffscreenCanvas {
+    if (!this.canvas || this.canvas.width !== width || this.canvas.height !== height) this.canvas = new OffscreenCanvas(width, height);
+    const ctx = this.canvas.getContext('2d');
+    if (!ctx) throw new Error(`${this.label}: no 2D context to copy the VideoFrame through`);
+    ctx.drawImage(frame, 0, 0, width, height);
+    return this.canvas;
   }
 
   destroy(): void {

@@ -8,6 +8,7 @@ import { createYunet } from '../../src/nn/yunet.js';
 import { yunetCpuForward } from '../../src/nn/yunet-cpu.js';
 import { YunetGpuPlan } from '../../src/nn/yunet-gpu.js';
 import { type YunetModel, buildYunet, expectedYunetTensors, fetchYunet, parseYunetSpec, yunetShapes } from '../../src/nn/yunet-weights.js';
+import { FramePixels } from '../../src/vision/frame-pixels.js';
 import { FrameTexture } from '../../src/vision/frame-texture.js';
 import { anchorCount } from '../../src/vision/yunet-decode.js';
 import { assertClose, randomArray, withDevice } from '../helpers/gpu.js';
@@ -121,6 +122,31 @@ suite('yunet runtime', () => {
     buf.destroy();
   }));
 
+  test('a VideoFrame goes in like an ImageBitmap: display size, same bytes on the GPU and through FramePixels', withDevice(async (device) => {
+    const c = new OffscreenCanvas(6, 4);
+    const ctx = c.getContext('2d')!;
+    for (let i = 0; i < 24; i++) {
+      ctx.fillStyle = `rgb(${i * 10} ${255 - i * 10} ${(i * 37) % 256})`;
+      ctx.fillRect(i % 6, Math.floor(i / 6), 1, 1);
+    }
+    const frame = new VideoFrame(c, { timestamp: 0 });
+    const ft = new FrameTexture(device, 'test.video');
+    expect(ft.directVideo).to.equal(false); // SwiftShader: through an OffscreenCanvas (see frame-texture.ts)
+    const tex = ft.upload(frame);
+    expect([tex.width, tex.height]).to.deep.equal([6, 4]);
+    const buf = device.createBuffer({ size: 256 * 4, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC });
+    const enc = device.createCommandEncoder();
+    enc.copyTextureToBuffer({ texture: tex }, { buffer: buf, bytesPerRow: 256 }, [6, 4]);
+    device.queue.submit([enc.finish()]);
+    const bytes = new Uint8Array((await readFloats(device, buf, 64 * 4)).buffer);
+    const px = new FramePixels().read(frame);
+    expect([px.width, px.height]).to.deep.equal([6, 4]);
+    for (let y = 0; y < 4; y++) expect(Array.from(bytes.subarray(y * 256, y * 256 + 24))).to.deep.equal(Array.from(px.data.subarray(y * 24, y * 24 + 24)));
+    frame.close();
+    ft.destroy();
+    buf.destroy();
+  }));
+
   test('detect(): both backends see the same input tensor and find the same faces in a synthetic frame', withDevice(async (device) => {
     const { model } = await real();
     // A smooth frame (gradients + discs): bilinear resize of noise would differ only in f32 rounding,
@@ -152,6 +178,11 @@ suite('yunet runtime', () => {
       expect(f.score).to.be.closeTo(b.faces[i].score, 1e-3);
     });
     expect(gpu.frameTexture?.width).to.equal(800);
+    const vf = new VideoFrame(c, { timestamp: 0 });
+    const v = await gpu.detect(vf, { scoreThreshold: 0.05 });
+    vf.close();
+    expect(v.length).to.equal(a.faces.length);
+    v.forEach((f, i) => assertClose(f.box, a.faces[i].box, 1e-3, `VideoFrame face ${i}`));
     expect(cpu.frameTexture).to.equal(undefined);
     gpu.dispose();
     cpu.dispose();
