@@ -54,7 +54,7 @@ test('app: ready, then a picked FER-2013 photo shows seven probability bars and 
   try {
     assert.equal(await state(page), 'ready', `alerts: ${await alerts(page)}`);
     assert.match(await notice(page), /Running on (WebGPU|the CPU)\./);
-    const input = await page.waitForSelector('emo-app-shell >>> input[type=file]');
+    const input = await page.waitForSelector('emo-app-shell >>> emo-image-picker >>> input[type=file]');
     await input.uploadFile(face);
     await page.waitForSelector('emo-app-shell >>> emo-emotion-meter >>> [role=meter]', { timeout: 60_000 });
     const meters = await page.$$eval('emo-app-shell >>> emo-emotion-meter >>> [role=meter]', (els) =>

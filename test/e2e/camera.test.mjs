@@ -101,6 +101,9 @@ test('fake camera (video_01): faces found, track ids stable across frames, label
     const fps = Number(/([\d.]+) fps/.exec(hud)?.[1]);
     assert.ok(fps > 0, `HUD: ${hud}`);
     assert.match(hud, /detect \d+ ms · classify \d+ ms · webgpu/);
+    // ~30 camera frames a second against ~1 analysed: the rest are dropped, never queued.
+    const { dropped, analysed } = await page.$eval(view, (el) => ({ dropped: el.framesDropped, analysed: el.framesAnalyzed }));
+    assert.ok(dropped > analysed, `dropped ${dropped}, analysed ${analysed}`);
     assert.deepEqual(errors, []);
   } finally {
     await page.close();
