@@ -3,6 +3,12 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import type { PipelineInfo, PipelineResult } from '../worker/api';
 import { createPipelineClient, type PipelineClient } from '../worker/pipeline-client';
 import { CameraController, type Facing } from './controllers/camera-controller';
+import { CameraSaliencyController } from './controllers/camera-saliency-controller';
+import type { SaliencySettings } from './emo-saliency-controls';
+import type { ExplainFn } from './emo-saliency-panel';
+import './emo-saliency-controls';
+import './emo-saliency-layer';
+import './emo-snapshot-button';
 import { drawOverlay, faceCaption } from './face-overlay';
 import { card, tokens, visuallyHidden } from './styles';
 
@@ -171,11 +177,17 @@ export class CameraView extends LitElement {
       .credit a {
         color: var(--emo-accent);
       }
+      .controls.saliency {
+        margin: 0.75rem 0 0;
+      }
     `,
   ];
 
   /** Makes the worker client; tests pass a fake. */
   @property({ attribute: false }) clientFactory: () => PipelineClient = () => createPipelineClient();
+
+  /** Saliency maps of face crops (the app passes its worker's verb); without it there are no heat-map controls. */
+  @property({ attribute: false }) explain?: ExplainFn;
 
   /** Start the sample clip by itself when the device has no camera (the demo's default). */
   @property({ type: Boolean, attribute: 'autoplay-sample' }) autoplaySample = true;
@@ -208,6 +220,11 @@ export class CameraView extends LitElement {
   @query('.stage') private _stage?: HTMLElement;
 
   private readonly _camera = new CameraController(this);
+  private readonly _saliency = new CameraSaliencyController(this, {
+    picture: () => (this._source === 'photo' ? this.renderRoot.querySelector('img') : this._video) ?? undefined,
+    explain: () => this.explain,
+    classes: () => this._info?.emotionClasses ?? [],
+  });
   private _client?: PipelineClient;
   private _inFlight = false;
   private _loopToken = 0;
@@ -282,6 +299,9 @@ export class CameraView extends LitElement {
       >
         <video ?hidden=${!live} muted playsinline loop aria-label="Video being analysed"></video>
         ${this._source === 'photo' ? html`<img src=${this._photoUrl} alt="Photo being analysed" />` : nothing}
+        ${this.explain
+          ? html`<emo-saliency-layer .faces=${this._saliency.faces} .frame=${this._saliency.frame} .opacity=${this._saliency.settings.opacity} ?mirror=${mirror}></emo-saliency-layer>`
+          : nothing}
         <canvas aria-hidden="true"></canvas>
         ${this._source === 'none'
           ? html`<div class="empty">${ready ? 'Start the camera, play the sample clip, or drop a photo or video here.' : 'Loading the face detector and models…'}</div>`
@@ -290,6 +310,14 @@ export class CameraView extends LitElement {
           ? html`<div class="hud" id="hud" aria-hidden="true">${this._fps.toFixed(1)} fps · detect ${this._detectMs.toFixed(0)} ms · classify ${this._classifyMs.toFixed(0)} ms · ${this._info?.backend ?? ''}</div>`
           : nothing}
       </div>
+      ${this.explain
+        ? html`<div class="controls saliency">
+            <emo-saliency-controls .classes=${this._info?.emotionClasses ?? []} .settings=${this._saliency.settings} ?disabled=${!ready}
+              @emo-saliency-change=${this._onSaliency}></emo-saliency-controls>
+            <emo-snapshot-button .capture=${this._saliency.capture} ?disabled=${!this.lastResult?.faces.length}></emo-snapshot-button>
+            ${this._saliency.error ? html`<span role="alert">${this._saliency.error}</span>` : nothing}
+          </div>`
+        : nothing}
       <p class="visually-hidden" id="hud-text">
         ${this._fps.toFixed(1)} frames per second; detector ${this._detectMs.toFixed(0)} ms; classifiers ${this._classifyMs.toFixed(0)} ms; backend ${this._info?.backend ?? 'loading'}.
       </p>
@@ -319,7 +347,9 @@ export class CameraView extends LitElement {
       this._deviceNote = e.type === 'device-lost' ? `${e.message} Rebuilding on the next frame…` : `GPU recovered. ${e.reason}`;
     });
     try {
-      this._info = await client.load();
+      // The page URL's ?backend=cpu|webgpu forces a backend here too, as for the photo classifier.
+      const q = new URLSearchParams(location.search).get('backend');
+      this._info = await client.load({ backend: q === 'cpu' || q === 'webgpu' ? q : 'auto' });
     } catch (e) {
       this._loadError = e instanceof Error ? e.message : String(e);
       return;
@@ -409,6 +439,7 @@ export class CameraView extends LitElement {
     if (!this._client) return;
     this._inFlight = true;
     try {
+      this._saliency.willAnalyze(bitmap); // keeps a copy of the frame while heat maps are on
       const r = await this._client.analyze(bitmap, { gender: this._gender, reset });
       this._frameSize = [width, height];
       this._onResult(r);
@@ -493,6 +524,10 @@ export class CameraView extends LitElement {
   private _onFacing(e: Event): void {
     this._facing = (e.target as HTMLSelectElement).value as Facing;
     if (this._source === 'camera') void this._startCamera();
+  }
+
+  private _onSaliency(e: CustomEvent<SaliencySettings>): void {
+    this._saliency.set(e.detail);
   }
 
   private _onGender(e: Event): void {
