@@ -124,7 +124,7 @@ export class AppShell extends LitElement {
       ${inf.state === 'loading' ? html`<p class="status" role="status">Loading the model…</p>` : ''}
       <section class="card" aria-labelledby="live-heading">
         <h2 id="live-heading">Faces, live</h2>
-        <emo-camera-view></emo-camera-view>
+        <emo-camera-view .explain=${this._explain}></emo-camera-view>
       </section>
       <h2>One photo, centre crop</h2>
       <emo-backend-notice .result=${inf.result} .event=${inf.event}></emo-backend-notice>

@@ -79,8 +79,10 @@ type Ctx = OffscreenCanvasRenderingContext2D;
 
 function bars(ctx: Ctx, classes: readonly string[], probs: ArrayLike<number>, order: number[], x: number, y: number, w: number, row: number): number {
   const top = argmax(probs);
-  const nameW = Math.round(w * 0.3), valW = 64, trackW = w - nameW - valW - 12;
   ctx.font = `500 ${Math.round(row * 0.62)}px ${FONT}`;
+  const longest = Math.max(...order.map((j) => ctx.measureText(displayName(classes[j])).width));
+  const valW = ctx.measureText('100.0%').width + 8;
+  const nameW = Math.min(Math.max(w * 0.3, longest + 10), w * 0.5), trackW = w - nameW - valW;
   for (const j of order) {
     const p = Math.min(Math.max(probs[j], 0), 1);
     ctx.fillStyle = C.fg;

@@ -139,3 +139,41 @@ test('saliency: without file sharing, Share becomes Download and saves the PNG c
     await page.close();
   }
 });
+
+test('saliency: the camera view draws heat maps over the sample clip\'s faces and snapshots them', async () => {
+  const page = await browser.newPage();
+  forwardPageErrors(page, '[app]');
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  try {
+    await page.goto(server.url); // no camera here: the sample clip plays
+    await page.waitForFunction(() => document.documentElement.dataset.emolensState === 'ready', { timeout: 180_000 });
+    await page.waitForFunction(
+      () => (document.querySelector('emo-app-shell').shadowRoot.querySelector('emo-camera-view')?.lastResult?.faces.length ?? 0) > 0,
+      { timeout: 180_000, polling: 500 },
+    );
+    const CAM = 'emo-app-shell >>> emo-camera-view';
+    await (await page.waitForSelector(`${CAM} >>> emo-saliency-controls >>> #saliency`)).click();
+    await page.waitForFunction(() => {
+      const c = document.querySelector('emo-app-shell').shadowRoot.querySelector('emo-camera-view').shadowRoot
+        .querySelector('emo-saliency-layer')?.shadowRoot?.querySelector('canvas');
+      if (!c || c.width < 10) return false;
+      const d = c.getContext('2d', { willReadFrequently: true }).getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 3; i < d.length; i += 4) if (d[i] > 60) n++;
+      return n > 100;
+    }, { timeout: 180_000, polling: 500 });
+    await (await page.waitForSelector(`${CAM} >>> emo-snapshot-button >>> #snapshot`)).click();
+    await page.waitForSelector(`${CAM} >>> emo-snapshot-button >>> img[part=preview]`, { timeout: 60_000 });
+    const caption = await page.$eval(`${CAM} >>> emo-snapshot-button >>> #snapshot-caption`, (e) => e.textContent.trim());
+    assert.match(caption, /(Face 1: )?(Angry|Disgust|Fear|Happy|Sad|Surprise|Neutral) \d+\.\d%.*heat map: what makes it look/);
+    const size = await page.$eval(`${CAM} >>> emo-snapshot-button >>> img[part=preview]`, async (img) => {
+      await img.decode();
+      return [img.naturalWidth, img.naturalHeight];
+    });
+    assert.deepEqual(size, [960, 540]);
+    assert.deepEqual(errors, []);
+  } finally {
+    await page.close();
+  }
+});

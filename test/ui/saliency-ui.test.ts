@@ -2,7 +2,9 @@
 // controls' events, the photo view's panel with a fake worker, and the share/download choice.
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../../src/ui/emo-saliency-controls.js';
+import '../../src/ui/emo-saliency-layer.js';
 import '../../src/ui/emo-saliency-panel.js';
+import type { SaliencyLayer } from '../../src/ui/emo-saliency-layer.js';
 import type { SaliencySettings, SaliencyControls } from '../../src/ui/emo-saliency-controls.js';
 import type { SaliencyPanel } from '../../src/ui/emo-saliency-panel.js';
 import type { SnapshotButton } from '../../src/ui/emo-snapshot-button.js';
@@ -98,6 +100,38 @@ suite('saliency controls and panel', () => {
     expect(snap.shadowRoot!.querySelector('#snapshot-caption')!.textContent).to.contain('what makes it look surprise');
     const bmp = await createImageBitmap(snap.snapshot!.blob);
     expect([bmp.width, bmp.height]).to.deep.equal([960, 540]);
+  });
+});
+
+suite('saliency layer', () => {
+  /** Alpha-weighted centre of the drawn heat map, in frame pixels. */
+  function centre(el: SaliencyLayer): [number, number] {
+    const c = el.shadowRoot!.querySelector('canvas')!;
+    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let sx = 0, sy = 0, sw = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      const a = d[i + 3], p = i / 4;
+      sx += a * (p % c.width); sy += a * Math.floor(p / c.width); sw += a;
+    }
+    return [sx / sw, sy / sw];
+  }
+
+  test('draws each map through its crop transform, mirrored with the preview', async () => {
+    const map = new Float32Array(4 * 4);
+    map[1 * 4 + 3] = 1; // crop pixel (u 3, v 1): centre (3.5, 1.5)
+    const face = { map, size: 4, affine: { a: 10, b: 0, c: 0, d: 10, tx: 20, ty: 30 } }; // crop ×10, at (20, 30)
+    const el = await fixture<SaliencyLayer>(html`<div style="position:relative;width:200px;height:100px">
+      <emo-saliency-layer .faces=${[face]} .frame=${[200, 100]} .opacity=${1}></emo-saliency-layer></div>`)
+      .then((d) => d.querySelector('emo-saliency-layer')!);
+    await el.updateComplete;
+    const [x, y] = centre(el);
+    expect(x).to.be.closeTo(20 + 35, 3);
+    expect(y).to.be.closeTo(30 + 15, 3);
+    el.mirror = true;
+    await el.updateComplete;
+    const [mx, my] = centre(el);
+    expect(mx).to.be.closeTo(200 - 55, 3);
+    expect(my).to.be.closeTo(45, 3);
   });
 });
 

@@ -1,0 +1,172 @@
+// Saliency for the camera view: on each analysed frame (the host's `emo-frame` event), while the
+// heat map is on and no request is in flight, crop the faces on the main thread with the same crop
+// policy the worker uses (src/vision/crop-policy.ts: eye-levelled similarity, gray by PIL's
+// formula), ask for their maps, and hand them to the <emo-saliency-layer> with each crop's
+// transform. The crops come from a copy of the very frame the detector saw (willAnalyze, called
+// before the frame is transferred to the worker), so boxes and heat maps line up however slow the
+// pipeline runs; without one (heat map just switched on, or a snapshot with it off) they come from
+// the picture as it is now. Frames that arrive while a request runs are skipped, never queued.
+// 'predicted' explains the label the overlay shows (the tracker's smoothed one). The same crops
+// and maps make the snapshot card.
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { type Affine, EMOTION_CROP, cropTransform } from '../../vision/crop-policy';
+import { rgbaToGray } from '../../vision/to-gray-crop';
+import type { PipelineResult } from '../../worker/api';
+import { DEFAULT_SALIENCY, type SaliencySettings } from '../emo-saliency-controls';
+import type { ExplainFn } from '../emo-saliency-panel';
+import type { LayerFace } from '../emo-saliency-layer';
+import type { SnapshotFace, SnapshotInput } from '../snapshot-card';
+
+/** Faces per saliency request (the worker's saliency plan runs 8 per pass). */
+const MAX_FACES = 8;
+
+export interface CameraSaliencyHooks {
+  /** The picture being analysed (video or image element), or undefined. */
+  picture(): CanvasImageSource | undefined;
+  explain(): ExplainFn | undefined;
+  classes(): readonly string[];
+}
+
+/** One face frozen for the layer and the snapshot. */
+interface Frozen extends LayerFace {
+  crop: Uint8Array;
+  target: number;
+  snapshot: Omit<SnapshotFace, 'crop' | 'size' | 'map' | 'target'>;
+}
+
+export class CameraSaliencyController implements ReactiveController {
+  settings: SaliencySettings = DEFAULT_SALIENCY;
+  /** The latest faces with maps, for the layer. */
+  faces: LayerFace[] = [];
+  /** Why the last request failed, if it did. */
+  error = '';
+  private frozen: Frozen[] = [];
+  private last?: PipelineResult;
+  private busy = false;
+  /** A copy of the frame being analysed now (the next emo-frame's pixels). */
+  private pending?: Promise<ImageBitmap | undefined>;
+
+  constructor(private readonly host: ReactiveControllerHost & HTMLElement, private readonly hooks: CameraSaliencyHooks) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    this.host.addEventListener('emo-frame', this.onFrame);
+  }
+
+  hostDisconnected(): void {
+    this.host.removeEventListener('emo-frame', this.onFrame);
+    this.drop();
+  }
+
+  /** Call with each frame just before it goes to the worker: keeps a copy while heat maps are on. */
+  willAnalyze(frame: ImageBitmap): void {
+    this.drop();
+    if (this.settings.enabled && this.hooks.explain() && !this.busy) this.pending = createImageBitmap(frame).catch(() => undefined);
+  }
+
+  private drop(): void {
+    void this.pending?.then((b) => b?.close());
+    this.pending = undefined;
+  }
+
+  /** The frame size of the latest result. */
+  get frame(): [number, number] {
+    return this.last ? [this.last.width, this.last.height] : [4, 3];
+  }
+
+  set(settings: SaliencySettings): void {
+    this.settings = settings;
+    if (!settings.enabled) this.faces = [];
+    this.host.requestUpdate();
+    if (settings.enabled && this.last) void this.run(this.last);
+  }
+
+  /** The snapshot card's input: the latest frozen faces, or freshly computed ones. */
+  readonly capture = async (): Promise<SnapshotInput | undefined> => {
+    const time = new Date();
+    if (!this.settings.enabled || !this.frozen.length) {
+      if (!this.last) return undefined;
+      await this.run(this.last, true);
+    }
+    if (!this.frozen.length) return undefined;
+    return {
+      faces: this.frozen.map((f) => ({ ...f.snapshot, crop: f.crop, size: f.size, map: f.map, target: f.target })),
+      classes: this.hooks.classes(),
+      time,
+      opacity: this.settings.opacity,
+    };
+  };
+
+  private readonly onFrame = (e: Event): void => {
+    this.last = (e as CustomEvent<PipelineResult>).detail;
+    const frame = this.pending;
+    this.pending = undefined;
+    if (this.settings.enabled && !this.busy) void this.run(this.last, false, frame);
+    else void frame?.then((b) => b?.close());
+  };
+
+  /**
+   * Crops the result's faces from `pic`: 48×48 gray each, and their transforms. Unlike the worker's
+   * crop kernel (which clamps to the edge pixel), crop pixels beyond the frame come out black.
+   */
+  private crops(r: PipelineResult, pic: CanvasImageSource | undefined): { gray: Uint8Array; affines: Affine[] } | undefined {
+    const faces = r.faces.slice(0, MAX_FACES);
+    if (!pic || !faces.length) return undefined;
+    const S = EMOTION_CROP.size;
+    const canvas = new OffscreenCanvas(S, S);
+    const ctx = canvas.getContext('2d', { willReadFrequently: true });
+    if (!ctx) return undefined;
+    ctx.imageSmoothingQuality = 'high';
+    const gray = new Uint8Array(faces.length * S * S);
+    const affines = faces.map((f, i) => {
+      const m = cropTransform(f, EMOTION_CROP);
+      // Frame → crop is the inverse similarity.
+      const det = m.a * m.d - m.b * m.c;
+      const ia = m.d / det, ib = -m.b / det, ic = -m.c / det, id = m.a / det;
+      ctx.setTransform(ia, ic, ib, id, -(ia * m.tx + ib * m.ty), -(ic * m.tx + id * m.ty));
+      ctx.clearRect(-1e5, -1e5, 2e5, 2e5);
+      ctx.drawImage(pic, 0, 0);
+      rgbaToGray(ctx.getImageData(0, 0, S, S).data, gray.subarray(i * S * S, (i + 1) * S * S));
+      return m;
+    });
+    return { gray, affines };
+  }
+
+  private async run(r: PipelineResult, force = false, frame?: Promise<ImageBitmap | undefined>): Promise<void> {
+    const explain = this.hooks.explain();
+    if (!explain || (this.busy && !force)) {
+      void frame?.then((b) => b?.close());
+      return;
+    }
+    this.busy = true;
+    try {
+      const bitmap = await frame;
+      const c = this.crops(r, bitmap ?? this.hooks.picture());
+      bitmap?.close();
+      if (!c) {
+        this.faces = [];
+        this.frozen = [];
+        return;
+      }
+      const n = c.affines.length, S = EMOTION_CROP.size, classes = this.hooks.classes();
+      const t = this.settings.target;
+      const targets = t === 'predicted' ? r.faces.slice(0, n).map((f) => classes.indexOf(f.emotion.label)) : new Array<number>(n).fill(t);
+      const a = await explain(c.gray, n, targets);
+      this.frozen = c.affines.map((affine, i) => {
+        const f = r.faces[i];
+        return {
+          affine, size: S, crop: c.gray.slice(i * S * S, (i + 1) * S * S), map: a.maps.slice(i * S * S, (i + 1) * S * S), target: a.targets[i],
+          snapshot: { probs: classes.map((k) => f.emotion.probs[k] ?? 0), gender: f.gender ? { label: f.gender.label, p: f.gender.probs[f.gender.label] ?? 0 } : undefined },
+        };
+      });
+      this.faces = this.settings.enabled ? this.frozen : [];
+      this.error = '';
+    } catch (e) {
+      this.error = `The heat map failed: ${e instanceof Error ? e.message : String(e)}`;
+    } finally {
+      this.busy = false;
+      this.host.requestUpdate();
+    }
+  }
+}
