@@ -11,6 +11,7 @@
 //   {"adapter": {...}, "results": [...], "kernels": [...], "roofline": {...}, "meta": {...}}
 // stderr: progress. --out also writes the JSON to a file, --png the bar chart.
 import { writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -61,6 +62,7 @@ export async function runBenchmark(o = {}) {
   const dist = o.build === false ? resolve(root, outdir) : await build({ outdir, quiet: true });
   const server = await serveStatic({ root: dist });
   const browser = await launchBrowser();
+  const loadBefore = loadavg()[0];
   try {
     const page = await browser.newPage();
     forwardPageErrors(page, '[bench page]');
@@ -68,24 +70,32 @@ export async function runBenchmark(o = {}) {
     await page.goto(`${server.url}#bench`);
     await page.waitForFunction(() => customElements.get('emo-bench-view') && document.querySelector('emo-bench-view'), { timeout: 60_000 });
     const options = { quick: o.quick ?? false, batches: o.batches, kernels: o.kernels ?? true, roofline: o.roofline ?? true, peers: o.peers ?? true, prototypes: o.prototypes ?? false };
-    const { report, text, png } = await page.evaluate(
-      async (opts, wantPng) => {
-        const view = document.querySelector('emo-bench-view');
-        view.addEventListener('emo-bench-progress', (e) => window.__benchProgress(e.detail));
-        const rep = await view.run(opts);
-        let png;
-        if (wantPng) {
-          const blob = await view.chartPng();
-          const bytes = new Uint8Array(await blob.arrayBuffer());
-          let s = '';
-          for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-          png = btoa(s);
-        }
-        return { report: rep, text: view.summaryText(), png };
-      },
-      options,
-      Boolean(o.png),
-    );
+    // The run outlasts any single DevTools call (a full run on a loaded software adapter can take
+    // over 10 minutes), so the page starts it and reports back through exposed functions.
+    let settle;
+    const done = new Promise((ok, fail) => (settle = { ok, fail }));
+    await page.exposeFunction('__benchDone', (text) => settle.ok(text));
+    await page.exposeFunction('__benchFail', (message) => settle.fail(new Error(message)));
+    await page.evaluate((opts) => {
+      const view = document.querySelector('emo-bench-view');
+      view.addEventListener('emo-bench-progress', (e) => window.__benchProgress(e.detail));
+      view.run(opts).then(() => window.__benchDone(view.summaryText()), (e) => window.__benchFail(String(e?.message ?? e)));
+    }, options);
+    const text = await done;
+    const report = await page.evaluate(() => document.querySelector('emo-bench-view').report);
+    // The machine's 1-minute load average before and after: other jobs on shared cores slow a
+    // software adapter most, so a run is only comparable with one taken under similar load.
+    report.meta.host_load_avg = [loadBefore, loadavg()[0]].map((x) => Math.round(x * 100) / 100);
+    let png;
+    if (o.png) {
+      png = await page.evaluate(async () => {
+        const blob = await document.querySelector('emo-bench-view').chartPng();
+        const bytes = new Uint8Array(await blob.arrayBuffer());
+        let s = '';
+        for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+        return btoa(s);
+      });
+    }
     return { report, text, png: png ? Buffer.from(png, 'base64') : undefined };
   } finally {
     await browser.close();

@@ -21,12 +21,23 @@ export const DEFAULT_COLORS: ChartColors = {
 };
 
 const ROW = 22;
+
+/** Bar groups: one per (model, batch), in report order. */
+function groups(rep: BenchReport): { model: string; batch: number; rows: ModelResult[] }[] {
+  const out: { model: string; batch: number; rows: ModelResult[] }[] = [];
+  for (const r of rep.results) {
+    let g = out.find((x) => x.model === r.model && x.batch === r.batch);
+    if (!g) out.push((g = { model: r.model, batch: r.batch, rows: [] }));
+    g.rows.push(r);
+  }
+  return out;
+}
 const GROUP_GAP = 14;
 const HEAD = 22;
 
 /** CSS pixel height the chart needs for `rep`. */
 export function chartHeight(rep: BenchReport): number {
-  const batches = new Set(rep.results.map((r) => r.batch)).size;
+  const batches = groups(rep).length;
   return 56 + batches * (HEAD + GROUP_GAP) + rep.results.length * ROW + 20;
 }
 
@@ -43,7 +54,7 @@ export function drawChart(canvas: HTMLCanvasElement | OffscreenCanvas, rep: Benc
   ctx.textBaseline = 'middle';
   ctx.fillStyle = c.fg;
   ctx.font = 'bold 14px system-ui, sans-serif';
-  ctx.fillText('emotion model: faces per second (higher is better)', 8, 14);
+  ctx.fillText('faces per second (higher is better; each group scaled to its fastest)', 8, 14);
   ctx.font = '11px system-ui, sans-serif';
   ctx.fillStyle = c.muted;
   const adapter = adapterLine(rep).split(';')[0];
@@ -53,12 +64,11 @@ export function drawChart(canvas: HTMLCanvasElement | OffscreenCanvas, rep: Benc
   const valueW = 150;
   const barW = Math.max(40, width - labelW - valueW - 16);
   let y = 52;
-  for (const batch of [...new Set(rep.results.map((r) => r.batch))]) {
-    const rows = rep.results.filter((r) => r.batch === batch);
+  for (const { model, batch, rows } of groups(rep)) {
     const best = Math.max(1e-9, ...rows.map((r) => r.faces_per_s ?? 0));
     ctx.font = 'bold 12px system-ui, sans-serif';
     ctx.fillStyle = c.fg;
-    ctx.fillText(`batch ${batch}`, 8, y + HEAD / 2);
+    ctx.fillText(`${model === 'emotion' ? 'emotion model' : model}, batch ${batch}`, 8, y + HEAD / 2);
     y += HEAD;
     ctx.font = '12px system-ui, sans-serif';
     for (const r of rows) {

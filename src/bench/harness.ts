@@ -11,7 +11,7 @@ import { ortRunner, ortVersion } from './ort-runner.js';
 import { PROTOTYPE_CASES, protoPassCase } from './prototypes.js';
 import type { AdapterReport, BenchOptions, BenchProgress, BenchReport, KernelResult, ModelResult, RooflineReport } from './report.js';
 import { attainable, measureRoofline } from './roofline.js';
-import { type ModelRunner, benchInput, emolensRunner } from './runner.js';
+import { type ModelRunner, benchInput, emolensRunner, emolensSaliencyRunner } from './runner.js';
 import { maxAbsDiff, roundRobin, samplesFor, summarize } from './stats.js';
 import { tfjsRunner, tfjsVersion } from './tfjs-runner.js';
 
@@ -75,8 +75,8 @@ function settings(o: BenchOptions): Settings {
     roof: { samples: 2, targetMs: 15, copyBytes: 8 << 20 },
   } : {
     batches: o.batches ?? [1, 8, 32],
-    modelBudgetMs: 3000,
-    modelSamples: [3, 30],
+    modelBudgetMs: 2000,
+    modelSamples: [3, 20],
     kernelBatches: [1, 32],
     kernelSamples: 7,
     kernelTargetMs: 20,
@@ -155,7 +155,7 @@ interface RunnerSpec {
   make(): Promise<ModelRunner>;
 }
 
-async function benchModels(specs: RunnerSpec[], s: Settings, flopsPerFace: number,
+async function benchModels(model: ModelResult['model'], batches: number[], specs: RunnerSpec[], s: Settings, flopsPerFace: number,
   roof: RooflineReport | null, progress: (f: number, m: string) => void): Promise<ModelResult[]> {
   const runners: (ModelRunner | string)[] = [];
   for (const sp of specs) {
@@ -169,8 +169,8 @@ async function benchModels(specs: RunnerSpec[], s: Settings, flopsPerFace: numbe
   const ref = runners[0];
   if (typeof ref === 'string') throw new Error(`emolens webgpu ${ref}`);
   const results: ModelResult[] = [];
-  for (const [bi, batch] of s.batches.entries()) {
-    const at = (x: number) => (bi + x) / s.batches.length;
+  for (const [bi, batch] of batches.entries()) {
+    const at = (x: number) => (bi + x) / batches.length;
     await ref.logits(batch); // warm-up of the reference at this batch
     const want = await ref.logits(batch);
     const cells = specs.map((sp, i) => ({ sp, r: runners[i], diff: null as number | null, est: 0, times: [] as number[], error: '' }));
@@ -210,7 +210,7 @@ async function benchModels(specs: RunnerSpec[], s: Settings, flopsPerFace: numbe
       const ok = !c.error && t.n > 0;
       const gflops = ok ? (flopsPerFace * batch) / (t.median * 1e6) : null;
       results.push({
-        runtime: c.sp.runtime, backend: c.sp.backend, model: 'emotion', batch,
+        runtime: c.sp.runtime, backend: c.sp.backend, model, batch,
         median_ms: ok ? t.median : null, min_ms: ok ? t.min : null, max_ms: ok ? t.max : null, samples: t.n,
         per_face_ms: ok ? t.median / batch : null, faces_per_s: ok ? (1000 * batch) / t.median : null,
         gflops, roofline_fraction: gflops !== null && roof ? gflops / roof.fma_gflops : null,
@@ -305,7 +305,17 @@ export async function runBench(o: BenchOptions, baseUrl: string, onProgress: (p:
         'TF.js runs the same graph from our BN-folded weights with tfjs-core ops (fused conv2d + bias + ReLU, depthwiseConv2d, maxPool pad 1).',
       );
     }
-    const results = await benchModels(specs, s, flopsPerFace, roof, (x, m) => report(0.3 + 0.7 * x, m));
+    const results = await benchModels('emotion', s.batches, specs, s, flopsPerFace, roof, (x, m) => report(0.3 + 0.6 * x, m));
+    if (o.saliency ?? true) {
+      // Guided backprop (forward + backward, ~3x the forward FLOPs; FLOP columns use the forward's).
+      // No peer has it: webgpu is checked against the CPU plan instead.
+      const batches = s.batches.filter((b) => b <= 8);
+      const sal: RunnerSpec[] = [
+        { runtime: 'emolens', backend: 'webgpu', make: () => emolensSaliencyRunner(f, input, device) },
+        { runtime: 'emolens', backend: 'cpu', make: () => emolensSaliencyRunner(f, input) },
+      ];
+      results.push(...await benchModels('saliency', batches, sal, s, flopsPerFace, roof, (x, m) => report(0.9 + 0.1 * x, `saliency: ${m}`)));
+    }
     report(1, 'done');
     return {
       adapter: info,

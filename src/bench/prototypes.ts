@@ -19,7 +19,7 @@ export const PW_TILES: ConvTile[] = [{ px: 4, co4: 2 }, { px: 8, co4: 2 }, { px:
 export const DW_TILES: DwTile[] = [{ tx: 4, ty: 1 }, { tx: 8, ty: 1 }, { tx: 4, ty: 2 }, { tx: 8, ty: 2 }, { tx: 4, ty: 4 }];
 export const TAIL_TILES: TailTile[] = [{ px: 1, co4: 1 }, { px: 2, co4: 2 }, { px: 4, co4: 2 }];
 
-type Tile = ConvTile | DwTile | TailTile;
+export type Tile = ConvTile | DwTile | TailTile;
 
 /** Builds a prototype for layer d at batch n on random data; with `verify`, checks it against the ref first. */
 export async function buildProto(device: GPUDevice, d: LayerDesc, tile: Tile, n: number, verify: boolean, tail = false): Promise<Dispatchable> {

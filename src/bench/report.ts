@@ -31,7 +31,7 @@ export interface ModelResult {
   gflops: number | null;
   /** gflops / the adapter's measured FMA peak (webgpu rows; the CPU rows use the same number as a yardstick). */
   roofline_fraction: number | null;
-  /** Max |logit - emolens webgpu logit| over the batch (0 for the reference itself). */
+  /** Max |logit - emolens webgpu logit| over the batch (0 for the reference itself); saliency rows: max |map - webgpu map|. */
   max_abs_diff_vs_emolens: number | null;
   /** True when the correctness check ran and the diff is within `tolerance`. */
   correct: boolean;
@@ -90,6 +90,8 @@ export interface BenchMeta {
   /** Notes on fairness (threads, input preprocessing) shown under the table. */
   notes: string[];
   wall_s: number;
+  /** The host's 1-minute load average before and after the run (set by `npm run bench`, not in the app). */
+  host_load_avg?: number[];
 }
 
 export interface BenchReport {
@@ -108,6 +110,8 @@ export interface BenchOptions {
   kernels?: boolean;
   roofline?: boolean;
   peers?: boolean;
+  /** Time emolens' guided-backprop saliency too (batches ≤ 8; default true). */
+  saliency?: boolean;
   /** Also time the kernel prototypes of src/bench/proto/ (the analysis in docs/benchmarks.md). */
   prototypes?: boolean;
   /** The app's folder (holding weights/ and bench/vendor/); default: the bench worker's '../' (dist/). */

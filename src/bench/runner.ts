@@ -1,6 +1,7 @@
 // A whole-model runner: one runtime on one backend, answering logits for the first n faces of the
 // shared benchmark input. Each call is what an app would time: input in, logits back on the CPU.
 import { createMiniXception } from '../nn/mini-xception.js';
+import { createSaliency } from '../nn/saliency.js';
 import type { FoldedMiniXception } from '../nn/folded.js';
 import type { BenchBackend, Runtime } from './report.js';
 import { seededUniform } from './stats.js';
@@ -40,6 +41,20 @@ export async function emolensRunner(f: FoldedMiniXception, input: BenchInput, de
     runtime: 'emolens',
     backend: device ? 'webgpu' : 'cpu',
     logits: (n) => m.logits(input.pixels, n),
+    dispose: () => m.dispose(),
+  };
+}
+
+/**
+ * emolens guided-backprop saliency (src/nn/saliency.ts): forward + backward of the predicted class,
+ * no flip. `logits` answers the [n, S, S] maps, so the same harness checks webgpu against cpu.
+ */
+export async function emolensSaliencyRunner(f: FoldedMiniXception, input: BenchInput, device?: GPUDevice): Promise<ModelRunner> {
+  const m = await createSaliency(f, { device, maxBatch: input.maxBatch });
+  return {
+    runtime: 'emolens',
+    backend: device ? 'webgpu' : 'cpu',
+    logits: async (n) => (await m.saliency(input.pixels, n, { flip: false })).maps,
     dispose: () => m.dispose(),
   };
 }

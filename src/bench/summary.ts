@@ -16,8 +16,9 @@ const key = (r: ModelResult) => `${r.runtime} ${r.backend}`;
 /** emolens webgpu vs every webgpu peer, and emolens cpu vs every CPU-side peer (wasm, cpu), per batch. */
 export function ratios(rep: BenchReport): Ratio[] {
   const out: Ratio[] = [];
-  for (const batch of [...new Set(rep.results.map((r) => r.batch))]) {
-    const rows = rep.results.filter((r) => r.batch === batch);
+  const emotion = rep.results.filter((r) => r.model === 'emotion');
+  for (const batch of [...new Set(emotion.map((r) => r.batch))]) {
+    const rows = emotion.filter((r) => r.batch === batch);
     const gpu = rows.find((r) => r.runtime === 'emolens' && r.backend === 'webgpu');
     const cpu = rows.find((r) => r.runtime === 'emolens' && r.backend === 'cpu');
     for (const r of rows) {
@@ -50,10 +51,10 @@ function table(head: string[], rows: string[][], right: boolean[]): string {
 
 export function modelTable(results: ModelResult[]): string {
   return table(
-    ['runtime', 'backend', 'batch', 'median ms', 'min', 'max', 'n', 'ms/face', 'faces/s', 'GFLOP/s', 'of FMA roof', 'max|Δ| vs emolens'],
-    results.map((r) => [r.runtime, r.backend, String(r.batch), f(r.median_ms), f(r.min_ms), f(r.max_ms), String(r.samples), f(r.per_face_ms), f(r.faces_per_s, 1),
+    ['model', 'runtime', 'backend', 'batch', 'median ms', 'min', 'max', 'n', 'ms/face', 'faces/s', 'GFLOP/s', 'of FMA roof', 'max|Δ| vs emolens'],
+    results.map((r) => [r.model, r.runtime, r.backend, String(r.batch), f(r.median_ms), f(r.min_ms), f(r.max_ms), String(r.samples), f(r.per_face_ms), f(r.faces_per_s, 1),
       f(r.gflops, 3), pct(r.roofline_fraction), r.max_abs_diff_vs_emolens === null ? (r.error ?? '—') : r.max_abs_diff_vs_emolens.toExponential(1) + (r.correct ? '' : ' WRONG')]),
-    [false, false, true, true, true, true, true, true, true, true, true, false],
+    [false, false, false, true, true, true, true, true, true, true, true, true, false],
   );
 }
 
@@ -108,7 +109,7 @@ export function summaryText(rep: BenchReport): string {
     const r = rep.roofline;
     parts.push(`roofline: FMA ${f(r.fma_gflops)} GFLOP/s, copy ${f(r.copy_gbps)} GB/s (buffer copy) / ${f(r.copy_kernel_gbps)} GB/s (copy kernel), ridge ${f(r.ridge_flop_per_byte)} FLOP/B`);
   }
-  parts.push(`model: ${(rep.meta.model_flops_per_face / 1e6).toFixed(2)} MFLOP/face; kernel timing: ${rep.meta.kernel_timing}; wall ${rep.meta.wall_s.toFixed(0)} s${rep.meta.quick ? ' (quick)' : ''}`);
+  parts.push(`model: ${(rep.meta.model_flops_per_face / 1e6).toFixed(2)} MFLOP/face; kernel timing: ${rep.meta.kernel_timing}; wall ${rep.meta.wall_s.toFixed(0)} s${rep.meta.quick ? ' (quick)' : ''}${rep.meta.host_load_avg ? `; host load avg ${rep.meta.host_load_avg.join(' → ')}` : ''}`);
   parts.push('', modelTable(rep.results));
   const rs = ratios(rep);
   if (rs.length) {

@@ -109,8 +109,8 @@ export class BenchView extends LitElement {
         text-align: right;
         white-space: nowrap;
       }
-      th:nth-child(-n + 2),
-      td:nth-child(-n + 2) {
+      th:nth-child(-n + 3),
+      td:nth-child(-n + 3) {
         text-align: left;
       }
       td.bad {
@@ -257,7 +257,7 @@ export class BenchView extends LitElement {
       <section class="card scroll" aria-label="Results">
         <h2>Whole model</h2>
         <table>
-          <thead><tr><th>runtime</th><th>backend</th><th>batch</th><th>median ms</th><th>min</th><th>max</th><th>samples</th><th>ms/face</th>
+          <thead><tr><th>model</th><th>runtime</th><th>backend</th><th>batch</th><th>median ms</th><th>min</th><th>max</th><th>samples</th><th>ms/face</th>
             <th>faces/s</th><th>GFLOP/s</th><th>of FMA roof</th><th>max |Δ| vs emolens</th></tr></thead>
           <tbody>${rep.results.map((r) => this._modelRow(r))}</tbody>
         </table>
@@ -283,7 +283,7 @@ export class BenchView extends LitElement {
 
   private _modelRow(r: ModelResult) {
     return html`<tr>
-      <td>${r.runtime}</td><td>${r.backend}</td><td>${r.batch}</td><td>${fmt(r.median_ms)}</td><td>${fmt(r.min_ms)}</td><td>${fmt(r.max_ms)}</td>
+      <td>${r.model}</td><td>${r.runtime}</td><td>${r.backend}</td><td>${r.batch}</td><td>${fmt(r.median_ms)}</td><td>${fmt(r.min_ms)}</td><td>${fmt(r.max_ms)}</td>
       <td>${r.samples}</td><td>${fmt(r.per_face_ms)}</td><td>${fmt(r.faces_per_s, 1)}</td><td>${fmt(r.gflops, 3)}</td><td>${pct(r.roofline_fraction)}</td>
       ${r.error
         ? html`<td class="bad">${r.max_abs_diff_vs_emolens === null ? '' : `${r.max_abs_diff_vs_emolens.toExponential(1)}: `}${r.error}</td>`
