@@ -8,7 +8,12 @@
 // conv2d-backward.ts); x (mask) [N,H,W,Cin]; gx [N,H,W,Cin], or [N,H,W] with REDUCE.
 // Entry points: conv2dBackward[Masked] reads g as f32 (any Cout, e.g. the 7-class head);
 //   conv2dBackwardVec4[Masked] reads g as vec4 over Cout (Cout a multiple of 4): 4 g loads and 4
-//   weight loads feed 16 vec4 FMAs.
+//   weight loads feed 16 vec4 FMAs;
+//   conv2dBackwardFewCin: Cin ≤ 4 (the first stem conv: gray or RGB input) and Cout a multiple of 4,
+//   vectorised over Cout instead: per tap and Cout/4, 4 g loads and Cin weight loads feed 4·Cin
+//   dot products (the vec4-over-Cin entry points would waste 3 of 4 lanes on a gray input). Its
+//   weights are the forward layout [KH,KW,Cin,Cout] (Cout a multiple of 4, read as vec4); REDUCE
+//   or not, no mask.
 // One invocation: 4 horizontally adjacent input pixels x 4 input channels (one vec4) of one face;
 // channel groups fastest. Grid: x = ceil(H * ceil(W/4) * Cin4 / WG_SIZE); y = N (face index).
 // Bindings: 0 g, 1 wt, 2 x (mask; *Masked only), 3 gx, 4 params.
@@ -21,7 +26,7 @@ struct Params {
 
 @group(0) @binding(0) var<storage, read> g: array<f32>;
 @group(0) @binding(0) var<storage, read> g4: array<vec4f>;
-@group(0) @binding(1) var<storage, read> wt: array<vec4f>;
+@group(0) @binding(1) var<storage, read> wt: array<vec4f>;  // *FewCin: [KH,KW,Cin,Cout/4]
 @group(0) @binding(2) var<storage, read> mask: array<f32>;
 @group(0) @binding(3) var<storage, read_write> gx: array<f32>;
 @group(0) @binding(4) var<uniform> p: Params;
@@ -174,4 +179,35 @@ fn conv2dBackwardVec4Masked(@builtin(global_invocation_id) gid: vec3u) {
   let s = site(gid);
   if (!s.ok) { return; }
   storeAll(s, guidedAll(s, accumulate4(s)));
+}
+
+// Cin ≤ 4: component j of each accumulator is input channel j; dot products over Cout.
+fn accumulateFewCin(s: Site) -> Acc {
+  var c = Acc(vec4f(0.0), vec4f(0.0), vec4f(0.0), vec4f(0.0));
+  let cout4 = p.cout / 4;
+  for (var ky = 0; ky < p.kh; ky++) {
+    let oy = outY(s.iy, ky);
+    if (oy < 0) { continue; }
+    let row = (s.n * p.oh + oy) * p.ow;
+    for (var kx = 0; kx < p.kw; kx++) {
+      let x0 = outX(s.ix, kx); let x1 = outX(s.ix + 1, kx); let x2 = outX(s.ix + 2, kx); let x3 = outX(s.ix + 3, kx);
+      let q0 = (row + x0) * cout4; let q1 = (row + x1) * cout4; let q2 = (row + x2) * cout4; let q3 = (row + x3) * cout4;
+      let tapRow = (ky * p.kw + kx) * p.cin;
+      for (var k = 0; k < cout4; k++) {
+        let v0 = load4(q0 + k, x0 >= 0); let v1 = load4(q1 + k, x1 >= 0); let v2 = load4(q2 + k, x2 >= 0); let v3 = load4(q3 + k, x3 >= 0);
+        for (var ci = 0; ci < p.cin; ci++) {
+          let w = wt[(tapRow + ci) * cout4 + k];
+          c.a0[ci] += dot(v0, w); c.a1[ci] += dot(v1, w); c.a2[ci] += dot(v2, w); c.a3[ci] += dot(v3, w);
+        }
+      }
+    }
+  }
+  return c;
+}
+
+@compute @workgroup_size(WG_SIZE)
+fn conv2dBackwardFewCin(@builtin(global_invocation_id) gid: vec3u) {
+  let s = site(gid);
+  if (!s.ok) { return; }
+  storeAll(s, accumulateFewCin(s));
 }

@@ -28,6 +28,13 @@ export interface Conv2dBackwardIO {
 
 export const CONV2D_BACKWARD = 'conv2dBackward';
 export const CONV2D_BACKWARD_VEC4 = 'conv2dBackwardVec4';
+export const CONV2D_BACKWARD_FEW_CIN = 'conv2dBackwardFewCin';
+
+/** The entry point for a layer: vectorised over Cout for Cin ≤ 4 (no mask), else over Cin. */
+export function conv2dBackwardEntryPoint(cin: number, cout: number, masked: boolean): string {
+  if (cin <= 4 && cout % 4 === 0 && !masked) return CONV2D_BACKWARD_FEW_CIN;
+  return (cout % 4 === 0 ? CONV2D_BACKWARD_VEC4 : CONV2D_BACKWARD) + (masked ? 'Masked' : '');
+}
 
 /** [KH,KW,Cin,Cout] → [KH,KW,Cout,Cin4*4]: W transposed per tap, Cin zero-padded to a multiple of 4. */
 export function transposeConv(w: ConvW): { w: Float32Array; cin4: number } {
@@ -58,7 +65,7 @@ export class Conv2dBackward {
     const oh = convOutSize(spec.h, w.kh, spec.stride, spec.pad);
     const ow = convOutSize(spec.w, w.kw, spec.stride, spec.pad);
     if (oh < 1 || ow < 1) throw new Error(`Conv2dBackward${tag}: ${spec.h}x${spec.w} input gives an empty ${oh}x${ow} output`);
-    const entry = (w.cout % 4 === 0 ? CONV2D_BACKWARD_VEC4 : CONV2D_BACKWARD) + (io.mask ? 'Masked' : '');
+    const entry = conv2dBackwardEntryPoint(w.cin, w.cout, !!io.mask);
     const pipeline = await computePipeline(device, {
       label: 'Conv2dBackward.pipeline',
       code: src,
@@ -66,7 +73,8 @@ export class Conv2dBackward {
       constants: { WG_SIZE: Conv2dBackward.WG_SIZE, REDUCE: spec.reduce ? 1 : 0, UNIT_STRIDE: spec.stride === 1 ? 1 : 0 },
     });
     const t = transposeConv(w);
-    const wbuf = storageBuffer(device, `Conv2dBackward.weights${tag}`, t.w);
+    // The few-Cin entry point reads the forward layout [KH,KW,Cin,Cout] (Cout a multiple of 4 there).
+    const wbuf = storageBuffer(device, `Conv2dBackward.weights${tag}`, entry === CONV2D_BACKWARD_FEW_CIN ? w.w : t.w);
     const params = uniformBuffer(device, `Conv2dBackward.params${tag}`, packParams([
       spec.h, spec.w, w.cin, w.cout,
       oh, ow, w.kh, w.kw,

@@ -22,6 +22,7 @@ const CASES = [
   [1, 7, 5, 3, 2, 1, 5, 6, true, false],         // stride 2 + pad, Cin 5, Cout 6
   [2, 1, 1, 3, 1, 1, 4, 8, false, false],
   [1, 9, 13, 5, 1, 2, 3, 4, true, false],
+  [2, 9, 7, 3, 2, 1, 3, 8, false, false],        // few-Cin entry point, stride 2 + pad
 ] as const;
 
 suite('conv2d-backward', () => {
