@@ -1,5 +1,5 @@
 // The detector input from RGBA frame pixels: bilinear resize (half-pixel centres, edge clamp) of
-// the frame to inW x inH at the top-left of a zero padW x padH tensor, as B, G, R, 0 in 0..255.
+// the frame to inW x inH at the top-left of a zero padW x padH tensor, as B, G, R in 0..255.
 // CPU backend and oracle for shaders/resize-to-tensor.wgsl.
 import { type Tensor, tensor } from './tensor.js';
 
@@ -14,11 +14,11 @@ export interface ResizeGeometry {
   padH: number;
 }
 
-/** rgba: frameW*frameH*4 bytes, row-major (ImageData order). Returns [1, padH, padW, 4]. */
+/** rgba: frameW*frameH*4 bytes, row-major (ImageData order). Returns [1, padH, padW, 3]. */
 export function resizeToTensorRef(rgba: ArrayLike<number>, g: ResizeGeometry, dst?: Float32Array): Tensor {
   const { frameW, frameH, inW, inH, padW, padH } = g;
   if (rgba.length < frameW * frameH * 4) throw new Error(`resizeToTensorRef: ${rgba.length} bytes for a ${frameW}x${frameH} RGBA frame`);
-  const out = tensor([1, padH, padW, 4], dst);
+  const out = tensor([1, padH, padW, 3], dst);
   const O = out.data;
   O.fill(0);
   const scaleX = Math.fround(frameW / inW), scaleY = Math.fround(frameH / inH);
@@ -30,7 +30,7 @@ export function resizeToTensorRef(rgba: ArrayLike<number>, g: ResizeGeometry, ds
     for (let x = 0; x < inW; x++) {
       const sx = (x + 0.5) * scaleX - 0.5;
       const x0 = Math.floor(sx), ax = sx - x0;
-      const o = (y * padW + x) * 4;
+      const o = (y * padW + x) * 3;
       for (let ch = 0; ch < 3; ch++) {
         const top = px(x0, y0, ch) * (1 - ax) + px(x0 + 1, y0, ch) * ax;
         const bottom = px(x0, y0 + 1, ch) * (1 - ax) + px(x0 + 1, y0 + 1, ch) * ax;

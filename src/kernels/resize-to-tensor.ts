@@ -22,7 +22,7 @@ export class ResizeToTensor {
     this.params = device.createBuffer({ label: 'ResizeToTensor.params', size: 32, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
   }
 
-  /** `out` must hold at least `capacity` vec4s (padW*padH of the largest tensor). */
+  /** `out` must hold at least `capacity` pixels of 3 floats (padW*padH of the largest tensor). */
   static async create(device: GPUDevice, out: GPUBuffer, capacity: number): Promise<ResizeToTensor> {
     const pipeline = await computePipeline(device, {
       label: 'ResizeToTensor.pipeline',
@@ -30,7 +30,7 @@ export class ResizeToTensor {
       entryPoint: 'main',
       constants: { WG_SIZE: ResizeToTensor.WG_SIZE },
     });
-    if (out.size < capacity * 16) throw new Error(`ResizeToTensor: output buffer ${out.size} bytes < ${capacity} vec4s`);
+    if (out.size < capacity * 12) throw new Error(`ResizeToTensor: output buffer ${out.size} bytes < ${capacity} pixels x 3 floats`);
     return new ResizeToTensor(device, pipeline, out, capacity);
   }
 

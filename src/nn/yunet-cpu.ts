@@ -20,8 +20,8 @@ export function lastUses(model: YunetModel): Map<string, number> {
 }
 
 /**
- * Packed heads (src/vision/yunet-decode.ts layout) for one input tensor [1, padH, padW, 4] (B, G,
- * R, 0 in 0..255). `dst` (anchorCount × 16 floats) is filled when given.
+ * Packed heads (src/vision/yunet-decode.ts layout) for one input tensor [1, padH, padW, 3] (B, G,
+ * R in 0..255). `dst` (anchorCount × 16 floats) is filled when given.
  */
 export function yunetCpuForward(model: YunetModel, input: Tensor, dst?: Float32Array): Float32Array {
   const [, padH, padW, c] = input.shape;

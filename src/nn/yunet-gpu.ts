@@ -27,7 +27,7 @@ export class YunetGpuPlan {
   private readonly owned: GPUBuffer[] = [];
   private resize?: ResizeToTensor;
   private readback!: Readback;
-  /** [padH, padW, 4] input tensor. */
+  /** [padH, padW, 3] input tensor. */
   input!: GPUBuffer;
   /** Packed heads, anchorCount × 16 floats. */
   heads!: GPUBuffer;
@@ -173,7 +173,7 @@ export class YunetGpuPlan {
     return this.readback.read();
   }
 
-  /** The network on a given input tensor [padH, padW, 4] (parity tests; no resize). */
+  /** The network on a given input tensor [padH, padW, 3] (parity tests; no resize). */
   async runTensor(input: Float32Array): Promise<Float32Array> {
     const n = this.padW * this.padH * this.model.inputChannels;
     if (input.length !== n) throw new Error(`YunetGpuPlan.runTensor: ${input.length} floats, ${n} expected`);

@@ -26,7 +26,7 @@ export interface YunetSpec {
   layers: YunetLayerSpec[];
 }
 
-/** A layer with its weights in kernel layouts; `conv` of the input has Cin padded 3 → 4. */
+/** A layer with its weights in kernel layouts. */
 export type YunetLayer =
   | LayerBase & { op: 'conv'; output: string; w: ConvW; stride: number; pad: number; relu: boolean }
   | LayerBase & { op: 'pointwise'; output: string; w: PwW; relu: boolean }
@@ -38,8 +38,8 @@ export type YunetLayer =
 export interface YunetModel {
   spec: YunetSpec;
   layers: YunetLayer[];
-  /** Channels of the input tensor the layers expect: B, G, R and a zero channel. */
-  inputChannels: 4;
+  /** Channels of the input tensor the layers expect: B, G, R. */
+  inputChannels: 3;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -132,16 +132,6 @@ export function expectedYunetTensors(spec: YunetSpec): Map<string, number[]> {
   return m;
 }
 
-/** Pads a conv's Cin from 3 to 4 with zero weights (the input tensor's 4th channel). */
-function padCin(w: ConvW, cin: number): ConvW {
-  if (w.cin === cin) return w;
-  const out = new Float32Array(w.kh * w.kw * cin * w.cout);
-  for (let t = 0; t < w.kh * w.kw; t++) {
-    for (let i = 0; i < w.cin; i++) out.set(w.w.subarray((t * w.cin + i) * w.cout, (t * w.cin + i + 1) * w.cout), (t * cin + i) * w.cout);
-  }
-  return { ...w, w: out, cin };
-}
-
 /** Checks `tensors` against the spec and returns the runnable model. */
 export function buildYunet(spec: YunetSpec, tensors: Map<string, SafeTensor>, source = 'yunet.safetensors'): YunetModel {
   const expected = expectedYunetTensors(spec);
@@ -159,10 +149,8 @@ export function buildYunet(spec: YunetSpec, tensors: Map<string, SafeTensor>, so
   const conv = (n: string): ConvW => foldConv(data(`${n}.weight`), shape4(`${n}.weight`), null, 0, data(`${n}.bias`));
   const layers = spec.layers.map((l): YunetLayer => {
     switch (l.op) {
-      case 'conv': {
-        const w = conv(l.name);
-        return { op: 'conv', name: l.name, input: l.input, output: l.output, stride: l.stride, pad: l.pad, relu: l.relu, w: l.input === spec.input.name ? padCin(w, 4) : w };
-      }
+      case 'conv':
+        return { op: 'conv', name: l.name, input: l.input, output: l.output, stride: l.stride, pad: l.pad, relu: l.relu, w: conv(l.name) };
       case 'pointwise': {
         const { w, b, cin, cout } = conv(l.name);
         return { op: 'pointwise', name: l.name, input: l.input, output: l.output, relu: l.relu, w: { w, b, cin, cout } };
@@ -182,7 +170,7 @@ export function buildYunet(spec: YunetSpec, tensors: Map<string, SafeTensor>, so
         return { ...l };
     }
   });
-  return { spec, layers, inputChannels: 4 };
+  return { spec, layers, inputChannels: 3 };
 }
 
 export function loadYunet(spec: YunetSpec, bytes: ArrayBuffer, source = 'yunet.safetensors'): YunetModel {

@@ -50,7 +50,7 @@ export interface YunetOptions extends DetectOptions {
 export interface DetectionDetail {
   faces: Face[];
   geometry: DetectorGeometry;
-  /** The input tensor [padH, padW, 4]: B, G, R, 0 in 0..255. */
+  /** The input tensor [padH, padW, 3]: B, G, R in 0..255. */
   input: Float32Array;
   /** Packed heads (src/vision/yunet-decode.ts). */
   heads: Float32Array;
@@ -66,7 +66,7 @@ export interface FaceDetector {
   inspect(frame: FrameSource, options?: DetectOptions): Promise<DetectionDetail>;
   /** Builds (WebGPU: compiles) the plan for frames of this size ahead of the first detect(). */
   prepare(width: number, height: number): Promise<void>;
-  /** Raw packed heads for an input tensor [padH, padW, 4] (parity with onnxruntime). */
+  /** Raw packed heads for an input tensor [padH, padW, 3] (parity with onnxruntime). */
   heads(input: Float32Array, padW: number, padH: number): Promise<Float32Array>;
   dispose(): void;
 }
@@ -140,9 +140,9 @@ class CpuBackend implements Backend {
   constructor(private readonly model: YunetModel) {}
 
   private tensor(g: DetectorGeometry): Tensor {
-    const n = g.padW * g.padH * 4;
+    const n = g.padW * g.padH * 3;
     if (this.tensorBuf.length !== n) this.tensorBuf = new Float32Array(n);
-    return { shape: [1, g.padH, g.padW, 4], data: this.tensorBuf };
+    return { shape: [1, g.padH, g.padW, 3], data: this.tensorBuf };
   }
 
   async run(frame: FrameSource, g: DetectorGeometry, keepInput: boolean): Promise<{ heads: Float32Array; input?: Float32Array }> {
@@ -152,7 +152,7 @@ class CpuBackend implements Backend {
   }
 
   async heads(input: Float32Array, padW: number, padH: number): Promise<Float32Array> {
-    return yunetCpuForward(this.model, { shape: [1, padH, padW, 4], data: input });
+    return yunetCpuForward(this.model, { shape: [1, padH, padW, 3], data: input });
   }
 
   async prepare(): Promise<void> {}

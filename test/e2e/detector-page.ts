@@ -16,7 +16,7 @@ type Backend = 'webgpu' | 'cpu';
 export interface Inspected {
   faces: Face[];
   geometry: DetectorGeometry;
-  /** Float32 bytes as base64: the input tensor [padH, padW, 4] and the packed heads. */
+  /** Float32 bytes as base64: the input tensor [padH, padW, 3] and the packed heads. */
   input: string;
   heads: string;
 }

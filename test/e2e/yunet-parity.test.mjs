@@ -115,25 +115,23 @@ test('YuNet heads and faces match onnxruntime; WebGPU matches CPU (race.jpg, per
       res[backend] = await session.page.evaluate((b64, be) => window.detectorPage.inspect(b64, be), im.base64, backend);
     }
     const g = res.webgpu.geometry;
-    const input4 = f32(res.webgpu.input);
-    assert.equal(input4.length, g.padW * g.padH * 4);
+    const bgr = f32(res.webgpu.input); // [padH, padW, 3], what onnxruntime gets
+    assert.equal(bgr.length, g.padW * g.padH * 3);
     // The tensor both backends built from the browser's decode: same within f32 resize rounding.
     const cpuInput = f32(res.cpu.input);
     let inDiff = 0;
-    for (let i = 0; i < input4.length; i++) inDiff = Math.max(inDiff, Math.abs(input4[i] - cpuInput[i]));
+    for (let i = 0; i < bgr.length; i++) inDiff = Math.max(inDiff, Math.abs(bgr[i] - cpuInput[i]));
     assert.ok(inDiff < 0.05, `${im.name}: WebGPU and CPU input tensors differ by ${inDiff}`);
     // Against ffmpeg's own decoding: BGR order, no scaling at these sizes, zero padding. PNG
     // decodes bit-exact; JPEG decoders may differ by a level or two.
     const ref = ffmpegBgr(im.file, { width: g.inW, height: g.inH });
     let sum = 0, worst = 0, pad = 0;
-    const bgr = new Float32Array(g.padW * g.padH * 3);
     for (let y = 0; y < g.padH; y++) {
       for (let x = 0; x < g.padW; x++) {
-        const o = (y * g.padW + x);
-        for (let c = 0; c < 3; c++) bgr[o * 3 + c] = input4[o * 4 + c];
-        if (x >= g.inW || y >= g.inH) { pad = Math.max(pad, Math.abs(input4[o * 4]), Math.abs(input4[o * 4 + 1]), Math.abs(input4[o * 4 + 2])); continue; }
+        const o = (y * g.padW + x) * 3;
+        if (x >= g.inW || y >= g.inH) { pad = Math.max(pad, Math.abs(bgr[o]), Math.abs(bgr[o + 1]), Math.abs(bgr[o + 2])); continue; }
         for (let c = 0; c < 3; c++) {
-          const d = Math.abs(input4[o * 4 + c] - ref.data[(y * g.inW + x) * 3 + c]);
+          const d = Math.abs(bgr[o + c] - ref.data[(y * g.inW + x) * 3 + c]);
           sum += d;
           worst = Math.max(worst, d);
         }

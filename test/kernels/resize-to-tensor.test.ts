@@ -13,7 +13,7 @@ function randomRgba(w: number, h: number, seed: number): Uint8Array {
 async function gpuResize(device: GPUDevice, rgba: Uint8Array, g: ReturnType<typeof detectorGeometry>): Promise<Float32Array> {
   const tex = device.createTexture({ size: [g.frameW, g.frameH], format: 'rgba8unorm', usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST });
   device.queue.writeTexture({ texture: tex }, rgba as Uint8Array<ArrayBuffer>, { bytesPerRow: g.frameW * 4 }, [g.frameW, g.frameH]);
-  const out = storageBuffer(device, 'test.out', new Float32Array(g.padW * g.padH * 4).fill(NaN));
+  const out = storageBuffer(device, 'test.out', new Float32Array(g.padW * g.padH * 3).fill(NaN));
   const k = await ResizeToTensor.create(device, out, g.padW * g.padH);
   k.set(tex, g);
   const enc = device.createCommandEncoder();
@@ -21,7 +21,7 @@ async function gpuResize(device: GPUDevice, rgba: Uint8Array, g: ReturnType<type
   k.encode(pass);
   pass.end();
   device.queue.submit([enc.finish()]);
-  const res = await readFloats(device, out, g.padW * g.padH * 4);
+  const res = await readFloats(device, out, g.padW * g.padH * 3);
   k.destroy();
   out.destroy();
   tex.destroy();
@@ -38,8 +38,8 @@ suite('resize-to-tensor', () => {
     const g = detectorGeometry(2, 1, 640, 4);
     expect([g.inW, g.inH, g.padW, g.padH]).to.deep.equal([2, 1, 4, 4]);
     const t = resizeToTensorRef(rgba, g);
-    expect(Array.from(t.data.subarray(0, 8))).to.deep.equal([30, 20, 10, 0, 60, 50, 40, 0]);
-    expect(t.data.subarray(8).every((v) => v === 0)).to.equal(true);
+    expect(Array.from(t.data.subarray(0, 6))).to.deep.equal([30, 20, 10, 60, 50, 40]);
+    expect(t.data.subarray(6).every((v) => v === 0)).to.equal(true);
   });
 
   test('ref: halving averages 2x2 blocks (half-pixel centres)', () => {
@@ -47,7 +47,7 @@ suite('resize-to-tensor', () => {
     [0, 100, 50, 150, 0, 100, 50, 150].forEach((v, i) => rgba.fill(v, i * 4, i * 4 + 3)); // 4x2 gray
     const g = { frameW: 4, frameH: 2, inW: 2, inH: 1, padW: 2, padH: 1 };
     const t = resizeToTensorRef(rgba, g);
-    expect(Array.from(t.data)).to.deep.equal([50, 50, 50, 0, 100, 100, 100, 0]);
+    expect(Array.from(t.data)).to.deep.equal([50, 50, 50, 100, 100, 100]);
   });
 
   // Frame sizes: VGA at scale 1 (exact copy), a 16:9 HD frame fitted into 640 (downscale by 3),

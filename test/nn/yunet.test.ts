@@ -32,11 +32,9 @@ function errorOf(fn: () => unknown): string {
   return '(no error)';
 }
 
-/** A random input tensor like the resize kernel's: B, G, R in 0..255 and a zero 4th channel. */
+/** A random input tensor like the resize kernel's: B, G, R in 0..255. */
 function randomInput(w: number, h: number, seed: number): Float32Array {
-  const t = randomArray(w * h * 4, seed, 0, 255);
-  for (let i = 3; i < t.length; i += 4) t[i] = 0;
-  return t;
+  return randomArray(w * h * 3, seed, 0, 255);
 }
 
 // GPU vs CPU: f32 both, different summation order through 38 layers. On real photos both stay
@@ -54,7 +52,7 @@ suite('yunet weights', () => {
     expect([...tensors.values()].reduce((a, t) => a + t.data.length, 0)).to.equal(53104);
     expect(spec.attribution.license).to.match(/^Apache-2\.0/);
     expect(spec.attribution.authors).to.equal('Wei Wu, Hanyang Peng, Shiqi Yu');
-    expect(model.layers[0].op === 'conv' && model.layers[0].w.cin).to.equal(4); // 3 → 4 zero-padded
+    expect(model.layers[0].op === 'conv' && model.layers[0].w.cin).to.equal(3);
     const sh = yunetShapes(model, 480, 640);
     expect(sh.get('184')).to.deep.equal([240, 320, 16]);
     expect(sh.get('256')).to.deep.equal([60, 80, 64]);
@@ -90,7 +88,7 @@ suite('yunet runtime', () => {
     test(`WebGPU plan = CPU plan on the real weights, input ${w}x${h}`, withDevice(async (device) => {
       const { model } = await real();
       const input = randomInput(w, h, w * h);
-      const want = yunetCpuForward(model, { shape: [1, h, w, 4], data: input });
+      const want = yunetCpuForward(model, { shape: [1, h, w, 3], data: input });
       const plan = await YunetGpuPlan.create(device, model, w, h);
       const got = await plan.runTensor(input);
       expect(got.length).to.equal(anchorCount(w, h, [8, 16, 32]) * 16);
