@@ -2,7 +2,7 @@
 // Benchmarks emolens against onnxruntime-web and TensorFlow.js in headless Chromium, through the
 // built app's own bench view (dist/index.html#bench → <emo-bench-view>, dist/bench/bench.worker.js).
 //
-//   npm run bench -- [--json] [--quick] [--batches 1,8,32] [--no-kernels] [--no-roofline] [--no-peers] [--prototypes]
+//   npm run bench -- [--json] [--quick] [--batches 1,8,32] [--no-kernels] [--no-roofline] [--no-peers] [--no-saliency] [--prototypes]
 //                    [--out FILE.json] [--png FILE.png] [--no-build] [--dist DIR]
 //
 // --dist: build into (or with --no-build, serve) DIR instead of dist/ (a private copy while others rebuild dist/).
@@ -20,7 +20,7 @@ import { forwardPageErrors, launchBrowser } from './browser.mjs';
 import { serveStatic } from './serve.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const USAGE = 'usage: npm run bench -- [--json] [--quick] [--batches 1,8,32] [--no-kernels] [--no-roofline] [--no-peers] [--prototypes] [--out FILE.json] [--png FILE.png] [--no-build] [--dist DIR]';
+const USAGE = 'usage: npm run bench -- [--json] [--quick] [--batches 1,8,32] [--no-kernels] [--no-roofline] [--no-peers] [--no-saliency] [--prototypes] [--out FILE.json] [--png FILE.png] [--no-build] [--dist DIR]';
 
 function parse(argv) {
   const { values } = parseArgs({
@@ -32,6 +32,7 @@ function parse(argv) {
       'no-kernels': { type: 'boolean', default: false },
       'no-roofline': { type: 'boolean', default: false },
       'no-peers': { type: 'boolean', default: false },
+      'no-saliency': { type: 'boolean', default: false },
       'no-build': { type: 'boolean', default: false },
       prototypes: { type: 'boolean', default: false },
       dist: { type: 'string', default: 'dist' },
@@ -55,7 +56,7 @@ function parse(argv) {
 /**
  * Runs the benchmark; resolves to { report, text, png? } (png: a Buffer when `png` is asked for).
  * @param {{ quick?: boolean, batches?: number[], kernels?: boolean, roofline?: boolean, peers?: boolean,
- *           prototypes?: boolean, png?: boolean, build?: boolean, dist?: string, onProgress?: (p: {fraction: number, message: string}) => void }} o
+ *           saliency?: boolean, prototypes?: boolean, png?: boolean, build?: boolean, dist?: string, onProgress?: (p: {fraction: number, message: string}) => void }} o
  */
 export async function runBenchmark(o = {}) {
   const outdir = o.dist ?? 'dist';
@@ -69,7 +70,7 @@ export async function runBenchmark(o = {}) {
     await page.exposeFunction('__benchProgress', (p) => o.onProgress?.(p));
     await page.goto(`${server.url}#bench`);
     await page.waitForFunction(() => customElements.get('emo-bench-view') && document.querySelector('emo-bench-view'), { timeout: 60_000 });
-    const options = { quick: o.quick ?? false, batches: o.batches, kernels: o.kernels ?? true, roofline: o.roofline ?? true, peers: o.peers ?? true, prototypes: o.prototypes ?? false };
+    const options = { quick: o.quick ?? false, batches: o.batches, kernels: o.kernels ?? true, roofline: o.roofline ?? true, peers: o.peers ?? true, saliency: o.saliency ?? true, prototypes: o.prototypes ?? false };
     // The run outlasts any single DevTools call (a full run on a loaded software adapter can take
     // over 10 minutes), so the page starts it and reports back through exposed functions.
     let settle;
@@ -118,6 +119,7 @@ async function main() {
     kernels: !args['no-kernels'],
     roofline: !args['no-roofline'],
     peers: !args['no-peers'],
+    saliency: !args['no-saliency'],
     prototypes: args.prototypes,
     build: !args['no-build'],
     dist: args.dist,

@@ -60,7 +60,7 @@ export function drawChart(canvas: HTMLCanvasElement | OffscreenCanvas, rep: Benc
   const adapter = adapterLine(rep).split(';')[0];
   ctx.fillText(`${adapter} · ${rep.meta.date.slice(0, 10)}${rep.meta.quick ? ' · quick' : ''}`, 8, 32);
 
-  const labelW = 170;
+  const labelW = 200;
   const valueW = 150;
   const barW = Math.max(40, width - labelW - valueW - 16);
   let y = 52;

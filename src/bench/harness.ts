@@ -272,7 +272,7 @@ export async function runBench(o: BenchOptions, baseUrl: string, onProgress: (p:
           cases.splice(pass + 1, 0, { ...protoPassCase(f, n), flops: flopsPerFace * n });
         }
       }
-      if (o.prototypes) s.kernelSamples = Math.max(s.kernelSamples, 9);
+      if (o.prototypes) s.kernelSamples = Math.max(s.kernelSamples, 15);
       kernels = await benchKernels(device, timer, cases, s, roof, (x, m) => report(0.08 + 0.22 * x, m));
     }
 

@@ -14,10 +14,10 @@ import { type LayerDesc, layerBytes, layerFlops, layerShape, modelLayers, poolOu
 import { type ConvTile, type Dispatchable, type DwTile, type TailTile, convTiled, dwTiled, tailTiled } from './proto/tiled.js';
 import { maxAbsDiff, seededUniform } from './stats.js';
 
-export const CONV_TILES: ConvTile[] = [{ px: 4, co4: 2 }, { px: 4, co4: 3 }, { px: 8, co4: 3 }];
-export const PW_TILES: ConvTile[] = [{ px: 4, co4: 2 }, { px: 8, co4: 2 }, { px: 4, co4: 4 }, { px: 8, co4: 4 }];
-export const DW_TILES: DwTile[] = [{ tx: 4, ty: 1 }, { tx: 8, ty: 1 }, { tx: 4, ty: 2 }, { tx: 8, ty: 2 }, { tx: 4, ty: 4 }];
-export const TAIL_TILES: TailTile[] = [{ px: 1, co4: 1 }, { px: 2, co4: 2 }, { px: 4, co4: 2 }];
+export const CONV_TILES: ConvTile[] = [{ px: 4, co4: 3 }, { px: 8, co4: 3 }];
+export const PW_TILES: ConvTile[] = [{ px: 8, co4: 2 }, { px: 8, co4: 4 }];
+export const DW_TILES: DwTile[] = [{ tx: 4, ty: 1 }, { tx: 4, ty: 2 }, { tx: 8, ty: 2 }, { tx: 4, ty: 4 }];
+export const TAIL_TILES: TailTile[] = [{ px: 2, co4: 2 }, { px: 4, co4: 2 }];
 
 export type Tile = ConvTile | DwTile | TailTile;
 
@@ -113,13 +113,14 @@ export function PROTOTYPE_CASES(f: FoldedMiniXception, n: number): KernelCase[] 
 
 export interface ProtoChoice {
   conv: ConvTile;
-  pw: ConvTile;
+  /** null: keep the shipped pointwise kernel (no tile measured a steady gain over it). */
+  pw: ConvTile | null;
   dw: DwTile;
   tail: TailTile;
 }
 
-/** The tiles docs/benchmarks.md recommends (the fastest by min time on SwiftShader at batch 1 and 32). */
-export const RECOMMENDED: ProtoChoice = { conv: { px: 4, co4: 3 }, pw: { px: 8, co4: 2 }, dw: { tx: 8, ty: 2 }, tail: { px: 2, co4: 2 } };
+/** The tiles docs/benchmarks.md recommends (steady gains by min time on SwiftShader at batch 1 and 32). */
+export const RECOMMENDED: ProtoChoice = { conv: { px: 4, co4: 3 }, pw: null, dw: { tx: 8, ty: 2 }, tail: { px: 2, co4: 2 } };
 
 /**
  * The whole forward pass with the prototypes of `choice` in place of the shipped stem1 conv,
@@ -134,7 +135,7 @@ export function protoPassCase(f: FoldedMiniXception, n: number, choice: ProtoCho
     async build(device) {
       const ks = await Promise.all(layers.map((d) => {
         if (d.kind === 'conv2d' && d.cin % 4 === 0) return buildProto(device, d, choice.conv, n, false);
-        if (d.kind === 'pointwise') return buildProto(device, d, choice.pw, n, false);
+        if (d.kind === 'pointwise' && choice.pw) return buildProto(device, d, choice.pw, n, false);
         if (d.kind === 'depthwise') return buildProto(device, d, choice.dw, n, false);
         if (d.kind === 'maxpool-shortcut') return buildProto(device, d, choice.tail, n, false, true);
         return buildKernel(device, d, n);
