@@ -2,15 +2,23 @@
 // Classifies images with the built app in headless Chromium, one JSON line per image.
 //
 //   npm run classify -- [--backend auto|webgpu|cpu] [--split Training|PublicTest|PrivateTest]
-//                       [--out FILE.jsonl] [--model emotion] [--batch 64] [--limit N]
+//                       [--split-file CSV --split NAME]
+//                       [--out FILE.jsonl] [--model emotion|gender] [--batch 64] [--limit N]
 //                       [--saliency DIR [--target predicted|CLASS] [--overlay-scale 4]] PATH
 //
 // PATH: an image, a folder of images (recursive) or a zip (read entry by entry, not extracted).
 // The images go through the app's own path: dist/classify.html runs the same worker (weights
-// loading, backend choice) and the same decodeImage + toGrayCrop as the file picker.
+// loading, backend choice) and the same decodeImage + toGrayCrop as the file picker (toRgbCrop,
+// 64×64 RGB, for --model gender: the centre square of the whole image, which for a UTKFace chip is
+// the chip's own framing, as the model was trained).
 // stdout (or --out): {"file": "test/angry/PrivateTest_1.jpg", "label": "<predicted>",
 //   "probs": {"angry": …, …}, "expected": "<folder class>"}   (expected only when the path has
 //   a FER-2013 class folder); an unreadable image gives {"file": …, "error": "…"}.
+//   --model gender: "label"/"probs" over female, male; "expected" from a UTKFace file name
+//   (<age>_<gender>_<race>_<date>.jpg.chip.jpg, gender field 0 = male, 1 = female).
+// --split NAME: FER-2013 file-name prefix (Training, PublicTest, PrivateTest); with --split-file CSV
+//   (header `file,split`, e.g. training/splits/utkface.csv) the files whose basename the CSV puts
+//   in split NAME (e.g. --split-file training/splits/utkface.csv --split test).
 // stderr: progress, then a summary (images, images/s, backend, accuracy against folder labels).
 // --saliency DIR: also guided back-propagation saliency (the worker's saliency verb, same backend)
 //   of the predicted class or --target CLASS, written per image NAME (its file name without the
@@ -20,7 +28,7 @@
 //   PNGs are encoded in the page (OffscreenCanvas.convertToBlob). JSON lines gain "target",
 //   "saliency" and "overlay" (the paths written).
 import { createWriteStream, existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -30,7 +38,8 @@ import { serveStatic } from './serve.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const USAGE = `usage: npm run classify -- [--backend auto|webgpu|cpu] [--split Training|PublicTest|PrivateTest]
-                            [--out FILE.jsonl] [--model emotion] [--batch 64] [--limit N]
+                            [--split-file CSV --split NAME]
+                            [--out FILE.jsonl] [--model emotion|gender] [--batch 64] [--limit N]
                             [--saliency DIR [--target predicted|CLASS] [--overlay-scale 4]] PATH`;
 
 /**
@@ -51,6 +60,40 @@ export function folderLabel(name, classes) {
   return undefined;
 }
 
+/**
+ * The gender in a UTKFace file name ('UTKFace/25_1_3_2017….jpg.chip.jpg' → 'female'): the second
+ * '_'-separated field of the basename, 0 = male, 1 = female; undefined for other names.
+ */
+export function utkfaceLabel(name) {
+  const base = name.split(/[\\/]/).pop();
+  if (!/\.chip\.jpg$/i.test(base)) return undefined;
+  const g = base.split('_')[1];
+  return g === '0' ? 'male' : g === '1' ? 'female' : undefined;
+}
+
+/** The expected label of an input for a model's classes: a FER-2013 folder or a UTKFace name. */
+export function expectedLabel(name, classes) {
+  const folder = folderLabel(name, classes);
+  if (folder) return folder;
+  const g = utkfaceLabel(name);
+  return g && classes.includes(g) ? g : undefined;
+}
+
+/** `file,split` CSV text → the set of basenames in `split`. */
+export function splitNames(csv, split) {
+  const names = new Set();
+  const lines = csv.split(/\r?\n/);
+  const header = lines[0].split(',').map((h) => h.trim());
+  const fi = header.indexOf('file'), si = header.indexOf('split');
+  if (fi < 0 || si < 0) throw new Error('the split file needs a header with "file" and "split" columns');
+  for (const line of lines.slice(1)) {
+    if (!line.trim()) continue;
+    const cols = line.split(',');
+    if (cols[si]?.trim() === split) names.add(cols[fi].trim());
+  }
+  return names;
+}
+
 function fail(message, code = 2) {
   console.error(`classify: ${message}`);
   process.exit(code);
@@ -65,6 +108,7 @@ function parse(argv) {
       options: {
         backend: { type: 'string', default: 'auto' },
         split: { type: 'string' },
+        'split-file': { type: 'string' },
         out: { type: 'string' },
         model: { type: 'string', default: 'emotion' },
         batch: { type: 'string', default: '64' },
@@ -86,7 +130,9 @@ function parse(argv) {
   }
   if (positionals.length !== 1) fail(`give exactly one PATH\n${USAGE}`);
   if (!['auto', 'webgpu', 'cpu'].includes(values.backend)) fail(`--backend must be auto, webgpu or cpu, not ${values.backend}`);
-  if (values.split && !['Training', 'PublicTest', 'PrivateTest'].includes(values.split)) {
+  if (!['emotion', 'gender'].includes(values.model)) fail(`--model must be emotion or gender, not ${values.model}`);
+  if (values['split-file'] && !values.split) fail('--split-file needs --split NAME (e.g. test)');
+  if (values.split && !values['split-file'] && !['Training', 'PublicTest', 'PrivateTest'].includes(values.split)) {
     fail(`--split must be Training, PublicTest or PrivateTest, not ${values.split}`);
   }
   const batch = Number(values.batch);
@@ -114,8 +160,19 @@ async function main() {
   if (!existsSync(join(dist, 'classify.html'))) fail(`${dist}/classify.html is missing: build first (npm run build)`);
   if (!existsSync(args.path)) fail(`no such file or folder: ${args.path}`);
 
-  const input = await listInputs(args.path, { split: args.split ? `${args.split}_` : undefined });
-  const items = input.items.slice(0, args.limit);
+  let splitKeep;
+  if (args['split-file']) {
+    let csv;
+    try {
+      csv = await readFile(args['split-file'], 'utf8');
+      splitKeep = splitNames(csv, args.split);
+    } catch (e) {
+      fail(`could not read the split file ${args['split-file']}: ${e.message}`);
+    }
+    if (!splitKeep.size) fail(`no files with split ${args.split} in ${args['split-file']}`);
+  }
+  const input = await listInputs(args.path, { split: args.split && !splitKeep ? `${args.split}_` : undefined });
+  const items = (splitKeep ? input.items.filter((it) => splitKeep.has(basename(it.name))) : input.items).slice(0, args.limit);
   if (!items.length) fail(`no images in ${args.path}${args.split ? ` with split ${args.split}` : ''}`);
 
   const out = args.out ? createWriteStream(args.out) : process.stdout;
@@ -211,7 +268,7 @@ async function main() {
       const results = await inflight.shift();
       launch();
       for (const r of results) {
-        const expected = folderLabel(r.name, classes);
+        const expected = expectedLabel(r.name, classes);
         if (r.error !== undefined) {
           stats.errors++;
           console.error(`error: ${r.name}: ${r.error}`);
@@ -250,7 +307,8 @@ async function main() {
         .filter((c) => stats.perClass.has(c))
         .map((c) => `${c} ${((100 * stats.perClass.get(c).ok) / stats.perClass.get(c).n).toFixed(1)}%`)
         .join(', ');
-      console.error(`summary: accuracy against folder labels ${((100 * stats.correct) / stats.labelled).toFixed(2)}% (${stats.correct}/${stats.labelled}); per class: ${per}`);
+      const source = args.model === 'gender' ? 'file-name labels' : 'folder labels';
+      console.error(`summary: accuracy against ${source} ${((100 * stats.correct) / stats.labelled).toFixed(2)}% (${stats.correct}/${stats.labelled}); per class: ${per}`);
     }
   } catch (e) {
     console.error(`classify: ${e instanceof Error ? e.message : e}`);

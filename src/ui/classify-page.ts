@@ -1,11 +1,12 @@
 // dist/classify.js: the page tools/classify.mjs drives through puppeteer. No UI; it exposes
 // window.emolens so the CLI can load a model and send batches of encoded images. It goes through
 // exactly the app's path: the same worker (weights loading, backend choice) and the same
-// decodeImage + toGrayCrop conversion as the file picker.
+// decodeImage + toGrayCrop conversion as the file picker; a 3-channel model (gender) gets
+// toRgbCrop, its RGB sibling (centre square of the whole image, same resize, per channel).
 import type { LoadOptions, LoadResult } from '../worker/api';
 import { blobToBase64, saliencyPngs } from './saliency-png';
 import { createInferenceClient, type InferenceClient } from '../worker/client';
-import { decodeImage, toGrayCrop } from '../vision/to-gray-crop';
+import { decodeImage, toCrop as cropOf } from '../vision/to-gray-crop';
 
 /** One encoded image: its name (for messages) and its bytes as base64. */
 export interface EncodedImage {
@@ -53,12 +54,12 @@ function message(e: unknown): string {
 let client: InferenceClient | undefined;
 let loaded: LoadResult | undefined;
 
-async function toCrop(img: EncodedImage, size: number): Promise<Uint8Array | string> {
+async function toCrop(img: EncodedImage, size: number, channels: number): Promise<Uint8Array | string> {
   try {
     const bytes = fromBase64(img.base64);
     const bitmap = await decodeImage(new Blob([bytes]), img.name);
     try {
-      return toGrayCrop(bitmap, size);
+      return cropOf(bitmap, size, channels === 3 ? 3 : 1);
     } finally {
       bitmap.close();
     }
@@ -74,7 +75,7 @@ const api: ClassifyPageApi = {
     document.documentElement.dataset.emolensState = 'loading';
     try {
       loaded = await client.load(options);
-      await client.classify({ gray: new Uint8Array(loaded.inputSize ** 2), n: 1 });
+      await client.classify({ gray: new Uint8Array(loaded.inputSize ** 2 * (loaded.channels ?? 1)), n: 1 });
       document.documentElement.dataset.emolensState = 'ready';
       return loaded;
     } catch (e) {
@@ -85,11 +86,11 @@ const api: ClassifyPageApi = {
 
   async classifyBatch(images) {
     if (!client || !loaded) throw new Error('call load() first');
-    const size = loaded.inputSize;
-    const crops = await Promise.all(images.map((img) => toCrop(img, size)));
+    const size = loaded.inputSize, channels = loaded.channels ?? 1, px = size * size * channels;
+    const crops = await Promise.all(images.map((img) => toCrop(img, size, channels)));
     const good = crops.filter((c): c is Uint8Array => typeof c !== 'string');
-    const gray = new Uint8Array(good.length * size * size);
-    good.forEach((c, i) => gray.set(c, i * size * size));
+    const gray = new Uint8Array(good.length * px);
+    good.forEach((c, i) => gray.set(c, i * px));
     let probs: Float32Array | undefined;
     let failure = '';
     if (good.length) {
@@ -110,8 +111,9 @@ const api: ClassifyPageApi = {
 
   async saliencyBatch(images, options = {}) {
     if (!client?.saliency || !loaded) throw new Error('call load() first');
+    if ((loaded.channels ?? 1) !== 1) throw new Error('saliency maps are made for gray (1-channel) models only');
     const size = loaded.inputSize, px = size * size, k = loaded.classes.length;
-    const crops = await Promise.all(images.map((img) => toCrop(img, size)));
+    const crops = await Promise.all(images.map((img) => toCrop(img, size, 1)));
     const good = crops.filter((c): c is Uint8Array => typeof c !== 'string');
     const gray = new Uint8Array(good.length * px);
     good.forEach((c, i) => gray.set(c, i * px));

@@ -1,5 +1,5 @@
 import { expect } from '@esm-bundle/chai';
-import { centreSquare, decodeImage, resizeGray, rgbaToGray, toGrayCrop } from './to-gray-crop.js';
+import { centreSquare, decodeImage, resizeGray, resizeRgb, rgbaToGray, rgbaToRgb, toGrayCrop, toRgbCrop } from './to-gray-crop.js';
 
 /** A w×h RGBA image whose pixel (x, y) is fill(x, y), as an ImageBitmap. */
 async function bitmap(w: number, h: number, fill: (x: number, y: number) => [number, number, number]): Promise<ImageBitmap> {
@@ -56,6 +56,24 @@ suite('to-gray-crop', () => {
     const bmp = await bitmap(48, 48, (x, y) => [(x * 5 + y) & 255, (x * 5 + y) & 255, (x * 5 + y) & 255]);
     const crop = toGrayCrop(bmp, 48);
     for (const [x, y] of [[0, 0], [13, 40], [47, 47]]) expect(crop[y * 48 + x]).to.equal((x * 5 + y) & 255);
+  });
+
+  test('resizeRgb resizes each channel as resizeGray does', () => {
+    const w = 7, h = 5;
+    const rgb = Uint8Array.from({ length: w * h * 3 }, (_, i) => (i * 37 + (i % 3) * 50) & 255);
+    const plane = (c: number, a: ArrayLike<number>, n: number) => Array.from({ length: n }, (_, i) => a[i * 3 + c]);
+    for (const [dw, dh] of [[3, 2], [10, 9]]) {
+      const out = resizeRgb(rgb, w, h, dw, dh);
+      for (let c = 0; c < 3; c++) expect(plane(c, out, dw * dh)).to.deep.equal(Array.from(resizeGray(plane(c, rgb, w * h), w, h, dw, dh)));
+    }
+    expect(Array.from(rgbaToRgb([1, 2, 3, 255, 4, 5, 6, 0]))).to.deep.equal([1, 2, 3, 4, 5, 6]);
+  });
+
+  test('toRgbCrop of 96×64 crops the centre square, keeps the colours and halves it to 32×32×3', async () => {
+    const bmp = await bitmap(96, 64, (x) => (x < 16 ? [255, 255, 255] : [2 * (x - 16), 10, 200]));
+    const crop = toRgbCrop(bmp, 32);
+    expect(crop.length).to.equal(32 * 32 * 3);
+    for (const c of [0, 5, 31]) expect(Array.from(crop.subarray((7 * 32 + c) * 3, (7 * 32 + c) * 3 + 3))).to.deep.equal([4 * c + 1, 10, 200]);
   });
 
   test('decodeImage rejects bytes that are not an image, naming the file', async () => {

@@ -7,9 +7,10 @@
 //                                coverage, as OpenCV INTER_AREA; PIL BOX agrees within 1 for
 //                                integer ratios), bilinear when upscaling (PIL BILINEAR's
 //                                pixel-centre convention, within 1)
+//   toRgbCrop(bitmap, size)      the same crop and resize per channel → size×size×3 RGB (gender)
 //
 // A 48×48 grayscale FER-2013 JPEG passes through unchanged (crop = whole image, no resize, and
-// R = G = B makes the gray formula exact). The pure parts (rgbaToGray, resizeGray) take plain
+// R = G = B makes the gray formula exact). The pure parts (rgbaToGray, rgbaToRgb, resizeGray, resizeRgb) take plain
 // arrays so they are testable without a canvas.
 
 /** Options for createImageBitmap that keep the decoded pixels as the file stores them. */
@@ -93,10 +94,52 @@ function axisTaps(src: number, dst: number): AxisTaps {
 }
 
 /**
- * Resizes a gray image (row-major, one byte per pixel), separably: rows first, then columns, in
- * float, rounded once at the end. (PIL rounds to 8 bits between its two passes, hence the
- * off-by-one differences noted above.)
+ * Resizes an image of `c` interleaved channels (row-major, `c` bytes per pixel), separably: rows
+ * first, then columns, in float, rounded once at the end. (PIL rounds to 8 bits between its two
+ * passes, hence the off-by-one differences noted above.) Each channel is resized on its own, with
+ * the same taps.
  */
+export function resizeChannels(
+  src: ArrayLike<number>,
+  sw: number,
+  sh: number,
+  dw: number,
+  dh: number,
+  c: number,
+  dst = new Uint8Array(dw * dh * c),
+): Uint8Array {
+  if (sw === dw && sh === dh) {
+    for (let i = 0; i < dw * dh * c; i++) dst[i] = src[i];
+    return dst;
+  }
+  const tx = axisTaps(sw, dw);
+  const ty = axisTaps(sh, dh);
+  const rows = new Float32Array(dw * sh * c); // horizontal pass: sh rows of dw samples
+  for (let y = 0; y < sh; y++) {
+    const row = y * sw;
+    for (let x = 0; x < dw; x++) {
+      const s = tx.start[x];
+      for (let ch = 0; ch < c; ch++) {
+        let acc = 0;
+        for (let k = 0, o = x * tx.stride; k < tx.count[x]; k++, o++) acc += src[(row + s + k) * c + ch] * tx.weights[o];
+        rows[(y * dw + x) * c + ch] = acc;
+      }
+    }
+  }
+  for (let y = 0; y < dh; y++) {
+    const s = ty.start[y];
+    for (let x = 0; x < dw; x++) {
+      for (let ch = 0; ch < c; ch++) {
+        let acc = 0;
+        for (let k = 0, o = y * ty.stride; k < ty.count[y]; k++, o++) acc += rows[((s + k) * dw + x) * c + ch] * ty.weights[o];
+        dst[(y * dw + x) * c + ch] = Math.min(255, Math.max(0, Math.round(acc)));
+      }
+    }
+  }
+  return dst;
+}
+
+/** Resizes a gray image (one byte per pixel): resizeChannels with c = 1. */
 export function resizeGray(
   src: ArrayLike<number>,
   sw: number,
@@ -105,31 +148,41 @@ export function resizeGray(
   dh: number,
   dst = new Uint8Array(dw * dh),
 ): Uint8Array {
-  if (sw === dw && sh === dh) {
-    for (let i = 0; i < dw * dh; i++) dst[i] = src[i];
-    return dst;
-  }
-  const tx = axisTaps(sw, dw);
-  const ty = axisTaps(sh, dh);
-  const rows = new Float32Array(dw * sh); // horizontal pass: sh rows of dw samples
-  for (let y = 0; y < sh; y++) {
-    const row = y * sw;
-    for (let x = 0; x < dw; x++) {
-      let acc = 0;
-      const s = tx.start[x];
-      for (let k = 0, o = x * tx.stride; k < tx.count[x]; k++, o++) acc += src[row + s + k] * tx.weights[o];
-      rows[y * dw + x] = acc;
-    }
-  }
-  for (let y = 0; y < dh; y++) {
-    const s = ty.start[y];
-    for (let x = 0; x < dw; x++) {
-      let acc = 0;
-      for (let k = 0, o = y * ty.stride; k < ty.count[y]; k++, o++) acc += rows[(s + k) * dw + x] * ty.weights[o];
-      dst[y * dw + x] = Math.min(255, Math.max(0, Math.round(acc)));
-    }
+  return resizeChannels(src, sw, sh, dw, dh, 1, dst);
+}
+
+/** Resizes an RGB image (three interleaved bytes per pixel): resizeChannels with c = 3. */
+export function resizeRgb(
+  src: ArrayLike<number>,
+  sw: number,
+  sh: number,
+  dw: number,
+  dh: number,
+  dst = new Uint8Array(dw * dh * 3),
+): Uint8Array {
+  return resizeChannels(src, sw, sh, dw, dh, 3, dst);
+}
+
+/** RGBA bytes → RGB bytes (alpha dropped). */
+export function rgbaToRgb(rgba: ArrayLike<number>, dst = new Uint8Array((rgba.length >> 2) * 3)): Uint8Array {
+  for (let i = 0, j = 0; j < dst.length; i += 4, j += 3) {
+    dst[j] = rgba[i];
+    dst[j + 1] = rgba[i + 1];
+    dst[j + 2] = rgba[i + 2];
   }
   return dst;
+}
+
+/** The centre square of the bitmap as RGBA bytes (side×side), unscaled. */
+function centreSquarePixels(bitmap: ImageBitmap): { rgba: Uint8ClampedArray; side: number } {
+  const [x, y, side] = centreSquare(bitmap.width, bitmap.height);
+  if (side === 0) throw new Error('the image is empty (0 pixels wide or high)');
+  const canvas = new OffscreenCanvas(side, side);
+  const ctx = canvas.getContext('2d', { willReadFrequently: true, alpha: true });
+  if (!ctx) throw new Error('no 2D canvas context to read the image pixels');
+  ctx.imageSmoothingEnabled = false;
+  ctx.drawImage(bitmap, x, y, side, side, 0, 0, side, side);
+  return { rgba: ctx.getImageData(0, 0, side, side).data, side };
 }
 
 /**
@@ -139,13 +192,21 @@ export function resizeGray(
  * runs on the main thread and in workers alike.
  */
 export function toGrayCrop(bitmap: ImageBitmap, size = 48, dst = new Uint8Array(size * size)): Uint8Array {
-  const [x, y, side] = centreSquare(bitmap.width, bitmap.height);
-  if (side === 0) throw new Error('the image is empty (0 pixels wide or high)');
-  const canvas = new OffscreenCanvas(side, side);
-  const ctx = canvas.getContext('2d', { willReadFrequently: true, alpha: true });
-  if (!ctx) throw new Error('no 2D canvas context to read the image pixels');
-  ctx.imageSmoothingEnabled = false;
-  ctx.drawImage(bitmap, x, y, side, side, 0, 0, side, side);
-  const gray = rgbaToGray(ctx.getImageData(0, 0, side, side).data);
-  return resizeGray(gray, side, side, size, size, dst);
+  const { rgba, side } = centreSquarePixels(bitmap);
+  return resizeGray(rgbaToGray(rgba), side, side, size, size, dst);
+}
+
+/**
+ * toGrayCrop's RGB sibling, for models with 3 input channels (gender): the same centre square and
+ * resize, per channel, → size×size×3 Uint8Array (R, G, B interleaved, row-major). A UTKFace chip
+ * is the whole face image, so the centre square of the whole image is the chip's own framing.
+ */
+export function toRgbCrop(bitmap: ImageBitmap, size = 64, dst = new Uint8Array(size * size * 3)): Uint8Array {
+  const { rgba, side } = centreSquarePixels(bitmap);
+  return resizeRgb(rgbaToRgb(rgba), side, side, size, size, dst);
+}
+
+/** toGrayCrop for 1 channel, toRgbCrop for 3. */
+export function toCrop(bitmap: ImageBitmap, size: number, channels: 1 | 3): Uint8Array {
+  return channels === 3 ? toRgbCrop(bitmap, size) : toGrayCrop(bitmap, size);
 }

@@ -10,6 +10,13 @@
 //     in the smoothed probabilities for `hold` frames in a row.
 //   - Expiry: a track not seen for more than `maxGap` frames is dropped; if the face comes back, it
 //     gets a new id.
+//   - Gender schedule: a face's gender does not change within a track, so the camera pipeline asks
+//     `genderDue(boxes)` before running the gender model and runs it only for the faces due: a new
+//     track (or one without a gender yet) at once, on its first frame; then every frame while the
+//     track has had fewer than `genderWarmup` gender runs and its smoothed top probability is under
+//     `genderConfident`; after that every `genderEvery` frames. A face not due passes
+//     `gender: 'keep'` to `update`, which reuses the track's smoothed gender as it stands.
+//     `genderDue` matches exactly as the next `update` will (same state, same greedy matching).
 import type { Point } from './crop-policy';
 
 export interface TrackerOptions {
@@ -25,9 +32,17 @@ export interface TrackerOptions {
   hold: number;
   /** Frames a track survives unseen. Default 8. */
   maxGap: number;
+  /** Gender schedule: re-run the gender model for a settled track every this many frames. Default 15. */
+  genderEvery: number;
+  /** Gender schedule: run every frame for the first this many runs unless already confident. Default 3. */
+  genderWarmup: number;
+  /** Gender schedule: smoothed top probability that counts as confident. Default 0.9. */
+  genderConfident: number;
 }
 
-export const DEFAULT_TRACKER: TrackerOptions = { iou: 0.3, centre: 0.6, alpha: 0.35, margin: 0.08, hold: 3, maxGap: 8 };
+export const DEFAULT_TRACKER: TrackerOptions = {
+  iou: 0.3, centre: 0.6, alpha: 0.35, margin: 0.08, hold: 3, maxGap: 8, genderEvery: 15, genderWarmup: 3, genderConfident: 0.9,
+};
 
 export interface Detection {
   box: [number, number, number, number];
@@ -39,7 +54,8 @@ export interface Detection {
 export interface Observation<F extends Detection = Detection> {
   face: F;
   emotion: ArrayLike<number>;
-  gender?: ArrayLike<number>;
+  /** This frame's gender probabilities; 'keep' = not run this frame, reuse the track's smoothed gender; absent = gender off. */
+  gender?: ArrayLike<number> | 'keep';
 }
 
 export interface Labelled {
@@ -89,6 +105,9 @@ interface Track {
   lastSeen: number;
   emotion: Smoothed;
   gender?: Smoothed;
+  /** Gender observations folded into `gender`, and the frame of the last one. */
+  genderRuns: number;
+  genderFrame: number;
 }
 
 function argmax(p: ArrayLike<number>): number {
@@ -142,38 +161,67 @@ export class Tracker {
     this.nextId = 1;
   }
 
-  /** One frame's observations → the same faces with track ids and smoothed, hysteresis-held labels. */
-  update<F extends Detection>(obs: readonly Observation<F>[]): TrackedFace<F>[] {
+  /** The live track each box would continue (greedy, best affinity first), or undefined for a new one. */
+  private match(boxes: readonly (readonly number[])[]): (Track | undefined)[] {
     const o = this.options;
-    this.frame++;
     const pairs: [number, number, number][] = [];
-    this.tracks.forEach((t, ti) => obs.forEach((ob, di) => {
-      const a = affinity(t.box, ob.face.box, o);
+    this.tracks.forEach((t, ti) => boxes.forEach((box, di) => {
+      const a = affinity(t.box, box, o);
       if (a > 0) pairs.push([a, ti, di]);
     }));
     pairs.sort((x, y) => y[0] - x[0]);
-    const trackOf = new Array<Track | undefined>(obs.length);
+    const trackOf: (Track | undefined)[] = Array.from({ length: boxes.length }, () => undefined);
     const used = new Set<number>();
     for (const [, ti, di] of pairs) {
       if (used.has(ti) || trackOf[di]) continue;
       used.add(ti);
       trackOf[di] = this.tracks[ti];
     }
+    return trackOf;
+  }
+
+  /**
+   * For the next frame's detections (in the order `update` will get them): whether each needs the
+   * gender model this frame (see the header's gender schedule). Does not change the tracker.
+   */
+  genderDue(boxes: readonly (readonly number[])[]): boolean[] {
+    const o = this.options;
+    const next = this.frame + 1;
+    return this.match(boxes).map((t) => {
+      if (!t?.gender) return true;
+      if (next - t.genderFrame >= o.genderEvery) return true;
+      return t.genderRuns < o.genderWarmup && t.gender.probs[t.gender.label] < o.genderConfident;
+    });
+  }
+
+  /** One frame's observations → the same faces with track ids and smoothed, hysteresis-held labels. */
+  update<F extends Detection>(obs: readonly Observation<F>[]): TrackedFace<F>[] {
+    const o = this.options;
+    const trackOf = this.match(obs.map((ob) => ob.face.box));
+    this.frame++;
     const out: TrackedFace<F>[] = obs.map((ob, di) => {
       let t = trackOf[di];
       if (!t) {
-        t = { id: this.nextId++, box: ob.face.box, lastSeen: this.frame, emotion: new Smoothed(ob.emotion) };
+        t = { id: this.nextId++, box: ob.face.box, lastSeen: this.frame, emotion: new Smoothed(ob.emotion), genderRuns: 0, genderFrame: 0 };
         this.tracks.push(t);
       } else {
         t.emotion.update(ob.emotion, o);
       }
       t.box = [...ob.face.box];
       t.lastSeen = this.frame;
-      if (ob.gender) {
+      if (ob.gender === 'keep') {
+        // Not run this frame: the track's smoothed gender stands (none if it never had one).
+      } else if (ob.gender) {
         if (t.gender && trackOf[di]) t.gender.update(ob.gender, o);
-        else t.gender = new Smoothed(ob.gender);
+        else {
+          t.gender = new Smoothed(ob.gender);
+          t.genderRuns = 0;
+        }
+        t.genderRuns++;
+        t.genderFrame = this.frame;
       } else {
         t.gender = undefined;
+        t.genderRuns = 0;
       }
       const r: TrackedFace<F> = { ...ob.face, track: t.id, emotion: t.emotion.out(this.emotionClasses) };
       if (t.gender) r.gender = t.gender.out(this.genderClasses);

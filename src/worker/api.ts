@@ -36,6 +36,8 @@ export interface LoadResult {
   classes: string[];
   /** Network input side in pixels (crops are size×size). */
   inputSize: number;
+  /** Network input channels: 1 gray (emotion), 3 RGB interleaved (gender); absent = 1. Crops are size×size×channels bytes. */
+  channels?: number;
   /** The adapter as the browser names it ('google swiftshader'), when WebGPU was tried. */
   adapter?: string;
   timings?: BackendTimings;

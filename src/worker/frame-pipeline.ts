@@ -5,8 +5,13 @@
 //   readback: gray 48 for emotion, RGB 64 for gender when on) ─► classifiers ─► tracker ─► result
 //
 // With gender off the gender classifier is neither built nor run, and results carry no gender.
-// Timings (ms): detect (with the frame's upload), crop, emotion, gender (only when run), classify (both), track,
-// total.
+// With gender on, the gender model runs only for the faces the tracker says are due (a face's gender
+// does not change within a track; src/vision/tracker.ts "gender schedule"): a new track on its first
+// frame, every frame while it is still unsure during its first few runs, then every 15 frames; the
+// other faces keep their track's smoothed gender. RGB crops are made only on frames with a face due.
+// Timings (ms): detect (with the frame's upload), crop, emotion, gender (whenever gender is on; 0 on
+// frames where no face was due), classify (both), track, total. `runs.genderFaces` counts the faces
+// the gender model has classified.
 import { CropResize, type CropJob } from '../kernels/crop-resize.js';
 import { cropResizeRef, tapsFor } from '../kernels/crop-resize.ref.js';
 import { EMOTION_CROP, GENDER_CROP, affineScale, cropTransform } from '../vision/crop-policy.js';
@@ -71,7 +76,7 @@ export class FramePipeline {
   private gender?: Promise<PipelineClassifier>;
   private crop?: Promise<CropResize>;
   /** How many times each classifier ran (tests: gender off must leave `gender` at 0). */
-  readonly runs = { emotion: 0, gender: 0 };
+  readonly runs = { emotion: 0, gender: 0, genderFaces: 0 };
 
   constructor(private readonly parts: PipelineParts) {
     this.tracker = new Tracker(parts.emotionClasses, parts.genderClasses);
@@ -93,32 +98,46 @@ export class FramePipeline {
     };
     const { faces, input } = await this.parts.detector.detect(frame);
     lap('detect');
-    const jobs: CropJob[] = faces.map((f) => ({ gray: cropTransform(f, EMOTION_CROP), ...(opts.gender ? { rgb: cropTransform(f, GENDER_CROP) } : {}) }));
+    const due = opts.gender ? this.tracker.genderDue(faces.map((f) => f.box)) : faces.map(() => false);
+    const anyDue = due.some(Boolean);
+    const jobs: CropJob[] = faces.map((f) => ({ gray: cropTransform(f, EMOTION_CROP), ...(anyDue ? { rgb: cropTransform(f, GENDER_CROP) } : {}) }));
     const crops = faces.length ? await this.cropAll(input, jobs) : { gray: new Float32Array(0) };
     lap('crop');
     const n = faces.length;
     const k = this.parts.emotionClasses.length;
     let emotion: Float32Array = new Float32Array(0);
-    let gender: Float32Array | undefined;
+    const g = this.parts.genderClasses.length;
+    /** Per face: its gender probabilities this frame, or 'keep' (not due), or undefined (gender off). */
+    const genderOf: (Float32Array | 'keep' | undefined)[] = faces.map(() => (opts.gender ? 'keep' : undefined));
     if (n) {
       emotion = await this.parts.emotion.classify(crops.gray, n);
       this.runs.emotion++;
       lap('emotion');
-      if (opts.gender && crops.rgb) {
-        this.gender ??= this.parts.gender();
-        gender = await (await this.gender).classify(crops.rgb, n);
-        this.runs.gender++;
+      if (opts.gender) {
+        if (anyDue && crops.rgb) {
+          const idx = due.flatMap((d, i) => (d ? [i] : []));
+          const C = GENDER_CROP.size * GENDER_CROP.size * 3;
+          let rgb = crops.rgb;
+          if (idx.length < n) {
+            rgb = new Float32Array(idx.length * C);
+            idx.forEach((f, j) => rgb.set(crops.rgb!.subarray(f * C, (f + 1) * C), j * C));
+          }
+          this.gender ??= this.parts.gender();
+          const probs = await (await this.gender).classify(rgb, idx.length);
+          idx.forEach((f, j) => (genderOf[f] = probs.subarray(j * g, (j + 1) * g)));
+          this.runs.gender++;
+          this.runs.genderFaces += idx.length;
+        }
         lap('gender');
       }
     } else {
       lap('emotion');
     }
     timings.classify = timings.emotion + (timings.gender ?? 0);
-    const g = this.parts.genderClasses.length;
     const tracked = this.tracker.update(faces.map((face, i) => ({
       face,
       emotion: emotion.subarray(i * k, (i + 1) * k),
-      ...(gender ? { gender: gender.subarray(i * g, (i + 1) * g) } : {}),
+      ...(genderOf[i] ? { gender: genderOf[i] } : {}),
     })));
     lap('track');
     timings.total = performance.now() - t0;

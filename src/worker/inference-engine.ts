@@ -20,6 +20,8 @@ export interface SaliencyLike {
 export interface LoadedModel {
   classes: string[];
   inputSize: number;
+  /** Input channels (1 gray, 3 RGB interleaved); default 1. */
+  channels?: number;
   /** With a device: the WebGPU plan; without: the CPU plan. */
   create(options: { device?: GPUDevice; maxBatch: number }): Promise<ClassifierLike>;
   /** The saliency plan of the same weights (built on the first saliency call, on the classifier's backend). */
@@ -43,8 +45,8 @@ function message(e: unknown): string {
 }
 
 /** Milliseconds per image over a few dummy batches, after one warm-up call (pipeline compiles). */
-export async function msPerImage(c: ClassifierLike, batch: number, size: number): Promise<number> {
-  const gray = new Uint8Array(batch * size * size);
+export async function msPerImage(c: ClassifierLike, batch: number, size: number, channels = 1): Promise<number> {
+  const gray = new Uint8Array(batch * size * size * channels);
   for (let i = 0; i < gray.length; i++) gray[i] = (i * 2654435761) >>> 24; // deterministic noise
   await c.classify(gray, batch);
   const t0 = performance.now();
@@ -146,7 +148,7 @@ export class InferenceEngine {
   /** Picks the backend and builds the classifier into `a` (also used after a lost device). */
   private async build(a: Active): Promise<void> {
     const { model, options } = a;
-    const base = { classes: model.classes, inputSize: model.inputSize };
+    const base = { classes: model.classes, inputSize: model.inputSize, channels: model.channels ?? 1 };
     const cpu = () => model.create({ maxBatch: options.maxBatch });
     if (options.backend === 'cpu') {
       a.classifier = await cpu();
@@ -179,8 +181,8 @@ export class InferenceEngine {
     const batch = Math.min(options.typicalBatch, BENCH_MAX_BATCH);
     const timings: BackendTimings = {
       batch,
-      webgpu: await msPerImage(gpu, batch, model.inputSize),
-      cpu: await msPerImage(c, batch, model.inputSize),
+      webgpu: await msPerImage(gpu, batch, model.inputSize, model.channels),
+      cpu: await msPerImage(c, batch, model.inputSize, model.channels),
     };
     const useGpu = timings.webgpu! <= timings.cpu!;
     const fmt = (ms: number) => `${ms.toFixed(ms < 10 ? 2 : 1)} ms`;
@@ -227,9 +229,9 @@ export class InferenceEngine {
   private async ready(verb: string, { gray, n }: Crops): Promise<Active> {
     const a = this.active;
     if (!a) throw new Error('No model loaded: call load() first.');
-    const px = a.model.inputSize * a.model.inputSize;
+    const px = a.model.inputSize * a.model.inputSize * (a.model.channels ?? 1);
     if (!Number.isInteger(n) || n < 0 || gray.length !== n * px) {
-      throw new Error(`${verb}: expected n × ${a.model.inputSize}² = ${n * px} pixels, got ${gray.length} for n = ${n}`);
+      throw new Error(`${verb}: expected n × ${a.model.inputSize}²${(a.model.channels ?? 1) > 1 ? ` × ${a.model.channels}` : ''} = ${n * px} pixels, got ${gray.length} for n = ${n}`);
     }
     if (!a.classifier) {
       await this.build(a);
@@ -248,7 +250,7 @@ export class InferenceEngine {
   private async doClassify(crops: Crops): Promise<Float32Array> {
     const a = await this.ready('classify', crops);
     const { gray, n } = crops;
-    const px = a.model.inputSize * a.model.inputSize;
+    const px = a.model.inputSize * a.model.inputSize * (a.model.channels ?? 1);
     const k = a.model.classes.length;
     const out = new Float32Array(n * k);
     const step = a.options.maxBatch;

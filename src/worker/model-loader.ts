@@ -11,6 +11,7 @@ export const loadModel: ModelLoader = async (baseUrl, name): Promise<LoadedModel
   return {
     classes: [...spec.classes],
     inputSize: spec.input.size,
+    channels: spec.input.channels,
     create: (options) => createMiniXception(weights, options),
     createSaliency: (options) => createSaliency(weights, options),
   };

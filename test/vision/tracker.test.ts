@@ -69,4 +69,31 @@ suite('tracker', () => {
     const r2 = t.update([obs(0, 0)]);
     expect(r2[0]).to.not.have.property('gender');
   });
+
+  test('gender schedule: new track due at once; unsure tracks every frame for the warm-up; then every genderEvery frames; keep reuses', () => {
+    const t = new Tracker(CLASSES, ['female', 'male'], { genderEvery: 5, genderWarmup: 3, genderConfident: 0.9 });
+    const boxes = [[0, 0, 100, 100], [300, 0, 100, 100]];
+    expect(t.genderDue(boxes)).to.deep.equal([true, true]);
+    const due: boolean[][] = [];
+    for (let f = 0; f < 12; f++) {
+      const d = t.genderDue(boxes);
+      due.push(d);
+      // Face A confident (0.95), face B unsure (0.6).
+      const r = t.update([
+        { ...obs(0, 0), gender: d[0] ? [0.05, 0.95] : 'keep' },
+        { ...obs(300, 0), gender: d[1] ? [0.6, 0.4] : 'keep' },
+      ]);
+      expect(r[0].gender!.label).to.equal('male');
+      expect(r[1].gender!.label).to.equal('female');
+    }
+    // A: frames 0, 5, 10. B: frames 0, 1, 2 (warm-up, unsure), then 7 (5 after 2).
+    expect(due.map((d) => d[0])).to.deep.equal([true, false, false, false, false, true, false, false, false, false, true, false]);
+    expect(due.map((d) => d[1])).to.deep.equal([true, true, true, false, false, false, false, true, false, false, false, false]);
+    // Frame 12: A not due (last run 10), B due (last run 7), a new face due; gender off ('gender'
+    // absent) clears, so both are due again after.
+    expect(t.genderDue([...boxes, [600, 300, 100, 100]])).to.deep.equal([false, true, true]);
+    t.update([obs(0, 0), obs(300, 0)]);
+    expect(t.genderDue(boxes)).to.deep.equal([true, true]);
+  });
 });
+

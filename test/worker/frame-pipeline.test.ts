@@ -1,7 +1,9 @@
 // FramePipeline with the real classifiers and a fake detector: a FER-2013 face (from the golden
 // fixture) pasted ×3 into an odd-sized frame, the detector "finding" it with the emotion
 // template's landmarks, must be cropped back to its own 48×48 pixels and classified as if given
-// directly; gender off never builds or runs the gender model.
+// directly; gender off never builds or runs the gender model. Gender schedule: over a multi-frame
+// sequence (CPU path, fake classifiers) the gender model classifies far fewer faces than
+// frames × faces, and a new track has a gender on its first frame.
 import { expect } from '@esm-bundle/chai';
 import { createMiniXception } from '../../src/nn/mini-xception.js';
 import { parseSafetensors } from '../../src/nn/safetensors.js';
@@ -67,7 +69,7 @@ suite('frame-pipeline', () => {
     emo.spec.classes.forEach((c, i) => expect(r1.faces[0].emotion.probs[c]).to.be.closeTo(direct[i], 1e-4));
     expect(r1.faces[0]).to.not.have.property('gender');
     expect(genderBuilt).to.equal(0);
-    expect(pipeline.runs).to.deep.equal({ emotion: 1, gender: 0 });
+    expect(pipeline.runs).to.deep.equal({ emotion: 1, gender: 0, genderFaces: 0 });
     expect(r1.timings).to.include.keys('detect', 'crop', 'classify', 'total');
     expect(r1.timings).to.not.have.property('gender');
 
@@ -82,4 +84,51 @@ suite('frame-pipeline', () => {
     pipeline.dispose();
     texture.destroy();
   }));
+
+  test('gender schedule: fewer gender runs than frames × faces; a new track gets a gender on its first frame', async () => {
+    const FW = 640, FH = 480, FRAMES = 40;
+    const box = (x: number, y: number, side = 120): Detection => ({
+      box: [x, y, side, side],
+      score: 0.9,
+      landmarks: [[x + 0.3 * side, y + 0.4 * side], [x + 0.7 * side, y + 0.4 * side], [x + 0.5 * side, y + 0.6 * side], [x + 0.35 * side, y + 0.8 * side], [x + 0.65 * side, y + 0.8 * side]],
+    });
+    let frameNo = 0;
+    const facesAt = (i: number): Detection[] => [box(40 + i, 60), box(400 - i, 80), ...(i >= 20 ? [box(250, 300)] : [])];
+    const rgba = new Uint8ClampedArray(FW * FH * 4).fill(128);
+    let genderFaces = 0;
+    const pipeline = new FramePipeline({
+      backend: 'cpu',
+      detector: { detect: async () => ({ faces: facesAt(frameNo), input: { width: FW, height: FH, rgba } }), dispose: () => undefined },
+      emotion: { classify: async (_p, n) => new Float32Array(n * 7).fill(1 / 7), dispose: () => undefined },
+      emotionClasses: ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral'],
+      gender: async () => ({
+        classify: async (p: ArrayLike<number>, n: number) => {
+          expect(p.length).to.equal(n * 64 * 64 * 3);
+          genderFaces += n;
+          return new Float32Array(n * 2).map((_, i) => (i % 2 ? 0.97 : 0.03));
+        },
+        dispose: () => undefined,
+      }),
+      genderClasses: ['female', 'male'],
+    });
+    const frame = await createImageBitmap(new ImageData(1, 1));
+    let faceFrames = 0;
+    for (frameNo = 0; frameNo < FRAMES; frameNo++) {
+      const r = await pipeline.analyze(frame, { gender: true });
+      faceFrames += r.faces.length;
+      expect(r.faces.every((f) => f.gender?.label === 'male'), `frame ${frameNo}: every face has a gender`).to.equal(true);
+      expect(r.timings.gender).to.be.a('number');
+      if (frameNo === 20) {
+        expect(r.faces[2].track).to.equal(3);
+        expect(r.faces[2].gender!.probs.male).to.be.closeTo(0.97, 1e-6);
+      }
+    }
+    // Tracks 1, 2: frames 0, 15, 30 (confident at once: no warm-up runs); track 3: frames 20, 35.
+    expect(genderFaces).to.equal(pipeline.runs.genderFaces);
+    expect(genderFaces).to.equal(8);
+    expect(genderFaces).to.be.below(faceFrames);
+    expect(pipeline.runs.emotion).to.equal(FRAMES);
+    pipeline.dispose();
+  });
 });
+
