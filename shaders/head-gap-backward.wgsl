@@ -1,18 +1,23 @@
 // head-gap-backward: the classifier head's backward, from the choice of logit to the gradient of
-// the head's input (the last module's output). Two entry points:
+// the head's input (the last module's output). Three entry points:
 //   selectLogits: per face, the target class (request[2+i], or the arg-max of the probabilities
 //     when it is -1; with flip TTA the probabilities of the face and of its mirror, rows i and
 //     i + request[1], are averaged first, as classify() reports them; ties: lowest class) and the
 //     one-hot logit gradient e_t. Softmax is not differentiated: saliency explains the logit.
 //   headGapBackward: gx[n] = sum_k gl[n,k] * weff[k]: the input gradient of conv KxK 'same' + global
 //     average pool in one step, since both are linear and head-gap.ts folds them into weff.
+//   selectHeadGapBackward: both at once for a one-hot gl: each invocation picks its face's target
+//     as selectLogits does (K ≤ 64 loads, cheaper than a dispatch) and copies weff[target];
+//     the first invocation of each face writes chosen. No gl buffer.
 // Layout: head [rows, 2K] f32 (head-gap.wgsl's output: logits then probs); request i32
 // [2 + N] = (n, mirror row offset or 0, target per face); gl [N,K] f32; chosen [N] i32;
 // weff [K, L4] vec4 (L4 = H*W*C/4); gx [N, L4] vec4.
 // selectLogits: one invocation per face; grid x = ceil(n / WG_SIZE).
-// headGapBackward: one vec4 of one face per invocation; grid x = ceil(L4 / WG_SIZE), y = N.
+// headGapBackward, selectHeadGapBackward: one vec4 of one face per invocation; grid x =
+// ceil(L4 / WG_SIZE), y = N.
 // Bindings: selectLogits 0 head, 1 request, 2 gl (write), 3 chosen, 6 params;
-//           headGapBackward 2 gl (read), 4 weff, 5 gx, 6 params.
+//           headGapBackward 2 gl (read), 4 weff, 5 gx, 6 params;
+//           selectHeadGapBackward 0 head, 1 request, 3 chosen, 4 weff, 5 gx, 6 params.
 
 struct Params {
   k: i32, len4: i32, _pad0: i32, _pad1: i32,
@@ -35,10 +40,8 @@ fn prob(i: i32, j: i32, mirror: i32) -> f32 {
   return 0.5 * (a + head[(i + mirror) * 2 * p.k + p.k + j]);
 }
 
-@compute @workgroup_size(WG_SIZE)
-fn selectLogits(@builtin(global_invocation_id) gid: vec3u) {
-  let i = i32(gid.x);
-  if (i >= request[0]) { return; }
+// Face i's target: request[2+i], or the first arg-max of its (flip-averaged) probabilities.
+fn targetOf(i: i32) -> i32 {
   let mirror = request[1];
   var t = request[2 + i];
   if (t < 0 || t >= p.k) {
@@ -49,6 +52,14 @@ fn selectLogits(@builtin(global_invocation_id) gid: vec3u) {
       if (v > best) { best = v; t = j; }
     }
   }
+  return t;
+}
+
+@compute @workgroup_size(WG_SIZE)
+fn selectLogits(@builtin(global_invocation_id) gid: vec3u) {
+  let i = i32(gid.x);
+  if (i >= request[0]) { return; }
+  let t = targetOf(i);
   chosen[i] = t;
   for (var j = 0; j < p.k; j++) { glOut[i * p.k + j] = select(0.0, 1.0, j == t); }
 }
@@ -61,4 +72,14 @@ fn headGapBackward(@builtin(global_invocation_id) gid: vec3u) {
   var acc = vec4f(0.0);
   for (var j = 0; j < p.k; j++) { acc += gl[n * p.k + j] * weff[j * p.len4 + e]; }
   gx[n * p.len4 + e] = acc;
+}
+
+@compute @workgroup_size(WG_SIZE)
+fn selectHeadGapBackward(@builtin(global_invocation_id) gid: vec3u) {
+  let e = i32(gid.x);
+  let n = i32(gid.y);
+  if (e >= p.len4) { return; }
+  let t = targetOf(n);
+  if (e == 0) { chosen[n] = t; }
+  gx[n * p.len4 + e] = weff[t * p.len4 + e];
 }

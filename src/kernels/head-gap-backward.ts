@@ -10,6 +10,15 @@ import { requireVec4 } from './tensor.js';
 
 export const SELECT_LOGITS = 'selectLogits';
 export const HEAD_GAP_BACKWARD = 'headGapBackward';
+export const SELECT_HEAD_GAP_BACKWARD = 'selectHeadGapBackward';
+
+/**
+ * HeadGapBackward's inputs: any logit gradient gl [N,K], or (fused with the selection) HeadGap's
+ * output [rows, 2K] + the selectRequest() words, writing the chosen class per face [N] (i32).
+ */
+export type HeadGapBackwardIO =
+  | { gl: GPUBuffer; gx: GPUBuffer }
+  | { head: GPUBuffer; request: GPUBuffer; chosen: GPUBuffer; gx: GPUBuffer };
 
 /** Per-call request words: [n, mirror row offset (0 = no flip), target per face (-1 = predicted)]. */
 export function selectRequest(targets: ArrayLike<number>, n: number, mirrorOffset: number): Int32Array<ArrayBuffer> {
@@ -67,21 +76,22 @@ export class HeadGapBackward {
     private readonly groupsX: number,
   ) {}
 
-  /** io.gl: dL/dlogits [N,K] (any values, not only one-hot); io.gx: dL/dx [N,H,W,C] of the head's input. */
-  static async create(device: GPUDevice, spec: { h: number; w: number; name?: string }, head: ConvW, io: { gl: GPUBuffer; gx: GPUBuffer }): Promise<HeadGapBackward> {
+  /** io.gx: dL/dx [N,H,W,C] of the head's input; see HeadGapBackwardIO for the rest. */
+  static async create(device: GPUDevice, spec: { h: number; w: number; name?: string }, head: ConvW, io: HeadGapBackwardIO): Promise<HeadGapBackward> {
     requireVec4('HeadGapBackward', 'Cin', head.cin);
     if (head.kh % 2 !== 1 || head.kw % 2 !== 1) throw new Error(`HeadGapBackward: 'same' padding needs an odd kernel, got ${head.kh}x${head.kw}`);
     const pipeline = await computePipeline(device, {
       label: 'HeadGapBackward.pipeline',
       code: src,
-      entryPoint: HEAD_GAP_BACKWARD,
+      entryPoint: 'gl' in io ? HEAD_GAP_BACKWARD : SELECT_HEAD_GAP_BACKWARD,
       constants: { WG_SIZE: HeadGapBackward.WG_SIZE },
     });
     const tag = spec.name ? `(${spec.name})` : '';
     const len4 = (spec.h * spec.w * head.cin) / 4;
     const weff = storageBuffer(device, `HeadGapBackward.weights${tag}`, effectiveHeadWeights(head, spec.h, spec.w));
     const params = uniformBuffer(device, `HeadGapBackward.params${tag}`, packParams([head.cout, len4, 0, 0]));
-    const bindGroup = bindBuffers(device, `HeadGapBackward.bindGroup${tag}`, pipeline, [null, null, io.gl, null, weff, io.gx, params]);
+    const bindings = 'gl' in io ? [null, null, io.gl, null] : [io.head, io.request, null, io.chosen];
+    const bindGroup = bindBuffers(device, `HeadGapBackward.bindGroup${tag}`, pipeline, [...bindings, weff, io.gx, params]);
     return new HeadGapBackward(pipeline, bindGroup, [weff, params], Math.ceil(len4 / HeadGapBackward.WG_SIZE));
   }
 

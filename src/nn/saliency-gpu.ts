@@ -13,7 +13,7 @@
 // about 0.8 MB per emotion face and 2 MB per gender face (x2 with mirrors), hence a small maxBatch.
 //
 // Backward dispatches (n faces; P, Q, R rotate; all ReLUs are guided and fused into epilogues):
-//   SelectLogits(head out, request) → gl, chosen ; HeadGapBackward(gl) → P            (dL/d x4)
+//   HeadGapBackward(head out, request): target per face (chosen), weff[target] → P     (dL/d x4)
 //   per module, last first:  MaxpoolAddBackward(P, y) → Q ; pw2ᵀ Q → R ;
 //     dw2ᵀ R, guided on a1 → Q ; pw1ᵀ Q → R ; dw1ᵀ R + shortcutᵀ P (fan-in), guided on x
 //     for module 0 (x = stem1's ReLU output) → Q ; swap P, Q
@@ -23,7 +23,7 @@ import { Conv2dBackward } from '../kernels/conv2d-backward.js';
 import { Conv2d } from '../kernels/conv2d.js';
 import { DepthwiseConv2dBackward } from '../kernels/depthwise-conv2d-backward.js';
 import { DepthwiseConv2d } from '../kernels/depthwise-conv2d.js';
-import { HeadGapBackward, SelectLogits, selectRequest } from '../kernels/head-gap-backward.js';
+import { HeadGapBackward, selectRequest } from '../kernels/head-gap-backward.js';
 import { HeadGap } from '../kernels/head-gap.js';
 import { MaxpoolAddBackward } from '../kernels/maxpool-add-backward.js';
 import { MaxpoolAdd } from '../kernels/maxpool-add.js';
@@ -85,7 +85,6 @@ export class SaliencyGpuPlan {
     // Backward: n ≤ maxBatch faces.
     const gradFloats = Math.max(sh.maxActivation, s * s * ch);
     const [P0, Q0, R] = [0, 1, 2].map((i) => buf(`gradient${i}`, gradFloats, maxBatch));
-    const gl = buf('logitGradient', k, maxBatch);
     const chosen = buf('chosen', 1, maxBatch);
     const request = buf('request', 1, maxBatch + 2);
     const maps = buf('maps', s * s, maxBatch);
@@ -112,8 +111,7 @@ export class SaliencyGpuPlan {
 
     let P = P0, Q = Q0;
     const bw: Promise<Kernel>[] = [
-      SelectLogits.create(device, k, { head, request, gl, chosen }, 'sal'),
-      HeadGapBackward.create(device, { h: last.oh, w: last.oh, name: 'sal.head' }, f.head, { gl, gx: P }),
+      HeadGapBackward.create(device, { h: last.oh, w: last.oh, name: 'sal.head' }, f.head, { head, request, chosen, gx: P }),
     ];
     for (let i = f.blocks.length - 1; i >= 0; i--) {
       const b = f.blocks[i];

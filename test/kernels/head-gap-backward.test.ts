@@ -41,7 +41,7 @@ suite('head-gap-backward', () => {
   }
 
   for (const [n, k, mirror] of [[5, 7, 0], [5, 7, 5], [70, 2, 70], [1, 7, 3]] as const) {
-    test(`select logits n=${n} K=${k} mirror offset ${mirror}`, withDevice(async (device) => {
+    test(`select logits (alone and fused with the head backward) n=${n} K=${k} mirror offset ${mirror}`, withDevice(async (device) => {
       const rows = n + mirror;
       const head = randomArray(rows * 2 * k, 4, 0, 1);
       for (let i = 0; i < rows; i++) head[i * 2 * k + k + 1] = head[i * 2 * k + k]; // a tie in every row
@@ -59,7 +59,16 @@ suite('head-gap-backward', () => {
       expect(Array.from(got)).to.deep.equal(Array.from(want.gLogits));
       const ch = new Int32Array((await readFloats(device, chosen, n)).buffer);
       expect(Array.from(ch)).to.deep.equal(Array.from(want.chosen));
+      // Fused: selection + head backward in one dispatch = the one-hot chain.
+      const hd = randomConv(3, 3, 8, k, 3);
+      const wantGx = headGapBackwardRef(want.gLogits, hd, n, 3, 3);
+      const chosen2 = storageBuffer(device, 'test.chosen2', n * 4);
+      const gx = await runKernel(device, [head, new Float32Array(req.buffer)], wantGx.data.length, n, ([hb, rb], out) =>
+        HeadGapBackward.create(device, { h: 3, w: 3 }, hd, { head: hb, request: rb, chosen: chosen2, gx: out }));
+      assertClose(gx, wantGx.data, 1e-6, 'fused select + head backward');
+      expect(Array.from(new Int32Array((await readFloats(device, chosen2, n)).buffer))).to.deep.equal(Array.from(want.chosen));
       chosen.destroy();
+      chosen2.destroy();
     }));
   }
 });

@@ -44,15 +44,17 @@ suite('maxpool-add-backward', () => {
     [1, 44, 44, 24, false], [3, 22, 22, 48, true], [17, 11, 11, 96, false], [2, 6, 6, 192, true],
     [2, 5, 7, 4, true], [3, 1, 1, 8, false], [1, 2, 3, 4, true], [2, 60, 60, 32, true],
   ] as const) {
-    const name = `maxpool3x3/2 backward${ties ? ' (tied values)' : ''} y=${n}x${h}x${w}x${c}`;
-    test(name, withDevice(async (device) => {
-      const oh = poolOutSize(h), ow = poolOutSize(w);
-      const y = tensor([n, h, w, c], ties ? tied(n * h * w * c, 5) : randomArray(n * h * w * c, 5));
-      const g = tensor([n, oh, ow, c], randomArray(n * oh * ow * c, 6));
-      const want = maxpoolBackwardRef(g, y);
-      const got = await runKernel(device, [g.data, y.data], want.data.length, n, ([gb, yb], out) =>
-        MaxpoolAddBackward.create(device, { h, w, c, maxBatch: n }, { g: gb, y: yb, gy: out }));
-      assertClose(got, want.data, 1e-6, name); // sums of ≤ 4 gradients
-    }));
+    for (const onePass of [false, true]) {
+      const name = `maxpool3x3/2 backward ${onePass ? 'one pass' : 'two passes'}${ties ? ' (tied values)' : ''} y=${n}x${h}x${w}x${c}`;
+      test(name, withDevice(async (device) => {
+        const oh = poolOutSize(h), ow = poolOutSize(w);
+        const y = tensor([n, h, w, c], ties ? tied(n * h * w * c, 5) : randomArray(n * h * w * c, 5));
+        const g = tensor([n, oh, ow, c], randomArray(n * oh * ow * c, 6));
+        const want = maxpoolBackwardRef(g, y);
+        const got = await runKernel(device, [g.data, y.data], want.data.length, n, ([gb, yb], out) =>
+          MaxpoolAddBackward.create(device, { h, w, c, maxBatch: n, onePass }, { g: gb, y: yb, gy: out }));
+        assertClose(got, want.data, 1e-6, name); // sums of ≤ 4 gradients
+      }));
+    }
   }
 });
