@@ -34,6 +34,7 @@ test('bench --json --quick: schema, one row per runtime/backend, correctness che
   await ensureBuilt();
   const { code, stdout, stderr } = await runBenchCli(['--json', '--quick', '--no-build']);
   assert.equal(code, 0, stderr);
+  assert.doesNotMatch(stderr, /\[bench page\] error/, 'the #bench page logged an error (CSP, MIME type, a failed fetch)');
   const lines = stdout.trim().split('\n');
   assert.equal(lines.length, 1, 'stdout is exactly one JSON object');
   const rep = JSON.parse(lines[0]);
