@@ -120,7 +120,7 @@ export interface ProtoChoice {
 }
 
 /** The tiles docs/benchmarks.md recommends (steady gains by min time on SwiftShader at batch 1 and 32). */
-export const RECOMMENDED: ProtoChoice = { conv: { px: 4, co4: 3 }, pw: null, dw: { tx: 8, ty: 2 }, tail: { px: 2, co4: 2 } };
+export const RECOMMENDED: ProtoChoice = { conv: { px: 4, co4: 3 }, pw: null, dw: { tx: 4, ty: 4 }, tail: { px: 2, co4: 2 } };
 
 /**
  * The whole forward pass with the prototypes of `choice` in place of the shipped stem1 conv,
