@@ -14,6 +14,9 @@ export interface DepthwiseSpec {
 
 export class DepthwiseConv2d {
   static readonly WG_SIZE = 64;
+  /** Output block per invocation (columns x rows); the shader body is unrolled for 4 x 4. */
+  static readonly TILE_X = 4;
+  static readonly TILE_Y = 4;
 
   private constructor(
     private readonly pipeline: GPUComputePipeline,
@@ -29,14 +32,15 @@ export class DepthwiseConv2d {
       label: 'DepthwiseConv2d.pipeline',
       code: src,
       entryPoint: 'main',
-      constants: { WG_SIZE: DepthwiseConv2d.WG_SIZE, ACT: spec.relu ? 1 : 0 },
+      constants: { WG_SIZE: DepthwiseConv2d.WG_SIZE, ACT: spec.relu ? 1 : 0, TILE_X: DepthwiseConv2d.TILE_X, TILE_Y: DepthwiseConv2d.TILE_Y },
     });
     const tag = spec.name ? `(${spec.name})` : '';
     const c4 = w.c / 4;
     const wbuf = storageBuffer(device, `DepthwiseConv2d.weights${tag}`, w.w);
-    const params = uniformBuffer(device, `DepthwiseConv2d.params${tag}`, packParams([spec.h, spec.w, c4, 0]));
+    const xblocks = Math.ceil(spec.w / DepthwiseConv2d.TILE_X);
+    const params = uniformBuffer(device, `DepthwiseConv2d.params${tag}`, packParams([spec.h, spec.w, c4, xblocks]));
     const bindGroup = bindBuffers(device, `DepthwiseConv2d.bindGroup${tag}`, pipeline, [io.x, wbuf, io.y, params]);
-    const invocations = spec.h * Math.ceil(spec.w / 4) * c4;
+    const invocations = Math.ceil(spec.h / DepthwiseConv2d.TILE_Y) * xblocks * c4;
     return new DepthwiseConv2d(pipeline, bindGroup, [wbuf, params], Math.ceil(invocations / DepthwiseConv2d.WG_SIZE));
   }
 
