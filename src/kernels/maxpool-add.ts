@@ -24,6 +24,9 @@ export type MaxpoolAddIO =
 
 export class MaxpoolAdd {
   static readonly WG_SIZE = 64;
+  /** Output pixels (along x) and vec4 channel groups per invocation; the shader body is written for 2 and 2. */
+  static readonly TILE_PX = 2;
+  static readonly TILE_C4 = 2;
 
   private constructor(
     private readonly pipeline: GPUComputePipeline,
@@ -39,7 +42,7 @@ export class MaxpoolAdd {
       label: 'MaxpoolAdd.pipeline',
       code: src,
       entryPoint: withShortcut ? MAXPOOL_SHORTCUT_ADD : MAXPOOL_ADD,
-      constants: { WG_SIZE: MaxpoolAdd.WG_SIZE },
+      constants: { WG_SIZE: MaxpoolAdd.WG_SIZE, TILE_PX: MaxpoolAdd.TILE_PX, TILE_C4: MaxpoolAdd.TILE_C4 },
     });
     const tag = spec.name ? `(${spec.name})` : '';
     const oh = poolOutSize(spec.h), ow = poolOutSize(spec.w);
@@ -58,10 +61,11 @@ export class MaxpoolAdd {
     } else {
       bindings = [io.y, io.r, null, null, io.out];
     }
-    const params = uniformBuffer(device, `MaxpoolAdd.params${tag}`, packParams([spec.h, spec.w, oh, ow, spec.c / 4, cin / 4, 0, 0]));
+    const cgroups = Math.ceil(spec.c / 4 / MaxpoolAdd.TILE_C4), xblocks = Math.ceil(ow / MaxpoolAdd.TILE_PX);
+    const params = uniformBuffer(device, `MaxpoolAdd.params${tag}`, packParams([spec.h, spec.w, oh, ow, spec.c / 4, cin / 4, cgroups, xblocks]));
     owned.push(params);
     const bindGroup = bindBuffers(device, `MaxpoolAdd.bindGroup${tag}`, pipeline, [...bindings, params]);
-    return new MaxpoolAdd(pipeline, bindGroup, owned, Math.ceil((oh * ow * spec.c) / 4 / MaxpoolAdd.WG_SIZE));
+    return new MaxpoolAdd(pipeline, bindGroup, owned, Math.ceil((oh * xblocks * cgroups) / MaxpoolAdd.WG_SIZE));
   }
 
   encode(pass: GPUComputePassEncoder, n: number): void {
