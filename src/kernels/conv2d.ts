@@ -23,25 +23,35 @@ export interface Conv2dIO {
   y: GPUBuffer;
 }
 
-/** Pads Cout of [KH,KW,Cin,Cout] (and the bias) with zeros to a multiple of 8, the shader's vec4 pairs. */
-export function padCout(w: ConvW): { w: Float32Array; b: Float32Array; cout8: number } {
-  const cout8 = Math.ceil(w.cout / 8) * 8;
+/**
+ * Pads Cout of [KH,KW,Cin,Cout] (and the bias) with zeros to a multiple of `multiple`, the entry
+ * point's output channels per invocation (8: the shader's vec4 pairs; 12 for conv2dVec4x3).
+ */
+export function padCout(w: ConvW, multiple = 8): { w: Float32Array; b: Float32Array; coutPad: number } {
+  const coutPad = Math.ceil(w.cout / multiple) * multiple;
   const rows = w.kh * w.kw * w.cin;
-  const wp = new Float32Array(rows * cout8);
-  for (let r = 0; r < rows; r++) wp.set(w.w.subarray(r * w.cout, (r + 1) * w.cout), r * cout8);
-  const bp = new Float32Array(cout8);
+  const wp = new Float32Array(rows * coutPad);
+  for (let r = 0; r < rows; r++) wp.set(w.w.subarray(r * w.cout, (r + 1) * w.cout), r * coutPad);
+  const bp = new Float32Array(coutPad);
   bp.set(w.b);
-  return { w: wp, b: bp, cout8 };
+  return { w: wp, b: bp, coutPad };
 }
 
 export const CONV2D = 'conv2d';
 export const CONV2D_VEC4_OUT = 'conv2dVec4Out';
 export const CONV2D_VEC4 = 'conv2dVec4';
+export const CONV2D_VEC4X3 = 'conv2dVec4x3';
 
 /** The most vectorised entry point whose channel constraints the layer meets. */
 export function conv2dEntryPoint(cin: number, cout: number): string {
   if (cout % 4 !== 0) return CONV2D;
-  return cin % 4 === 0 ? CONV2D_VEC4 : CONV2D_VEC4_OUT;
+  if (cin % 4 !== 0) return CONV2D_VEC4_OUT;
+  return cout % 12 === 0 ? CONV2D_VEC4X3 : CONV2D_VEC4;
+}
+
+/** Output channels per invocation of an entry point (its Cout padding and dispatch unit). */
+export function conv2dChannelTile(entryPoint: string): number {
+  return entryPoint === CONV2D_VEC4X3 ? 12 : 8;
 }
 
 export class Conv2d {
@@ -59,11 +69,12 @@ export class Conv2d {
     readonly buffers: GPUBuffer[],
     spec: Conv2dSpec,
     w: ConvW,
+    channelTile: number,
   ) {
     this.oh = convOutSize(spec.h, w.kh, spec.stride, spec.pad);
     this.ow = convOutSize(spec.w, w.kw, spec.stride, spec.pad);
     this.cout = w.cout;
-    const invocations = this.oh * Math.ceil(this.ow / 4) * Math.ceil(w.cout / 8);
+    const invocations = this.oh * Math.ceil(this.ow / 4) * Math.ceil(w.cout / channelTile);
     this.groupsX = Math.ceil(invocations / Conv2d.WG_SIZE);
   }
 
@@ -77,9 +88,11 @@ export class Conv2d {
   }
 
   static async create(device: GPUDevice, spec: Conv2dSpec, w: ConvW, io: Conv2dIO): Promise<Conv2d> {
-    const pipeline = await Conv2d.pipeline(device, spec, conv2dEntryPoint(w.cin, w.cout));
+    const entryPoint = conv2dEntryPoint(w.cin, w.cout);
+    const channelTile = conv2dChannelTile(entryPoint);
+    const pipeline = await Conv2d.pipeline(device, spec, entryPoint);
     const tag = spec.name ? `(${spec.name})` : '';
-    const padded = padCout(w);
+    const padded = padCout(w, channelTile);
     const oh = convOutSize(spec.h, w.kh, spec.stride, spec.pad);
     const ow = convOutSize(spec.w, w.kw, spec.stride, spec.pad);
     if (oh < 1 || ow < 1) throw new Error(`Conv2d${tag}: ${spec.h}x${spec.w} input gives an empty ${oh}x${ow} output`);
@@ -91,7 +104,7 @@ export class Conv2d {
       spec.stride, spec.pad, { f: spec.inAffine?.scale ?? 1 }, { f: spec.inAffine?.offset ?? 0 },
     ]));
     const bindGroup = bindBuffers(device, `Conv2d.bindGroup${tag}`, pipeline, [io.x, wbuf, bbuf, io.y, params]);
-    return new Conv2d(pipeline, bindGroup, [wbuf, bbuf, params], spec, w);
+    return new Conv2d(pipeline, bindGroup, [wbuf, bbuf, params], spec, w, channelTile);
   }
 
   /** Records the dispatch for n faces (n ≤ the batch the io buffers were sized for). */

@@ -21,14 +21,16 @@ const cases: Case[] = [
   { n: 2, h: 48, w: 48, cin: 1, cout: 12, k: 3, stride: 1, pad: 0, relu: true, affine: true }, // stem0 x1.5
   { n: 1, h: 46, w: 46, cin: 12, cout: 12, k: 3, stride: 1, pad: 0, relu: true },             // stem1 x1.5
   { n: 3, h: 7, w: 9, cin: 6, cout: 8, k: 3, stride: 1, pad: 1, relu: false },
+  { n: 17, h: 7, w: 5, cin: 8, cout: 24, k: 3, stride: 2, pad: 1, relu: true },               // 12-ch tile, 2 groups, odd
 ];
 
 suite('conv2d', () => {
   test('padCout pads Cout to 8 with zeros, row by row', () => {
     const p = padCout({ w: Float32Array.from([1, 2, 3, 4, 5, 6]), b: Float32Array.from([7, 8, 9]), kh: 1, kw: 1, cin: 2, cout: 3 });
-    expect(p.cout8).to.equal(8);
+    expect(p.coutPad).to.equal(8);
     expect(Array.from(p.w)).to.deep.equal([1, 2, 3, 0, 0, 0, 0, 0, 4, 5, 6, 0, 0, 0, 0, 0]);
     expect(Array.from(p.b)).to.deep.equal([7, 8, 9, 0, 0, 0, 0, 0]);
+    expect(padCout({ w: new Float32Array(24), b: new Float32Array(12), kh: 1, kw: 1, cin: 2, cout: 12 }, 12).coutPad).to.equal(12);
   });
 
   test('conv2dRef matches a hand-computed 3x3 same conv', () => {
@@ -42,9 +44,9 @@ suite('conv2d', () => {
     expect(Array.from(a.data)).to.deep.equal([2 * 45 - 9]);
   });
 
-  test('entry point choice: scalar, vec4 out, vec4 in and out', () => {
-    expect([conv2dEntryPoint(128, 7), conv2dEntryPoint(1, 12), conv2dEntryPoint(12, 12), conv2dEntryPoint(6, 8)])
-      .to.deep.equal(['conv2d', 'conv2dVec4Out', 'conv2dVec4', 'conv2dVec4Out']);
+  test('entry point choice: scalar, vec4 out, vec4 in and out (12-channel tile when Cout % 12 == 0)', () => {
+    expect([conv2dEntryPoint(128, 7), conv2dEntryPoint(1, 12), conv2dEntryPoint(12, 12), conv2dEntryPoint(6, 8), conv2dEntryPoint(8, 16)])
+      .to.deep.equal(['conv2d', 'conv2dVec4Out', 'conv2dVec4x3', 'conv2dVec4Out', 'conv2dVec4']);
   });
 
   for (const c of cases) {
