@@ -29,8 +29,10 @@ before(async () => {
   await ensureBuilt();
   dir = await tempDir('emolens-camera-');
   y4m = join(dir, 'camera.y4m');
-  // 20 frames (~0.7 s) is plenty: Chromium loops the file, and SwiftShader analyses ~1 frame/s.
-  ffmpeg(['-i', join(MEDIA, 'video_01.mp4'), '-frames:v', '20', '-pix_fmt', 'yuv420p', y4m]);
+  // The clip's first 20 frames (~0.7 s), slowed to 5 fps so the fake camera takes 4 s per loop:
+  // SwiftShader analyses ~1 frame/s (less under load), and at 30 fps every analysed frame would
+  // land anywhere in the loop, a jump that track matching is not meant to bridge.
+  ffmpeg(['-i', join(MEDIA, 'video_01.mp4'), '-frames:v', '20', '-vf', 'setpts=6*PTS', '-r', '5', '-pix_fmt', 'yuv420p', y4m]);
   ffmpeg(['-f', 'lavfi', '-i', 'color=c=white:s=320x240', '-frames:v', '1', join(dir, 'blank.png')]);
   ffmpeg(['-i', join(MEDIA, 'race.jpg'), '-vf', 'scale=-1:517,crop=333:517:200:0', join(dir, 'odd-333x517.png')]);
   server = await serveStatic({ root: join(root, 'dist') });
