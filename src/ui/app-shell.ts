@@ -3,7 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { decodeImage, toGrayCrop } from '../vision/to-gray-crop';
 import type { BackendChoice, ModelName } from '../worker/api';
 import { InferenceController, type ClientFactory } from './controllers/inference-controller';
-import { card, tokens } from './styles';
+import { card, page, tokens } from './styles';
 import './backend-notice';
 import './crop-preview';
 import './emotion-meter';
@@ -27,22 +27,10 @@ export class AppShell extends LitElement {
   static override styles = [
     tokens,
     card,
+    page,
     css`
-      :host {
-        display: block;
-        min-height: 100vh;
-        box-sizing: border-box;
-        padding: clamp(0.75rem, 3vw, 2rem);
-        background: var(--emo-bg);
-        color: var(--emo-fg);
-        font-family: var(--emo-font);
-        line-height: 1.45;
-      }
       main {
         max-width: 64rem;
-        margin: 0 auto;
-        display: grid;
-        gap: var(--emo-gap);
       }
       h1 {
         margin: 0;

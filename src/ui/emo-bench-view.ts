@@ -8,7 +8,7 @@ import type { BenchApi } from '../bench/bench-api';
 import { DEFAULT_COLORS, chartHeight, drawChart } from '../bench/chart';
 import type { BenchOptions, BenchProgress, BenchReport, KernelResult, ModelResult } from '../bench/report';
 import { adapterLine, ratios, summaryText } from '../bench/summary';
-import { card, tokens } from './styles';
+import { card, page, tokens } from './styles';
 
 const fmt = (x: number | null | undefined, d = 2) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(d));
 const pct = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : `${(x * 100).toFixed(1)}%`);
@@ -25,22 +25,10 @@ export class BenchView extends LitElement {
   static override styles = [
     tokens,
     card,
+    page,
     css`
-      :host {
-        display: block;
-        min-height: 100vh;
-        box-sizing: border-box;
-        padding: clamp(0.75rem, 3vw, 2rem);
-        background: var(--emo-bg);
-        color: var(--emo-fg);
-        font-family: var(--emo-font);
-        line-height: 1.45;
-      }
       main {
         max-width: 72rem;
-        margin: 0 auto;
-        display: grid;
-        gap: var(--emo-gap);
       }
       h1 {
         margin: 0;

@@ -84,3 +84,22 @@ export function displayName(label: string): string {
 export function percent(p: number): string {
   return `${(p * 100).toFixed(1)}%`;
 }
+
+/** A full-page element (the app shell, the bench view): page colours and a centred grid column. */
+export const page = css`
+  :host {
+    display: block;
+    min-height: 100vh;
+    box-sizing: border-box;
+    padding: clamp(0.75rem, 3vw, 2rem);
+    background: var(--emo-bg);
+    color: var(--emo-fg);
+    font-family: var(--emo-font);
+    line-height: 1.45;
+  }
+  main {
+    margin: 0 auto;
+    display: grid;
+    gap: var(--emo-gap);
+  }
+`;
