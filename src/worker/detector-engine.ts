@@ -6,7 +6,7 @@
 //   await d.load({ backend: 'auto' });            // optional: detect() loads with defaults
 //   const faces = await d.detect(bitmap);         // Face[] in frame pixels, best first
 //
-// Backend policy (as InferenceEngine's for the classifier): 'cpu' → CPU; no WebGPU → CPU (or an
+// Backend policy (BackendEngine's, as for the classifier): 'cpu' → CPU; no WebGPU → CPU (or an
 // error when 'webgpu' was asked for); a hardware adapter → WebGPU; a software adapter (SwiftShader)
 // → both are timed on a 640x480 frame and the faster one is kept.
 import { requestGpu, type GpuProbe } from '../gpu/device-select';
@@ -14,7 +14,8 @@ import { type DetectOptions, type YunetOptions, createYunet } from '../nn/yunet'
 import { type YunetModel, fetchYunet } from '../nn/yunet-weights';
 import type { FrameSource } from '../vision/frame-texture';
 import type { Face } from '../vision/types';
-import type { Backend, DetectorLoadOptions, DetectorLoadResult, WorkerEvent } from './api';
+import type { Backend, DetectorLoadOptions, DetectorLoadResult } from './api';
+import { BackendEngine, errorMessage } from './backend-engine';
 
 /** What the engine needs from a detector (src/nn/yunet.ts's FaceDetector satisfies it). */
 export interface DetectorLike {
@@ -31,10 +32,6 @@ export type DetectorBuilder = (model: YunetModel, options: YunetOptions) => Prom
 export const BENCH_FRAME: [number, number] = [640, 480];
 const BENCH_REPS = 3;
 const BENCH_BUDGET_MS = 3000;
-
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
 
 /** A deterministic, smooth test frame (gradients and discs: no faces, but real texture). */
 export async function benchFrame([w, h] = BENCH_FRAME): Promise<ImageBitmap> {
@@ -75,11 +72,8 @@ interface Active {
   result: DetectorLoadResult;
 }
 
-export class DetectorEngine {
+export class DetectorEngine extends BackendEngine {
   private active?: Active;
-  private lostMessage?: string;
-  private queue: Promise<unknown> = Promise.resolve();
-  private readonly listeners: ((event: WorkerEvent) => void)[] = [];
 
   constructor(
     private readonly loadWeights: DetectorWeightsLoader = (url) => fetchYunet(url),
@@ -87,10 +81,8 @@ export class DetectorEngine {
     private readonly gpu: () => Promise<GpuProbe> = () => requestGpu(),
     /** Where relative weight URLs resolve from (the worker script's URL in the app). */
     private readonly base: string = globalThis.location?.href ?? 'http://localhost/',
-  ) {}
-
-  subscribe(callback: (event: WorkerEvent) => void): void {
-    this.listeners.push(callback);
+  ) {
+    super();
   }
 
   /** Loads (or reloads) the detector: weights, backend choice, plan for a 640x480 frame. */
@@ -105,7 +97,7 @@ export class DetectorEngine {
       const a = this.active!;
       if (!a.detector) {
         await this.choose(a);
-        this.emit({ type: 'recovered', backend: a.result.backend, reason: `${this.lostMessage ?? ''} Rebuilt the face detector: ${a.result.reason}`.trim() });
+        this.recovered('Rebuilt the face detector', a.result);
       }
       return a.detector!.detect(frame, options);
     });
@@ -124,22 +116,6 @@ export class DetectorEngine {
     a.device?.destroy();
   }
 
-  private serial<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(fn, fn);
-    this.queue = run.catch(() => undefined);
-    return run;
-  }
-
-  private emit(event: WorkerEvent): void {
-    for (const l of this.listeners) {
-      try {
-        l(event);
-      } catch {
-        // A listener in a closed page must not break the worker.
-      }
-    }
-  }
-
   private async doLoad(options: DetectorLoadOptions): Promise<DetectorLoadResult> {
     this.dispose();
     this.lostMessage = undefined;
@@ -148,7 +124,7 @@ export class DetectorEngine {
     try {
       model = await this.loadWeights(url);
     } catch (e) {
-      throw new Error(`Could not load the face detector: ${message(e)}`);
+      throw new Error(`Could not load the face detector: ${errorMessage(e)}`);
     }
     const a: Active = { options, model, result: undefined as unknown as DetectorLoadResult };
     await this.choose(a);
@@ -160,92 +136,39 @@ export class DetectorEngine {
     return { device, maxSide: o.maxSide, scoreThreshold: o.scoreThreshold, nmsThreshold: o.nmsThreshold, topK: o.topK };
   }
 
-  /** Picks the backend and builds the detector into `a` (also after a lost device). */
+  /** Picks the backend and builds the detector into `a` (also after a lost device: drops it, the next detect() rebuilds). */
   private async choose(a: Active): Promise<void> {
     const { model, options } = a;
-    const choice = options.backend ?? 'auto';
     const attribution = `YuNet (${model.spec.attribution.authors ?? 'Wu, Peng, Yu'}), ${model.spec.attribution.license ?? 'Apache-2.0'}`;
-    const base = { attribution, maxSide: options.maxSide ?? 640 };
-    const cpu = async () => {
-      const d = await this.build(model, this.yunetOptions(options));
+    const make = async (device?: GPUDevice) => {
+      const d = await this.build(model, this.yunetOptions(options, device));
       await d.prepare(...BENCH_FRAME);
       return d;
     };
-    if (choice === 'cpu') {
-      a.detector = await cpu();
-      a.result = { ...base, backend: 'cpu', reason: 'CPU backend requested.' };
-      return;
-    }
-    const probe = await this.gpu();
-    if (!probe.ok) {
-      if (choice === 'webgpu') throw new Error(`WebGPU unavailable: ${probe.why}.`);
-      a.detector = await cpu();
-      a.result = { ...base, backend: 'cpu', reason: `WebGPU unavailable: ${probe.why}. Running the face detector on the CPU instead.` };
-      return;
-    }
-    const gpu = await this.watch(a, probe.device, async () => {
-      const d = await this.build(model, this.yunetOptions(options, probe.device));
-      await d.prepare(...BENCH_FRAME);
-      return d;
+    const { impl, result } = await this.chooseBackend(a, {
+      choice: options.backend ?? 'auto',
+      gpu: this.gpu,
+      cpuInstead: 'Running the face detector on the CPU instead.',
+      cpu: () => make(),
+      webgpu: make,
+      race: {
+        async run(gpu, cpu) {
+          const frame = await benchFrame();
+          try {
+            return { webgpu: await msPerFrame(gpu, frame), cpu: await msPerFrame(cpu, frame), frame: BENCH_FRAME };
+          } finally {
+            frame.close();
+          }
+        },
+        on: ` on a ${BENCH_FRAME.join('x')} frame`,
+      },
+      current: () => this.active === a,
+      drop: () => {
+        a.detector?.dispose();
+        a.detector = undefined;
+      },
     });
-    const adapter = probe.name;
-    if (choice === 'webgpu' || !probe.fallback) {
-      a.detector = gpu;
-      a.result = {
-        ...base,
-        backend: 'webgpu',
-        adapter,
-        reason: choice === 'webgpu' ? `WebGPU backend requested (adapter: ${adapter}${probe.fallback ? ', a software fallback' : ''}).` : `WebGPU on ${adapter}.`,
-      };
-      return;
-    }
-    // A software adapter can be slower than plain JS: time both on one frame, keep the faster.
-    const c = await cpu();
-    const frame = await benchFrame();
-    let timings: { webgpu: number; cpu: number };
-    try {
-      timings = { webgpu: await msPerFrame(gpu, frame), cpu: await msPerFrame(c, frame) };
-    } finally {
-      frame.close();
-    }
-    const useGpu = timings.webgpu <= timings.cpu;
-    if (useGpu) {
-      c.dispose();
-      a.detector = gpu;
-    } else {
-      gpu.dispose();
-      a.device = undefined;
-      probe.device.destroy();
-      a.detector = c;
-    }
-    const fmt = (ms: number) => `${ms.toFixed(ms < 10 ? 2 : 1)} ms`;
-    a.result = {
-      ...base,
-      backend: useGpu ? 'webgpu' : 'cpu',
-      adapter,
-      timings: { ...timings, frame: BENCH_FRAME },
-      reason: `The WebGPU adapter (${adapter}) is a software fallback, so both backends were timed on a ${BENCH_FRAME.join('x')} frame: ` +
-        `WebGPU ${fmt(timings.webgpu)} vs CPU ${fmt(timings.cpu)}; using the faster, ${useGpu ? 'WebGPU' : 'CPU'}.`,
-    };
-  }
-
-  /** Builds a GPU detector and watches its device: a loss drops it, the next detect() rebuilds. */
-  private async watch(a: Active, device: GPUDevice, make: () => Promise<DetectorLike>): Promise<DetectorLike> {
-    a.device = device;
-    device.lost.then((info) => {
-      if (this.active !== a || a.device !== device) return; // we destroyed it ourselves
-      a.detector?.dispose();
-      a.detector = undefined;
-      a.device = undefined;
-      this.lostMessage = `The GPU device was lost (${info.reason}: ${info.message || 'no message'}).`;
-      this.emit({ type: 'device-lost', message: this.lostMessage });
-    });
-    try {
-      return await make();
-    } catch (e) {
-      a.device = undefined;
-      device.destroy();
-      throw e;
-    }
+    a.detector = impl;
+    a.result = { attribution, maxSide: options.maxSide ?? 640, ...result };
   }
 }

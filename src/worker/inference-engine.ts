@@ -1,7 +1,8 @@
 // The worker's logic, free of comlink so tests can drive it directly: load a model, choose a
 // backend (and say why), classify batches one at a time, rebuild after a lost device.
 import { requestGpu, type GpuProbe } from '../gpu/device-select';
-import type { Backend, BackendTimings, Crops, LoadOptions, LoadResult, SaliencyAnswer, SaliencyRequest, WorkerEvent } from './api';
+import type { Backend, Crops, LoadOptions, LoadResult, SaliencyAnswer, SaliencyRequest } from './api';
+import { BackendEngine, errorMessage } from './backend-engine';
 
 /** What the engine needs from a classifier (src/nn's Classifier satisfies it). */
 export interface ClassifierLike {
@@ -40,10 +41,6 @@ const BENCH_BUDGET_MS = 1500;
 /** Largest batch timed: per-image cost barely changes above it, and load time would grow. */
 const BENCH_MAX_BATCH = 16;
 
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
 /** Milliseconds per image over a few dummy batches, after one warm-up call (pipeline compiles). */
 export async function msPerImage(c: ClassifierLike, batch: number, size: number, channels = 1): Promise<number> {
   const gray = new Uint8Array(batch * size * size * channels);
@@ -68,21 +65,16 @@ interface Active {
   result: LoadResult;
 }
 
-export class InferenceEngine {
+export class InferenceEngine extends BackendEngine {
   private active?: Active;
-  private lostMessage?: string;
-  private queue: Promise<unknown> = Promise.resolve();
-  private readonly listeners: ((event: WorkerEvent) => void)[] = [];
 
   constructor(
     private readonly loadModel: ModelLoader,
     private readonly gpu: () => Promise<GpuProbe> = () => requestGpu(),
     /** Where relative weight URLs resolve from (the worker script's URL in the app). */
     private readonly base: string = globalThis.location?.href ?? 'http://localhost/',
-  ) {}
-
-  subscribe(callback: (event: WorkerEvent) => void): void {
-    this.listeners.push(callback);
+  ) {
+    super();
   }
 
   load(options: LoadOptions): Promise<LoadResult> {
@@ -95,23 +87,6 @@ export class InferenceEngine {
 
   saliency(request: SaliencyRequest): Promise<SaliencyAnswer> {
     return this.serial(() => this.doSaliency(request));
-  }
-
-  /** Runs calls one after another: a classifier owns one set of buffers and one readback. */
-  private serial<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(fn, fn);
-    this.queue = run.catch(() => undefined);
-    return run;
-  }
-
-  private emit(event: WorkerEvent): void {
-    for (const l of this.listeners) {
-      try {
-        l(event);
-      } catch {
-        // A listener in a closed page must not break the worker.
-      }
-    }
   }
 
   private dispose(): void {
@@ -137,7 +112,7 @@ export class InferenceEngine {
     try {
       model = await this.loadModel(url, o.model);
     } catch (e) {
-      throw new Error(`Could not load the ${o.model} model: ${message(e)}`);
+      throw new Error(`Could not load the ${o.model} model: ${errorMessage(e)}`);
     }
     const active: Active = { options, model, result: undefined as unknown as LoadResult };
     await this.build(active);
@@ -145,84 +120,32 @@ export class InferenceEngine {
     return active.result;
   }
 
-  /** Picks the backend and builds the classifier into `a` (also used after a lost device). */
+  /** Picks the backend and builds the classifier into `a` (also after a lost device: drops it, the next call rebuilds). */
   private async build(a: Active): Promise<void> {
     const { model, options } = a;
-    const base = { classes: model.classes, inputSize: model.inputSize, channels: model.channels ?? 1 };
-    const cpu = () => model.create({ maxBatch: options.maxBatch });
-    if (options.backend === 'cpu') {
-      a.classifier = await cpu();
-      a.result = { ...base, backend: 'cpu', reason: 'CPU backend requested.' };
-      return;
-    }
-    const probe = await this.gpu();
-    if (!probe.ok) {
-      if (options.backend === 'webgpu') throw new Error(`WebGPU unavailable: ${probe.why}.`);
-      a.classifier = await cpu();
-      a.result = { ...base, backend: 'cpu', reason: `WebGPU unavailable: ${probe.why}. Running on the CPU instead.` };
-      return;
-    }
-    const gpu = await this.withDevice(a, probe.device, () => model.create({ device: probe.device, maxBatch: options.maxBatch }));
-    const adapter = probe.name;
-    if (options.backend === 'webgpu' || !probe.fallback) {
-      a.classifier = gpu;
-      a.result = {
-        ...base,
-        backend: 'webgpu',
-        adapter,
-        reason: options.backend === 'webgpu'
-          ? `WebGPU backend requested (adapter: ${adapter}${probe.fallback ? ', a software fallback' : ''}).`
-          : `WebGPU on ${adapter}.`,
-      };
-      return;
-    }
-    // A software adapter (SwiftShader) can be slower than plain JS: time both, keep the faster.
-    const c = await cpu();
     const batch = Math.min(options.typicalBatch, BENCH_MAX_BATCH);
-    const timings: BackendTimings = {
-      batch,
-      webgpu: await msPerImage(gpu, batch, model.inputSize, model.channels),
-      cpu: await msPerImage(c, batch, model.inputSize, model.channels),
-    };
-    const useGpu = timings.webgpu! <= timings.cpu!;
-    const fmt = (ms: number) => `${ms.toFixed(ms < 10 ? 2 : 1)} ms`;
-    const measured = `WebGPU ${fmt(timings.webgpu!)} vs CPU ${fmt(timings.cpu!)} per image at batch ${batch}`;
-    if (useGpu) {
-      c.dispose();
-      a.classifier = gpu;
-    } else {
-      gpu.dispose();
-      a.device = undefined;
-      probe.device.destroy();
-      a.classifier = c;
-    }
-    a.result = {
-      ...base,
-      backend: useGpu ? 'webgpu' : 'cpu',
-      adapter,
-      timings,
-      reason: `The WebGPU adapter (${adapter}) is a software fallback, so both backends were timed: ${measured}; using the faster, ${useGpu ? 'WebGPU' : 'CPU'}.`,
-    };
-  }
-
-  /** Builds a GPU classifier and watches its device: a loss drops it, the next call rebuilds. */
-  private async withDevice(a: Active, device: GPUDevice, make: () => Promise<ClassifierLike>): Promise<ClassifierLike> {
-    a.device = device;
-    device.lost.then((info) => {
-      if (this.active !== a || a.device !== device) return; // we destroyed it ourselves
-      a.classifier = undefined;
-      a.saliency = undefined;
-      a.device = undefined;
-      this.lostMessage = `The GPU device was lost (${info.reason}: ${info.message || 'no message'}).`;
-      this.emit({ type: 'device-lost', message: this.lostMessage });
+    const { impl, result } = await this.chooseBackend(a, {
+      choice: options.backend,
+      gpu: this.gpu,
+      cpuInstead: 'Running on the CPU instead.',
+      cpu: () => model.create({ maxBatch: options.maxBatch }),
+      webgpu: (device) => model.create({ device, maxBatch: options.maxBatch }),
+      race: {
+        run: async (gpu, cpu) => ({
+          batch,
+          webgpu: await msPerImage(gpu, batch, model.inputSize, model.channels),
+          cpu: await msPerImage(cpu, batch, model.inputSize, model.channels),
+        }),
+        per: ` per image at batch ${batch}`,
+      },
+      current: () => this.active === a,
+      drop: () => {
+        a.classifier = undefined;
+        a.saliency = undefined;
+      },
     });
-    try {
-      return await make();
-    } catch (e) {
-      a.device = undefined;
-      device.destroy();
-      throw e;
-    }
+    a.classifier = impl;
+    a.result = { classes: model.classes, inputSize: model.inputSize, channels: model.channels ?? 1, ...result };
   }
 
   /** The active model after checking n crops of its size; rebuilds the classifier after a lost device. */
@@ -235,7 +158,7 @@ export class InferenceEngine {
     }
     if (!a.classifier) {
       await this.build(a);
-      this.emit({ type: 'recovered', backend: a.result.backend, reason: `${this.lostMessage ?? ''} Rebuilt: ${a.result.reason}`.trim() });
+      this.recovered('Rebuilt', a.result);
     }
     return a;
   }

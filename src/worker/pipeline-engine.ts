@@ -2,7 +2,8 @@
 // analyse frames one at a time, and after a lost GPU device build everything again on a new one
 // (the next frame does it; the page's loop just goes on).
 import { requestGpu, type GpuProbe } from '../gpu/device-select';
-import type { BackendChoice, WorkerEvent } from './api';
+import type { BackendChoice } from './api';
+import { BackendEngine, errorMessage, probeBackend } from './backend-engine';
 import { FramePipeline, type AnalyzeOptions, type FrameDetector, type PipelineResult } from './frame-pipeline';
 import type { LoadedModel, ModelLoader } from './inference-engine';
 
@@ -27,29 +28,20 @@ export type DetectorFactory = (device: GPUDevice | undefined, weightsUrl: string
 
 const MAX_BATCH = 16;
 
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
-export class PipelineEngine {
+export class PipelineEngine extends BackendEngine {
   private init?: Required<PipelineInit> & { url: string };
   private models?: { emotion: LoadedModel; gender: Promise<LoadedModel> };
   private pipeline?: FramePipeline;
   private device?: GPUDevice;
   private info?: PipelineInfo;
-  private lost?: string;
-  private queue: Promise<unknown> = Promise.resolve();
-  private readonly listeners: ((event: WorkerEvent) => void)[] = [];
 
   constructor(
     private readonly loadModel: ModelLoader,
     private readonly makeDetector: DetectorFactory,
     private readonly gpu: () => Promise<GpuProbe> = () => requestGpu(),
     private readonly base: string = globalThis.location?.href ?? 'http://localhost/',
-  ) {}
-
-  subscribe(callback: (event: WorkerEvent) => void): void {
-    this.listeners.push(callback);
+  ) {
+    super();
   }
 
   /** Loads the detector and the emotion model (the gender model is fetched now, built on first use). */
@@ -62,10 +54,10 @@ export class PipelineEngine {
       try {
         emotion = await this.loadModel(url, 'emotion');
       } catch (e) {
-        throw new Error(`Could not load the emotion model: ${message(e)}`);
+        throw new Error(`Could not load the emotion model: ${errorMessage(e)}`);
       }
       const gender = this.loadModel(url, 'gender').catch((e: unknown) => {
-        throw new Error(`Could not load the gender model: ${message(e)}`);
+        throw new Error(`Could not load the gender model: ${errorMessage(e)}`);
       });
       gender.catch(() => undefined); // reported when a frame asks for gender
       this.models = { emotion, gender };
@@ -81,8 +73,8 @@ export class PipelineEngine {
         if (!this.models) throw new Error('The pipeline is not loaded: call loadPipeline() first.');
         if (!this.pipeline) {
           await this.build();
-          this.emit({ type: 'recovered', backend: this.info!.backend, reason: `${this.lost ?? ''} Rebuilt: ${this.info!.reason}`.trim() });
-          this.lost = undefined;
+          this.recovered('Rebuilt', this.info!);
+          this.lostMessage = undefined;
         }
         return await this.pipeline!.analyze(frame, opts);
       } finally {
@@ -98,42 +90,13 @@ export class PipelineEngine {
     return true;
   }
 
-  private serial<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(fn, fn);
-    this.queue = run.catch(() => undefined);
-    return run;
-  }
-
-  private emit(event: WorkerEvent): void {
-    for (const l of this.listeners) {
-      try {
-        l(event);
-      } catch {
-        // A listener in a closed page must not break the worker.
-      }
-    }
-  }
-
   private async build(): Promise<void> {
     const { backend, url } = this.init!;
     const models = this.models!;
-    let device: GPUDevice | undefined;
-    let reason: string;
-    let adapter: string | undefined;
-    if (backend === 'cpu') {
-      reason = 'CPU backend requested.';
-    } else {
-      const probe = await this.gpu();
-      if (probe.ok) {
-        device = probe.device;
-        adapter = probe.name;
-        reason = `WebGPU on ${probe.name}${probe.fallback ? ' (a software adapter)' : ''}.`;
-      } else if (backend === 'webgpu') {
-        throw new Error(`WebGPU unavailable: ${probe.why}.`);
-      } else {
-        reason = `WebGPU unavailable: ${probe.why}. Running on the CPU instead.`;
-      }
-    }
+    const p = await probeBackend(backend, this.gpu, 'Running on the CPU instead.');
+    const device = p.probe?.device;
+    const adapter = p.probe?.name;
+    const reason = p.probe ? `WebGPU on ${p.probe.name}${p.probe.fallback ? ' (a software adapter)' : ''}.` : p.reason;
     try {
       const detector = await this.makeDetector(device, url);
       const emotion = await models.emotion.create({ device, maxBatch: MAX_BATCH });
@@ -149,14 +112,13 @@ export class PipelineEngine {
       this.pipeline = pipeline;
       this.device = device;
       this.info = { backend: pipeline.backend, reason, adapter, emotionClasses: models.emotion.classes, genderClasses: ['female', 'male'] };
-      device?.lost.then((info) => {
-        if (this.device !== device) return; // replaced or disposed by us
-        this.pipeline = undefined;
-        this.device = undefined;
-        pipeline.dispose();
-        this.lost = `The GPU device was lost (${info.reason}: ${info.message || 'no message'}).`;
-        this.emit({ type: 'device-lost', message: this.lost });
-      });
+      if (device) {
+        this.watch(device, () => this.device === device, () => {
+          this.pipeline = undefined;
+          this.device = undefined;
+          pipeline.dispose();
+        });
+      }
     } catch (e) {
       device?.destroy();
       throw e;
