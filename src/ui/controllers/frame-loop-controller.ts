@@ -1,0 +1,164 @@
+// The camera pipeline worker as a resource of its host element, and the loop that feeds it: load
+// the pipeline, post video frames (or one photo) to it, keep the HUD's rates, draw each result and
+// announce it as `emo-frame`; end the worker when the host leaves the page. At most one frame is
+// in flight: video frames presented while the worker is busy are dropped, never queued, so the
+// picture stays live.
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { PipelineInfo, PipelineResult } from '../../worker/api';
+import type { PipelineClient } from '../../worker/pipeline-client';
+
+export interface FrameLoopHooks {
+  /** Makes the worker client (the host's factory, read on each load). */
+  client(): PipelineClient;
+  /** The video element the loop reads frames from (and pauses when it stops). */
+  video(): HTMLVideoElement | undefined;
+  /** Whether to run the gender model on the next frame. */
+  gender(): boolean;
+  /** Called with each frame just before it is transferred to the worker (and so no longer readable). */
+  willAnalyze(frame: ImageBitmap): void;
+  /** Draws a result's overlay, before `emo-frame` goes out. */
+  draw(result: PipelineResult): void;
+}
+
+/** Exponential moving average of the HUD's numbers; the first value stands alone. */
+const ema = (old: number, v: number) => (old ? 0.8 * old + 0.2 * v : v);
+
+export class FrameLoopController implements ReactiveController {
+  info?: PipelineInfo;
+  /** Why the pipeline could not load, if it could not. */
+  loadError = '';
+  /** The latest device event or failed frame, for the page. */
+  deviceNote = '';
+  /** Smoothed frames per second, detector and classifier (crop + classify) milliseconds. */
+  fps = 0;
+  detectMs = 0;
+  classifyMs = 0;
+  /** Width and height of the latest analysed frame. */
+  frameSize: [number, number] = [4, 3];
+  lastResult?: PipelineResult;
+  framesAnalyzed = 0;
+  framesDropped = 0;
+
+  private client?: PipelineClient;
+  private inFlight = false;
+  /** Bumped to end the running loop: a tick or a late frame from an older loop sees a stale token. */
+  private loopToken = 0;
+  private lastFrameAt = 0;
+  /** The next frame starts a new source: the tracker forgets the previous one. */
+  private freshSource = false;
+
+  constructor(private readonly host: ReactiveControllerHost & HTMLElement, private readonly hooks: FrameLoopHooks) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {}
+
+  hostDisconnected(): void {
+    this.stop();
+    this.client?.terminate();
+    this.client = undefined;
+  }
+
+  /** Starts the worker and loads the pipeline; resolves to whether it loaded. */
+  async load(): Promise<boolean> {
+    const client = this.hooks.client();
+    this.client = client;
+    void client.on((e) => {
+      this.deviceNote = e.type === 'device-lost' ? `${e.message} Rebuilding on the next frame…` : `GPU recovered. ${e.reason}`;
+      this.host.requestUpdate();
+    });
+    try {
+      // The page URL's ?backend=cpu|webgpu forces a backend here too, as for the photo classifier.
+      const q = new URLSearchParams(location.search).get('backend');
+      this.info = await client.load({ backend: q === 'cpu' || q === 'webgpu' ? q : 'auto' });
+      return true;
+    } catch (e) {
+      this.loadError = e instanceof Error ? e.message : String(e);
+      return false;
+    } finally {
+      this.host.requestUpdate();
+    }
+  }
+
+  /** Test hook: makes the worker lose its GPU device; the next frame rebuilds it. */
+  async loseDevice(): Promise<boolean> {
+    return (await this.client?.loseDevice()) ?? false;
+  }
+
+  /** Analyses video frames as they are presented, dropping those that arrive while one is in flight. */
+  run(): void {
+    const token = ++this.loopToken;
+    this.freshSource = true;
+    this.lastFrameAt = 0;
+    this.fps = 0;
+    this.host.requestUpdate();
+    const v = this.hooks.video()!;
+    const next = () => {
+      if (token !== this.loopToken) return;
+      if ('requestVideoFrameCallback' in v) v.requestVideoFrameCallback(tick);
+      else requestAnimationFrame(tick);
+    };
+    const tick = () => {
+      if (token !== this.loopToken) return;
+      next();
+      if (this.inFlight) {
+        this.framesDropped++;
+        return;
+      }
+      if (v.readyState < 2 || !v.videoWidth) return;
+      this.inFlight = true;
+      const w = v.videoWidth, h = v.videoHeight;
+      const first = this.freshSource;
+      this.freshSource = false;
+      createImageBitmap(v).then(
+        (bmp) => (token === this.loopToken ? this.analyze(bmp, w, h, first) : bmp.close()),
+        () => undefined,
+      ).finally(() => {
+        this.inFlight = false;
+      });
+    };
+    next();
+  }
+
+  /** Ends the loop and pauses the video. */
+  stop(): void {
+    this.loopToken++;
+    this.hooks.video()?.pause();
+  }
+
+  /** Analyses one photo as a new source. */
+  async analyzePhoto(bitmap: ImageBitmap): Promise<void> {
+    await this.analyze(bitmap, bitmap.width, bitmap.height, true);
+  }
+
+  /** Sends one frame to the worker (transferred) and handles its result. */
+  private async analyze(bitmap: ImageBitmap, width: number, height: number, reset: boolean): Promise<void> {
+    if (!this.client) return;
+    this.inFlight = true;
+    try {
+      this.hooks.willAnalyze(bitmap);
+      const r = await this.client.analyze(bitmap, { gender: this.hooks.gender(), reset });
+      this.frameSize = [width, height];
+      this.onResult(r);
+    } catch (e) {
+      // One bad frame (a lost device mid-frame) must not stop the loop: the next one rebuilds.
+      this.deviceNote ||= `A frame failed: ${e instanceof Error ? e.message : String(e)}`;
+      this.host.requestUpdate();
+    } finally {
+      this.inFlight = false;
+    }
+  }
+
+  private onResult(r: PipelineResult): void {
+    const now = performance.now();
+    if (this.lastFrameAt) this.fps = ema(this.fps, 1000 / Math.max(1, now - this.lastFrameAt));
+    this.lastFrameAt = now;
+    this.detectMs = ema(this.detectMs, r.timings.detect ?? 0);
+    this.classifyMs = ema(this.classifyMs, (r.timings.crop ?? 0) + (r.timings.classify ?? 0));
+    this.lastResult = r;
+    this.framesAnalyzed++;
+    this.host.requestUpdate();
+    this.hooks.draw(r);
+    this.host.dispatchEvent(new CustomEvent('emo-frame', { detail: r, bubbles: true, composed: true }));
+  }
+}
