@@ -49,7 +49,7 @@ def parse_log(log: Path):
     text = log.read_text()
     epochs = [dict(epoch=int(m[0]), loss=float(m[1]), train_acc=float(m[2]), public_acc=float(m[3]),
                    public_acc_noflip=float(m[4]), seconds=float(m[5]))
-              for m in re.findall(r"epoch\s+(\d+)/\d+ loss ([\d.]+) train ([\d.]+) (?:public|val) ([\d.]+) \(no flip ([\d.]+)\) lr [\d.]+ ([\d.]+)s", text)]
+              for m in re.findall(r"epoch\s+(\d+)/(?:\d+|~) loss ([\d.]+) train ([\d.]+) (?:public|val) ([\d.]+) \(no flip ([\d.]+)\) lr [\d.]+ ([\d.]+)s", text)]
     done = re.search(r"done in ([\d.]+) min; best epoch (\d+)", text)
     head = re.search(r"device (\w+)", text)
     return epochs, float(done[1]) * 60, int(done[2]), head[1] if head else "?"

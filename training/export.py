@@ -40,7 +40,10 @@ def config_from_state(state: dict, num_classes: int, input_size: int) -> ModelCo
 
 
 def load_run(run: Path, num_classes: int, input_size: int):
-    """best.npz (floats of the EMA state_dict) -> eval-mode MiniXception."""
+    """best.npz (floats of the EMA state_dict) -> eval-mode MiniXception. The run's result.json, when
+    there, says the input size it was trained at; input_size is the default for runs without one."""
+    if (run / "result.json").exists():
+        input_size = json.loads((run / "result.json").read_text())["config"].get("input_size", input_size)
     z = np.load(run / "best.npz")
     state = {k: torch.from_numpy(z[k]) for k in z.files}
     cfg = config_from_state(state, num_classes, input_size)
@@ -99,8 +102,8 @@ def main():
     model, cfg = load_run(Path(a.run), len(classes), size)
     export(model, cfg, a.name, classes, Path(a.out), onnx=not a.no_onnx)
     shared = ROOT.parent / "shared/datasets"
-    examples = (golden.fer_examples(a.data or shared / "fer2013.zip", size) if a.name == "emotion"
-                else golden.utkface_examples(a.data or shared / "utkface.zip", size, cfg.in_channels == 3))
+    examples = (golden.fer_examples(a.data or shared / "fer2013.zip", cfg.input_size) if a.name == "emotion"
+                else golden.utkface_examples(a.data or shared / "utkface.zip", cfg.input_size, cfg.in_channels == 3))
     golden.write_golden(model, cfg, a.name, Path(a.fixtures), examples)
     print(f"exported {a.name} ({cfg.stem}/{list(cfg.widths)}) to {a.out}; golden vectors in {a.fixtures}")
 

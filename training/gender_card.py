@@ -50,6 +50,17 @@ def chart(table, overall, path):
     img.save(path)
 
 
+def recipe(rc: dict) -> str:
+    """The training recipe in words, from the run's result.json config."""
+    budget = (f"trained for a {rc['budget_minutes']:g}-minute budget (the one-cycle LR follows elapsed time; "
+              f"{rc['epochs']} epochs, 6 recipes sharing one GPU), " if rc.get("budget_minutes") else "")
+    return (f"{budget}SGD Nesterov 0.9, one-cycle LR max {rc.get('lr', 0.05)}, weight decay {rc.get('weight_decay', 5e-4)}, "
+            f"batch {rc.get('batch', 128)}, label smoothing {rc.get('label_smoothing', 0.1)}, "
+            f"{'bf16 autocast, ' if rc.get('amp') else ''}no EMA (EMA 0.999 collapsed to the majority class on val with 130 steps/epoch); "
+            f"augmentation: {rc.get('augmentation', 'as emotion')}; the sweep ran on chips re-encoded for the GPU machine "
+            "(tools/device/pack-utkface.py), this card evaluates the original zip")
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--run", required=True)
@@ -64,6 +75,7 @@ def main():
     color = cfg.in_channels == 3
     data = load_utkface(a.data, size=cfg.input_size, color=color)
     history, wall, best_epoch, device = parse_log(Path(a.log))
+    rc = json.loads((Path(a.run) / "result.json").read_text())["config"] if (Path(a.run) / "result.json").exists() else {}
     splits = {}
     for s in ("val", "test"):
         x, y, names = data[s]
@@ -98,10 +110,14 @@ def main():
         "training": {"epochs": len(history), "best_epoch": best_epoch, "wall_seconds": round(wall, 1),
                      "machine": "1x NVIDIA H200 (lent GPU machine), PyTorch 2.11", "device": device,
                      "cpu_2core_estimate_seconds": round(a.cpu_epoch_seconds * len(history)) if a.cpu_epoch_seconds else None,
-                     "recipe": "SGD Nesterov 0.9, one-cycle LR max 0.05, weight decay 5e-4, batch 128, label smoothing 0.1, no EMA (EMA 0.999 collapsed to the majority class on val until the last epochs with 130 steps/epoch); same augmentation as emotion",
-                     "reproduce": "npm run train:gender (= python3 training/train.py --task gender --color --width 2 --ema 0 --epochs 40); the sweep ran on chips pre-resized to 64x64 (JPEG q92), the card evaluates from the original zip",
+                     "recipe": recipe(rc),
+                     "reproduce": f"npm run train:gender (= python3 training/train.py --task gender --color --width {rc.get('width', 2):g} --ema 0 --epochs {len(history)}): "
+                                  "the same one-cycle schedule by steps instead of by elapsed time, in fp32",
                      "history": history},
         "recipe_sweep": sweep,
+        "recipe_sweep_names": "e0 = no EMA, c/g = RGB/grayscale, 64/96 = input size, w = width; s2- runs (equal 7-minute budgets): "
+                              "a = auxiliary age-band and race heads (weight 0.3, dropped at export), l = lighter regularisation "
+                              "(erasing p 0.2, label smoothing 0.05)",
         "crop": "trained on the whole UTKFace chip (eyes levelled and centred by UTKFace's alignment) resized to 64x64; the app cuts the same framing from the camera frame with the detector's eye landmarks (see src/vision crop policy)",
     }
     out = Path(a.out)
