@@ -15,51 +15,25 @@
 // --annotate DIR writes DIR/<name>.png (photos) or DIR/<name>-<frame>.png (video frames) with the
 // overlay drawn. stderr: progress and a summary.
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import { forwardPageErrors, launchBrowser } from './browser.mjs';
-import { serveStatic } from './serve.mjs';
+import { Cli, isMain, pageErrorText } from './cli.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const USAGE = `usage: npm run analyze -- [--out FILE.jsonl] [--annotate DIR] [--no-gender] [--backend auto|webgpu|cpu]
                            [--max-frames N] PATH...`;
 export const IMAGE_EXT = new Set(['.jpg', '.jpeg', '.png', '.webp', '.bmp', '.gif', '.avif']);
 export const VIDEO_EXT = new Set(['.mp4', '.webm', '.mov', '.m4v', '.mkv', '.ogv']);
 
-function fail(message, code = 2) {
-  console.error(`analyze: ${message}`);
-  process.exit(code);
-}
+const cli = new Cli('analyze', USAGE, { html: 'analyze.html', global: 'emolensAnalyze' });
+const fail = (message, code) => cli.fail(message, code);
 
 function parse(argv) {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        out: { type: 'string' },
-        annotate: { type: 'string' },
-        'no-gender': { type: 'boolean', default: false },
-        backend: { type: 'string', default: 'auto' },
-        'max-frames': { type: 'string' },
-        dist: { type: 'string', default: join(root, 'dist') },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (e) {
-    fail(`${e.message}\n${USAGE}`);
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
-  if (!positionals.length) fail(`give at least one PATH\n${USAGE}`);
-  if (!['auto', 'webgpu', 'cpu'].includes(values.backend)) fail(`--backend must be auto, webgpu or cpu, not ${values.backend}`);
+  const { values, positionals } = cli.parse(argv, {
+    annotate: { type: 'string' },
+    'no-gender': { type: 'boolean', default: false },
+    'max-frames': { type: 'string' },
+  }, 'some');
   const maxFrames = values['max-frames'] === undefined ? Infinity : Number(values['max-frames']);
   if (!(maxFrames >= 1)) fail('--max-frames must be a number ≥ 1');
   return { ...values, gender: !values['no-gender'], maxFrames, paths: positionals };
@@ -118,12 +92,6 @@ export function faceLine(f) {
   };
 }
 
-function lineWriter(stream) {
-  return async (obj) => {
-    if (!stream.write(`${JSON.stringify(obj)}\n`)) await new Promise((ok) => stream.once('drain', ok));
-  };
-}
-
 function pngName(name, frame) {
   const stem = name.replace(/[\\/]/g, '__').replace(/\.[^.]+$/, '');
   return frame === undefined ? `${stem}.png` : `${stem}-${String(frame).padStart(5, '0')}.png`;
@@ -131,31 +99,15 @@ function pngName(name, frame) {
 
 async function main() {
   const args = parse(process.argv.slice(2));
-  const dist = resolve(args.dist);
-  if (!existsSync(join(dist, 'analyze.html'))) fail(`${dist}/analyze.html is missing: build first (npm run build)`);
+  const dist = cli.dist(args.dist);
   const media = await listMedia(args.paths);
   if (!media.length) fail(`no photos or videos in ${args.paths.join(', ')}`);
   if (args.annotate) await mkdir(args.annotate, { recursive: true });
 
-  const out = args.out ? createWriteStream(args.out) : process.stdout;
-  const write = lineWriter(out);
-  const server = await serveStatic({ root: dist });
-  const browser = await launchBrowser();
-  let exitCode = 0;
-  const stats = { files: 0, frames: 0, faces: 0, errors: 0, ms: 0 };
-  try {
-    const page = await browser.newPage();
-    forwardPageErrors(page, '[analyze page]');
-    await page.goto(`${server.url}analyze.html`);
-    await page.waitForFunction(() => window.emolensAnalyze !== undefined, { timeout: 60_000 });
-    const t0 = performance.now();
-    let info;
-    try {
-      info = await page.evaluate((o) => window.emolensAnalyze.load(o), { backend: args.backend });
-    } catch (e) {
-      fail(`could not load the pipeline: ${String(e.message ?? e).replace(/^Error: /, '')}`, 1);
-    }
-    console.error(`backend: ${info.backend} (${info.reason}) loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  await cli.run({ dist, out: args.out }, async ({ page, write }) => {
+    let exitCode = 0;
+    const stats = { files: 0, frames: 0, faces: 0, errors: 0, ms: 0 };
+    const info = await cli.load(page, 'pipeline', { backend: args.backend });
     const start = performance.now();
     for (const m of media) {
       stats.files++;
@@ -186,7 +138,7 @@ async function main() {
       } catch (e) {
         stats.errors++;
         exitCode = 1;
-        const error = String(e.message ?? e).replace(/^Error: /, '');
+        const error = pageErrorText(e);
         console.error(`error: ${m.name}: ${error}`);
         await write({ file: m.name, error });
       }
@@ -194,15 +146,8 @@ async function main() {
     const s = (performance.now() - start) / 1000;
     console.error(`summary: ${stats.files} files, ${stats.frames} frames, ${stats.faces} faces (${(stats.faces / Math.max(1, stats.frames)).toFixed(2)} per frame), ${stats.errors} errors in ${s.toFixed(1)} s (${(stats.frames / s).toFixed(2)} frames/s; pipeline ${(stats.ms / Math.max(1, stats.frames)).toFixed(0)} ms/frame)`);
     console.error(`summary: backend ${info.backend}${info.adapter ? ` (adapter ${info.adapter})` : ''}; gender ${args.gender ? 'on' : 'off'}`);
-  } catch (e) {
-    console.error(`analyze: ${e instanceof Error ? e.message : e}`);
-    exitCode = 1;
-  } finally {
-    await browser.close();
-    await server.close();
-    if (out !== process.stdout) await new Promise((ok) => out.end(ok));
-  }
-  process.exitCode = exitCode;
+    return exitCode;
+  });
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();
+if (isMain(import.meta.url)) await main();

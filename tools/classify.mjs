@@ -27,16 +27,12 @@
 //   DIR/NAME.overlay.png (Turbo heat map over the face crop, --overlay-scale × input size). The
 //   PNGs are encoded in the page (OffscreenCanvas.convertToBlob). JSON lines gain "target",
 //   "saliency" and "overlay" (the paths written).
-import { createWriteStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { basename, dirname, extname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import { forwardPageErrors, launchBrowser } from './browser.mjs';
+import { basename, extname, join } from 'node:path';
 import { listInputs } from './classify-inputs.mjs';
-import { serveStatic } from './serve.mjs';
+import { Cli, isMain } from './cli.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const USAGE = `usage: npm run classify -- [--backend auto|webgpu|cpu] [--split Training|PublicTest|PrivateTest]
                             [--split-file CSV --split NAME]
                             [--out FILE.jsonl] [--model emotion|gender] [--batch 64] [--limit N]
@@ -94,42 +90,20 @@ export function splitNames(csv, split) {
   return names;
 }
 
-function fail(message, code = 2) {
-  console.error(`classify: ${message}`);
-  process.exit(code);
-}
+const cli = new Cli('classify', USAGE, { html: 'classify.html', global: 'emolens' });
+const fail = (message, code) => cli.fail(message, code);
 
 function parse(argv) {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        backend: { type: 'string', default: 'auto' },
-        split: { type: 'string' },
-        'split-file': { type: 'string' },
-        out: { type: 'string' },
-        model: { type: 'string', default: 'emotion' },
-        batch: { type: 'string', default: '64' },
-        limit: { type: 'string' },
-        saliency: { type: 'string' },
-        target: { type: 'string', default: 'predicted' },
-        'overlay-scale': { type: 'string', default: '4' },
-        dist: { type: 'string', default: join(root, 'dist') },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (e) {
-    fail(`${e.message}\n${USAGE}`);
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
-  if (positionals.length !== 1) fail(`give exactly one PATH\n${USAGE}`);
-  if (!['auto', 'webgpu', 'cpu'].includes(values.backend)) fail(`--backend must be auto, webgpu or cpu, not ${values.backend}`);
+  const { values, positionals } = cli.parse(argv, {
+    split: { type: 'string' },
+    'split-file': { type: 'string' },
+    model: { type: 'string', default: 'emotion' },
+    batch: { type: 'string', default: '64' },
+    limit: { type: 'string' },
+    saliency: { type: 'string' },
+    target: { type: 'string', default: 'predicted' },
+    'overlay-scale': { type: 'string', default: '4' },
+  }, 'one');
   if (!['emotion', 'gender'].includes(values.model)) fail(`--model must be emotion or gender, not ${values.model}`);
   if (values['split-file'] && !values.split) fail('--split-file needs --split NAME (e.g. test)');
   if (values.split && !values['split-file'] && !['Training', 'PublicTest', 'PrivateTest'].includes(values.split)) {
@@ -145,19 +119,11 @@ function parse(argv) {
   return { ...values, batch, limit, overlayScale, path: positionals[0] };
 }
 
-/** Writes lines to a stream, waiting when it is full. */
-function lineWriter(stream) {
-  return async (obj) => {
-    if (!stream.write(`${JSON.stringify(obj)}\n`)) await new Promise((ok) => stream.once('drain', ok));
-  };
-}
-
 const round = (p) => Math.round(p * 1e6) / 1e6;
 
 async function main() {
   const args = parse(process.argv.slice(2));
-  const dist = resolve(args.dist);
-  if (!existsSync(join(dist, 'classify.html'))) fail(`${dist}/classify.html is missing: build first (npm run build)`);
+  const dist = cli.dist(args.dist);
   if (!existsSync(args.path)) fail(`no such file or folder: ${args.path}`);
 
   let splitKeep;
@@ -175,28 +141,8 @@ async function main() {
   const items = (splitKeep ? input.items.filter((it) => splitKeep.has(basename(it.name))) : input.items).slice(0, args.limit);
   if (!items.length) fail(`no images in ${args.path}${args.split ? ` with split ${args.split}` : ''}`);
 
-  const out = args.out ? createWriteStream(args.out) : process.stdout;
-  const write = lineWriter(out);
-  const server = await serveStatic({ root: dist });
-  const browser = await launchBrowser();
-  let exitCode = 0;
-  try {
-    const page = await browser.newPage();
-    forwardPageErrors(page, '[classify page]');
-    await page.goto(`${server.url}classify.html`);
-    await page.waitForFunction(() => window.emolens !== undefined, { timeout: 60_000 });
-    const t0 = performance.now();
-    let loaded;
-    try {
-      loaded = await page.evaluate(
-        (o) => window.emolens.load(o),
-        { model: args.model, backend: args.backend, maxBatch: args.batch, typicalBatch: Math.min(args.batch, items.length) },
-      );
-    } catch (e) {
-      fail(`could not load the model: ${String(e.message ?? e).replace(/^Error: /, '')}`, 1);
-    }
-    const loadS = (performance.now() - t0) / 1000;
-    console.error(`backend: ${loaded.backend} (${loaded.reason}) loaded in ${loadS.toFixed(1)} s`);
+  await cli.run({ dist, out: args.out, close: () => input.close() }, async ({ page, write }) => {
+    const loaded = await cli.load(page, 'model', { model: args.model, backend: args.backend, maxBatch: args.batch, typicalBatch: Math.min(args.batch, items.length) });
     console.error(`classifying ${items.length} image${items.length === 1 ? '' : 's'} from ${args.path} in batches of ${args.batch}`);
 
     const classes = loaded.classes;
@@ -310,16 +256,8 @@ async function main() {
       const source = args.model === 'gender' ? 'file-name labels' : 'folder labels';
       console.error(`summary: accuracy against ${source} ${((100 * stats.correct) / stats.labelled).toFixed(2)}% (${stats.correct}/${stats.labelled}); per class: ${per}`);
     }
-  } catch (e) {
-    console.error(`classify: ${e instanceof Error ? e.message : e}`);
-    exitCode = 1;
-  } finally {
-    await browser.close();
-    await server.close();
-    await input.close();
-    if (out !== process.stdout) await new Promise((ok) => out.end(ok));
-  }
-  process.exitCode = exitCode;
+    return 0;
+  });
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();
+if (isMain(import.meta.url)) await main();
