@@ -50,6 +50,14 @@ def chart(table, overall, path):
     img.save(path)
 
 
+def by_confidence(probs, y, thresholds=(0.6, 0.7, 0.8, 0.9)):
+    """How right the model is when it is at least this sure (flip-averaged top probability): the share
+    of faces at or above each threshold and the accuracy on them. The overlay shows the probability."""
+    conf, ok = probs.max(1), probs.argmax(1) == y
+    return [{"min_probability": t, "share_of_faces": float((conf >= t).mean()), "accuracy": float(ok[conf >= t].mean())}
+            for t in thresholds]
+
+
 def recipe(rc: dict) -> str:
     """The training recipe in words, from the run's result.json config."""
     budget = (f"trained for a {rc['budget_minutes']:g}-minute budget (the one-cycle LR follows elapsed time; "
@@ -83,6 +91,7 @@ def main():
         m = metrics(probs, y)
         m["no_flip_accuracy"] = metrics(predict(model, x, torch.device("cpu"), False), y)["accuracy"]
         m["groups"] = group_table(probs.argmax(1) == y, names)
+        m["by_confidence"] = by_confidence(probs, y)
         splits[s] = m
     test = splits["test"]
     flat = [(f"{k}={name}", r["accuracy"], r["n"]) for k, d in test["groups"].items() for name, r in d.items() if r["n"] >= 30]
