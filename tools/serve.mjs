@@ -3,9 +3,15 @@
 // listings; `/` serves index.html. WebGPU needs a secure context, and http://localhost is one
 // (so are service workers).
 //
+// Content-Security-Policy goes out as a header too, because a <meta> reaches only its own document:
+// dedicated workers and the service worker take the policy of their own response. The policy is
+// written nowhere here: an HTML page is sent with the one in its own <meta http-equiv=
+// "Content-Security-Policy">, and a worker script (sw.js, *.worker.js) with that of <root>/index.html,
+// the app page that starts it, plus WORKER_SOURCES. A file with no such page gets no header.
+//
 //   node tools/serve.mjs [--root dist] [--port 8000]    (npm run preview -- --port N)
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -31,6 +37,58 @@ const TYPES = {
   '.ico': 'image/x-icon',
   '.txt': 'text/plain; charset=utf-8',
 };
+
+/**
+ * What a worker needs beyond its page's policy: the bench's peers (onnxruntime-web, TF.js) compile
+ * WebAssembly in the bench worker, and only there.
+ */
+const WORKER_SOURCES = { 'bench/bench.worker.js': { 'script-src': ["'wasm-unsafe-eval'"] } };
+
+/** The policy of an HTML text's <meta http-equiv="Content-Security-Policy">, or undefined. */
+export function metaCsp(html) {
+  for (const [tag] of html.matchAll(/<meta\b[^>]*>/gi)) {
+    if (!/\shttp-equiv\s*=\s*["']?content-security-policy["'\s>/]/i.test(tag)) continue;
+    const m = /\scontent\s*=\s*(?:"([^"]*)"|'([^']*)')/i.exec(tag);
+    if (m) return (m[1] ?? m[2]).replace(/\s+/g, ' ').trim();
+  }
+  return undefined;
+}
+
+/** `policy` with `sources` added to its directives (a missing one starts from default-src's). */
+export function addSources(policy, sources) {
+  const parts = policy.split(';').map((d) => d.trim()).filter(Boolean);
+  const index = (name) => parts.findIndex((d) => d.split(/\s+/)[0].toLowerCase() === name);
+  for (const [name, add] of Object.entries(sources)) {
+    let i = index(name);
+    if (i < 0) {
+      const fallback = parts[index('default-src')];
+      parts.push([name, ...(fallback ? fallback.split(/\s+/).slice(1) : [])].join(' '));
+      i = parts.length - 1;
+    }
+    const have = parts[i].split(/\s+/);
+    parts[i] = [...have, ...add.filter((s) => !have.includes(s))].join(' ');
+  }
+  return parts.join('; ');
+}
+
+const isWorkerScript = (path) => /(^|\/)(sw|[^/]*\.worker)\.js$/.test(path);
+
+/**
+ * The header policy for the file at URL path `path` (under `base`); `html` is its text when it is a page.
+ * @returns {Promise<string | undefined>}
+ */
+async function policyFor(base, path, html) {
+  if (html !== undefined) return metaCsp(html);
+  if (!isWorkerScript(path)) return undefined;
+  let page;
+  try {
+    page = metaCsp(await readFile(join(base, 'index.html'), 'utf8'));
+  } catch {
+    return undefined;
+  }
+  const extra = WORKER_SOURCES[path.replace(/^\//, '')];
+  return page && extra ? addSources(page, extra) : page;
+}
 
 /**
  * Serves `root` on http://127.0.0.1:<port> (port 0 = a free one).
@@ -60,9 +118,13 @@ export async function serveStatic({ root, port = 0, host = '127.0.0.1', quiet = 
       res.writeHead(403).end();
       return;
     }
+    const ext = extname(file).toLowerCase();
     let info;
+    /** A page is read whole (it is small) for its <meta> policy, and sent as read. */
+    let body;
     try {
       info = await stat(file);
+      if (info.isFile() && ext === '.html') body = await readFile(file);
     } catch {
       info = undefined;
     }
@@ -71,18 +133,21 @@ export async function serveStatic({ root, port = 0, host = '127.0.0.1', quiet = 
       res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`not found: ${path}\n`);
       return;
     }
+    const csp = await policyFor(base, path, body?.toString('utf8'));
     res.writeHead(200, {
-      'Content-Type': TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
-      'Content-Length': info.size,
+      'Content-Type': TYPES[ext] ?? 'application/octet-stream',
+      'Content-Length': body?.length ?? info.size,
       // The app is rebuilt in place during development: never let the browser keep a stale copy.
       'Cache-Control': 'no-cache',
       'X-Content-Type-Options': 'nosniff',
+      ...(csp ? { 'Content-Security-Policy': csp } : {}),
     });
     if (req.method === 'HEAD') {
       res.end();
       return;
     }
-    createReadStream(file).pipe(res);
+    if (body) res.end(body);
+    else createReadStream(file).pipe(res);
   });
   await new Promise((ok, fail) => {
     server.once('error', fail);

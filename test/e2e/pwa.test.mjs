@@ -4,7 +4,10 @@
 // (b) after install no request leaves localhost, and while offline none reaches the server;
 // (c) a rebuild with a changed weight file: the update prompt appears, the old revision is served
 //     until the user presses Update, then the new one;
-// (d) Chromium finds the app installable: `beforeinstallprompt` fires and the Install button shows.
+// (d) Chromium finds the app installable: `beforeinstallprompt` fires and the Install button shows;
+// (e) the Content-Security-Policy header (tools/serve.mjs) is each page's <meta> policy, and the
+//     workers run under it: no WebAssembly in the inference worker or the service worker (also
+//     when served from the precache), but in the bench worker.
 //
 // Requests are seen two ways: the server counts what reaches it, and DevTools' Network domain on
 // the page, its worker and the service worker records every URL they ask for. (A trap proxy for
@@ -336,6 +339,54 @@ test('PWA (d): Chromium finds it installable: beforeinstallprompt fires and the 
     assert.deepEqual(manifest.screenshots.map((s) => s.form_factor).sort(), ['narrow', 'wide']);
   } finally {
     await page.close();
+    await server.close();
+  }
+});
+
+test('PWA (e): the CSP reaches the workers too: each page sends its <meta> policy as a header; the inference worker and the service worker run under the app\'s (no WebAssembly), the bench worker may compile its peers\' WebAssembly', async () => {
+  const server = await countingServer(dist);
+  const context = await browser.createBrowserContext();
+  const page = await context.newPage();
+  forwardPageErrors(page, '[pwa-csp]');
+  /** Whether this context may compile WebAssembly ('wasm-unsafe-eval'): blocked by a CSP without it. */
+  const wasm = () => {
+    try {
+      new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]));
+      return 'allowed';
+    } catch {
+      return 'blocked';
+    }
+  };
+  const workerNamed = (suffix) => new Promise((ok) => {
+    const seen = (w) => w.url().endsWith(suffix) && ok(w);
+    page.workers().forEach(seen);
+    page.on('workercreated', seen);
+  });
+  try {
+    for (const name of ['index.html', 'classify.html', 'analyze.html']) {
+      const res = await fetch(new URL(name, server.url));
+      const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(await res.text())?.[1];
+      assert.ok(meta, `${name} has a <meta> policy`);
+      assert.equal(res.headers.get('content-security-policy'), meta, `${name}: the header is the <meta> policy`);
+    }
+    await page.goto(server.url);
+    await waitReady(page);
+    await waitOfflineReady(page);
+    assert.equal(await page.evaluate(wasm), 'blocked', 'the page');
+    assert.equal(await (await workerNamed('/inference.worker.js')).evaluate(wasm), 'blocked', 'the inference worker');
+    const sw = await context.waitForTarget((t) => t.type() === 'service_worker');
+    assert.equal(await (await sw.worker()).evaluate(wasm), 'blocked', 'the service worker');
+    // Served from the precache, the worker keeps the policy it was cached with.
+    await page.reload();
+    await waitReady(page);
+    assert.equal(await (await workerNamed('/inference.worker.js')).evaluate(wasm), 'blocked', 'the inference worker, from the precache');
+    const bench = workerNamed('/bench/bench.worker.js');
+    await page.evaluate(() => {
+      window.__benchWorker = new Worker('bench/bench.worker.js', { type: 'module' });
+    });
+    assert.equal(await (await bench).evaluate(wasm), 'allowed', 'the bench worker');
+  } finally {
+    await context.close();
     await server.close();
   }
 });
