@@ -83,7 +83,9 @@ def write_golden(model: MiniXception, cfg: ModelConfig, name: str, out: Path, ex
     model.eval()
     px = torch.from_numpy(pixels_u8)
     px = px.unsqueeze(1) if px.dim() == 3 else px.permute(0, 3, 1, 2)  # (N,C,S,S) uint8
-    x = normalise(px)
+    # Contiguous NCHW: an RGB batch permuted from NHWC is channels_last in memory, and Debian's torch
+    # 1.13 CPU build corrupts the heap in a channels_last backward at 64x64 (see train.py).
+    x = normalise(px).contiguous()
     logits, taps = _forward(model, x)
     with torch.no_grad():
         flip = F.softmax(model(torch.flip(x, dims=[3])), 1)
