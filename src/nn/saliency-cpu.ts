@@ -1,47 +1,25 @@
-// Guided back-propagation saliency on the CPU: the forward refs with every activation the backward
-// needs kept, then the *-backward refs in reverse model order. Mirrors saliency-gpu.ts step for
-// step, and is the CPU backend of src/nn/saliency.ts.
+// Guided back-propagation saliency on the CPU: the classifier's forward refs with every activation
+// the backward needs kept (cpuForwardKeep, mini-xception-cpu.ts), then the *-backward refs in
+// reverse model order. Mirrors saliency-gpu.ts step for step, and is the CPU backend of
+// src/nn/saliency.ts.
 import { conv2dBackwardRef, sumChannelsRef } from '../kernels/conv2d-backward.ref.js';
-import { conv2dRef } from '../kernels/conv2d.ref.js';
 import { depthwiseConv2dBackwardRef } from '../kernels/depthwise-conv2d-backward.ref.js';
-import { depthwiseConv2dRef } from '../kernels/depthwise-conv2d.ref.js';
 import { type Targets, headGapBackwardRef, selectLogitsRef } from '../kernels/head-gap-backward.ref.js';
-import { headGapRef, softmaxRef } from '../kernels/head-gap.ref.js';
+import { softmaxRef } from '../kernels/head-gap.ref.js';
 import { addRef, maxpoolBackwardRef } from '../kernels/maxpool-add-backward.ref.js';
-import { maxpoolShortcutAddRef } from '../kernels/maxpool-add.ref.js';
 import { pointwiseConv2dBackwardRef } from '../kernels/pointwise-conv2d-backward.ref.js';
-import { pointwiseConv2dRef } from '../kernels/pointwise-conv2d.ref.js';
 import { guidedReluBackwardRef } from '../kernels/relu-backward.ref.js';
 import { type Tensor, tensor } from '../kernels/tensor.js';
 import type { FoldedMiniXception } from './folded.js';
-import { cpuForward } from './mini-xception-cpu.js';
+import { type CpuActivations, cpuForward, cpuForwardKeep } from './mini-xception-cpu.js';
 
-/** What the backward pass reads from the forward pass, per face. */
-export interface KeptActivations {
-  /** ReLU outputs of stem conv 0 and 1 (guided-ReLU masks; stem1 is also module 0's input). */
-  stem0: Tensor;
-  stem1: Tensor;
-  /** Per module: x its input, a1 the ReLU output of sep1 (mask), y the pre-pool sep2 output (arg-max). */
-  blocks: { x: Tensor; a1: Tensor; y: Tensor }[];
-  /** [n, K] raw logits. */
-  logits: Float32Array;
-}
+/** What the backward pass reads from the forward pass (cpuForwardKeep's activations). */
+export type KeptActivations = CpuActivations;
 
 /** The forward pass of n faces of 0..255 pixels (NHWC), keeping what the backward needs. */
 export function forwardKeep(f: FoldedMiniXception, pixels: ArrayLike<number>, n: number): KeptActivations {
   const s = f.spec.input.size, ch = f.spec.input.channels;
-  const x0 = tensor([n, s, s, ch], Float32Array.from({ length: n * s * s * ch }, (_, i) => pixels[i]));
-  const stem0 = conv2dRef(x0, f.stem[0], { stride: 1, pad: 0, relu: true, inScale: f.spec.input.scale, inOffset: f.spec.input.offset });
-  const stem1 = conv2dRef(stem0, f.stem[1], { stride: 1, pad: 0, relu: true });
-  let x = stem1;
-  const blocks = f.blocks.map((b) => {
-    const a1 = pointwiseConv2dRef(depthwiseConv2dRef(x, b.dw1), b.pw1, true);
-    const y = pointwiseConv2dRef(depthwiseConv2dRef(a1, b.dw2), b.pw2, false);
-    const kept = { x, a1, y };
-    x = maxpoolShortcutAddRef(y, x, b.shortcut);
-    return kept;
-  });
-  return { stem0, stem1, blocks, logits: headGapRef(x, f.head) };
+  return cpuForwardKeep(f, tensor([n, s, s, ch], Float32Array.from({ length: n * s * s * ch }, (_, i) => pixels[i])));
 }
 
 /**

@@ -5,6 +5,7 @@
 // has run (5 buffers at 640x480 instead of 38). A depthwise conv whose only reader is a 2x2
 // max-pool runs fused with it (DepthwiseBias pool: true): the full-size map is never written.
 import { Readback, readFloats, storageBuffer, writeFloats } from '../gpu/buffers.js';
+import { profileDispatches } from '../gpu/profile.js';
 import { Conv2d } from '../kernels/conv2d.js';
 import { DepthwiseBias } from '../kernels/depthwise-bias.js';
 import { Maxpool2x2 } from '../kernels/maxpool2x2.js';
@@ -193,26 +194,11 @@ export class YunetGpuPlan {
   }
 
   /** Debug: median ms of each dispatch, each timed alone (`reps` copies per submit); the resize once a frame is set. */
-  async profile(reps = 3): Promise<{ name: string; ms: number }[]> {
-    const resize = { name: 'resize', k: { encode: (p: GPUComputePassEncoder) => this.resize!.encode(p), destroy() {} } };
-    const all = this.resize?.ready ? [resize, ...this.kernels] : this.kernels;
-    const res: { name: string; ms: number }[] = [];
-    for (const { name, k } of all) {
-      const times: number[] = [];
-      for (let r = 0; r < 3; r++) {
-        const enc = this.device.createCommandEncoder({ label: 'YunetGpuPlan.profileEncoder' });
-        const pass = enc.beginComputePass({ label: 'YunetGpuPlan.profilePass' });
-        for (let i = 0; i < reps; i++) k.encode(pass, 1);
-        pass.end();
-        const t = performance.now();
-        this.device.queue.submit([enc.finish()]);
-        await this.device.queue.onSubmittedWorkDone();
-        times.push((performance.now() - t) / reps);
-      }
-      times.sort((a, b) => a - b);
-      res.push({ name, ms: times[1] });
-    }
-    return res;
+  profile(reps = 3): Promise<{ name: string; ms: number }[]> {
+    const all = this.kernels.map(({ name, k }) => ({ name, encode: (p: GPUComputePassEncoder) => k.encode(p, 1) }));
+    const resize = this.resize;
+    if (resize?.ready) all.unshift({ name: 'resize', encode: (p) => resize.encode(p) });
+    return profileDispatches(this.device, 'YunetGpuPlan', all, reps);
   }
 
   dispose(): void {

@@ -1,5 +1,6 @@
 import { expect } from '@esm-bundle/chai';
 import { softmaxRef } from '../../src/kernels/head-gap.ref.js';
+import { GpuPlan } from '../../src/nn/mini-xception-gpu.js';
 import { createMiniXception } from '../../src/nn/mini-xception.js';
 import { assertClose, randomArray, withDevice } from '../helpers/gpu.js';
 import { randomMiniXception, randomSpec } from './random-mini-xception.js';
@@ -46,6 +47,18 @@ suite('mini-xception', () => {
       }));
     }
   }
+
+  test('GpuPlan fuseSeparable (SeparableConv2d, its own buffer rotation) = split plan, random weights n=3', withDevice(async (device) => {
+    const f = randomMiniXception(randomSpec(8, [16, 32, 64, 128]), 5);
+    const n = 3, px = pixels(n, 48, 13);
+    const [split, fused] = await Promise.all([GpuPlan.create(device, f, n), GpuPlan.create(device, f, n, { fuseSeparable: true })]);
+    assertClose(await fused.run(px, n), await split.run(px, n), ATOL_LOGITS, 'fused logits + probs');
+    const [ts, tf] = [await split.taps(px, n), await fused.taps(px, n)];
+    expect([...tf.keys()]).to.deep.equal([...ts.keys()]);
+    for (const [k, t] of ts) assertClose(tf.get(k)!.data, t.data, ATOL_LOGITS, `fused taps.${k}`);
+    split.dispose();
+    fused.dispose();
+  }));
 
   test('classify = mean softmax of the crop and its mirror; logits = no flip (cpu)', async () => {
     const f = randomMiniXception(randomSpec(8, [16, 32, 64, 128]), 4);
