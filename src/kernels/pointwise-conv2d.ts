@@ -12,18 +12,30 @@ export interface PointwiseSpec {
   name?: string;
 }
 
-/** [Cin,Cout] weights and bias with Cout zero-padded to a multiple of 8 (the shader's vec4 pairs). */
-export function padPointwise(w: PwW): { w: Float32Array; b: Float32Array; cout8: number } {
-  const cout8 = Math.ceil(w.cout / 8) * 8;
-  const wp = new Float32Array(w.cin * cout8);
-  for (let r = 0; r < w.cin; r++) wp.set(w.w.subarray(r * w.cout, (r + 1) * w.cout), r * cout8);
-  const bp = new Float32Array(cout8);
+/**
+ * [Cin,Cout] weights and bias with Cout zero-padded to a multiple of `multiple`: the output
+ * channels one invocation computes (PointwiseConv2d.TILE_CH here, 8 for SeparableConv2d).
+ */
+export function padPointwise(w: PwW, multiple: number): { w: Float32Array; b: Float32Array; coutPadded: number } {
+  const coutPadded = Math.ceil(w.cout / multiple) * multiple;
+  const wp = new Float32Array(w.cin * coutPadded);
+  for (let r = 0; r < w.cin; r++) wp.set(w.w.subarray(r * w.cout, (r + 1) * w.cout), r * coutPadded);
+  const bp = new Float32Array(coutPadded);
   bp.set(w.b);
-  return { w: wp, b: bp, cout8 };
+  return { w: wp, b: bp, coutPadded };
 }
 
 export class PointwiseConv2d {
-  static readonly WG_SIZE = 64;
+  /**
+   * 32, not 64: the tile is large, so the 6x6 maps of a single face are only 60 invocations, and at
+   * 64 they ran as one workgroup on one of SwiftShader's threads (0.85x the old kernel at batch 1);
+   * at 32 (or 16) they gain like the rest, and batch 8-32 timings did not change (wtr micro-benchmark
+   * on the emotion model's 8 shapes; docs/benchmarks.md run 8).
+   */
+  static readonly WG_SIZE = 32;
+  /** The shader's fixed tile: pixels and output channels per invocation (its 8 x and 4 vec4 accumulators per pixel). */
+  static readonly TILE_PX = 8;
+  static readonly TILE_CH = 16;
 
   private constructor(
     private readonly pipeline: GPUComputePipeline,
@@ -42,12 +54,12 @@ export class PointwiseConv2d {
       constants: { WG_SIZE: PointwiseConv2d.WG_SIZE, ACT: spec.relu ? 1 : 0 },
     });
     const tag = spec.name ? `(${spec.name})` : '';
-    const padded = padPointwise(w);
+    const padded = padPointwise(w, PointwiseConv2d.TILE_CH);
     const wbuf = storageBuffer(device, `PointwiseConv2d.weights${tag}`, padded.w);
     const bbuf = storageBuffer(device, `PointwiseConv2d.bias${tag}`, padded.b);
     const params = uniformBuffer(device, `PointwiseConv2d.params${tag}`, packParams([spec.hw, w.cin / 4, w.cout / 4, 0]));
     const bindGroup = bindBuffers(device, `PointwiseConv2d.bindGroup${tag}`, pipeline, [io.x, wbuf, bbuf, io.y, params]);
-    const invocations = Math.ceil(spec.hw / 4) * (padded.cout8 / 8);
+    const invocations = Math.ceil(spec.hw / PointwiseConv2d.TILE_PX) * (padded.coutPadded / PointwiseConv2d.TILE_CH);
     return new PointwiseConv2d(pipeline, bindGroup, [wbuf, bbuf, params], Math.ceil(invocations / PointwiseConv2d.WG_SIZE));
   }
 

@@ -46,7 +46,7 @@ export class SeparableConv2d {
       constants: { WG_SIZE: SeparableConv2d.WG_SIZE, ACT: spec.relu ? 1 : 0, TILE_QUADS: tq, TILE_VEC4: tq * pw.cin },
     });
     const tag = spec.name ? `(${spec.name})` : '';
-    const padded = padPointwise(pw);
+    const padded = padPointwise(pw, 8); // the shader's pointwise works on vec4 pairs of Cout
     const dwbuf = storageBuffer(device, `SeparableConv2d.depthwise${tag}`, dw.w);
     const pwbuf = storageBuffer(device, `SeparableConv2d.pointwise${tag}`, padded.w);
     const bbuf = storageBuffer(device, `SeparableConv2d.bias${tag}`, padded.b);

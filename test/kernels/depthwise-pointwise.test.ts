@@ -40,13 +40,28 @@ suite('depthwise-conv2d', () => {
 });
 
 suite('pointwise-conv2d', () => {
-  test('padPointwise pads Cout to 8', () => {
-    const p = padPointwise({ w: Float32Array.from([1, 2, 3, 4]), b: Float32Array.from([5, 6, 7, 8]), cin: 1, cout: 4 });
+  test('padPointwise pads Cout to 8 (SeparableConv2d) and to 16 (PointwiseConv2d), row by row', () => {
+    const p = padPointwise({ w: Float32Array.from([1, 2, 3, 4]), b: Float32Array.from([5, 6, 7, 8]), cin: 1, cout: 4 }, 8);
     expect(Array.from(p.w)).to.deep.equal([1, 2, 3, 4, 0, 0, 0, 0]);
     expect(Array.from(p.b)).to.deep.equal([5, 6, 7, 8, 0, 0, 0, 0]);
+    const w = Float32Array.from({ length: 2 * 20 }, (_, i) => i + 1);
+    const q = padPointwise({ w, b: new Float32Array(20).fill(1), cin: 2, cout: 20 }, PointwiseConv2d.TILE_CH);
+    expect(q.coutPadded).to.equal(32);
+    expect(Array.from(q.w.subarray(0, 32))).to.deep.equal([...w.subarray(0, 20), ...new Array(12).fill(0)]);
+    expect(Array.from(q.w.subarray(32))).to.deep.equal([...w.subarray(20), ...new Array(12).fill(0)]);
+    expect(Array.from(q.b)).to.deep.equal([...new Array(20).fill(1), ...new Array(12).fill(0)]);
   });
 
-  for (const [n, h, w, cin, cout, relu] of [[1, 44, 44, 12, 24, true], [17, 11, 11, 8, 16, false], [2, 5, 7, 4, 12, true], [3, 1, 1, 16, 4, false], [1, 3, 3, 192, 192, false], [17, 6, 6, 96, 192, true]] as const) {
+  // The kernel's tile is 8 pixels x 16 channels: the shapes cover H*W % 8 = 0..7 (partial pixel
+  // tiles, also at the end of every face of a batch) and Cout % 16 = 4, 8, 12 (partial channel
+  // groups), besides both models' layers (emotion 44/22/11/6 px, gender 60/30/15/8 px).
+  const shapes = [
+    [1, 44, 44, 12, 24, true], [17, 11, 11, 8, 16, false], [2, 5, 7, 4, 12, true], [3, 1, 1, 16, 4, false],
+    [1, 3, 3, 192, 192, false], [17, 6, 6, 96, 192, true],
+    [3, 3, 5, 8, 20, false], [2, 2, 7, 12, 28, true], [4, 2, 5, 20, 8, false], [2, 3, 4, 4, 36, true], [5, 1, 3, 24, 44, false],
+    [2, 3, 7, 8, 24, false], [3, 1, 2, 16, 16, true], [1, 60, 60, 16, 32, true], [2, 30, 30, 32, 64, false], [2, 15, 15, 64, 128, true], [1, 8, 8, 256, 256, false], [32, 6, 6, 192, 192, false],
+  ] as const;
+  for (const [n, h, w, cin, cout, relu] of shapes) {
     const name = `pw1x1${relu ? ' relu' : ''} x=${n}x${h}x${w}x${cin} cout=${cout}`;
     test(name, withDevice(async (device) => {
       const x = tensor([n, h, w, cin], randomArray(n * h * w * cin, 4));
