@@ -1,16 +1,17 @@
 // Saliency for the camera view: on each analysed frame (the host's `emo-frame` event), while the
-// heat map is on and no request is in flight, crop the faces on the main thread with the same crop
-// policy the worker uses (src/vision/crop-policy.ts: eye-levelled similarity, gray by PIL's
-// formula), ask for their maps, and hand them to the <emo-saliency-layer> with each crop's
-// transform. The crops come from a copy of the very frame the detector saw (willAnalyze, called
-// before the frame is transferred to the worker), so boxes and heat maps line up however slow the
-// pipeline runs; without one (heat map just switched on, or a snapshot with it off) they come from
-// the picture as it is now. Frames that arrive while a request runs are skipped, never queued.
-// 'predicted' explains the label the overlay shows (the tracker's smoothed one). The same crops
-// and maps make the snapshot card.
+// heat map is on and no request is in flight, crop the faces on the main thread exactly as the
+// worker crops what it classifies (src/vision/face-crop.ts: the crop policy's eye-levelled
+// similarity, the crop kernel's sampling, edges clamped), ask for their maps, and hand them to the
+// <emo-saliency-layer> with each crop's transform. The crops come from a copy of the very frame
+// the detector saw (willAnalyze, called before the frame is transferred to the worker), so boxes
+// and heat maps line up however slow the pipeline runs; without one (heat map just switched on,
+// or a snapshot with it off) they come from the picture as it is now. Frames that arrive while a
+// request runs are skipped, never queued. 'predicted' explains the label the overlay shows (the
+// tracker's smoothed one). The same crops and maps make the snapshot card.
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { type Affine, EMOTION_CROP, cropTransform } from '../../vision/crop-policy';
-import { rgbaToGray } from '../../vision/to-gray-crop';
+import { type Affine, EMOTION_CROP } from '../../vision/crop-policy';
+import { emotionCrops } from '../../vision/face-crop';
+import { FramePixels } from '../../vision/frame-pixels';
 import type { PipelineResult } from '../../worker/api';
 import { DEFAULT_SALIENCY, type SaliencySettings } from '../emo-saliency-controls';
 import type { ExplainFn } from '../emo-saliency-panel';
@@ -45,6 +46,8 @@ export class CameraSaliencyController implements ReactiveController {
   private busy = false;
   /** A copy of the frame being analysed now (the next emo-frame's pixels). */
   private pending?: Promise<ImageBitmap | undefined>;
+  /** The canvas the crops' source pixels are read through, reused. */
+  private readonly pixels = new FramePixels();
 
   constructor(private readonly host: ReactiveControllerHost & HTMLElement, private readonly hooks: CameraSaliencyHooks) {
     host.addController(this);
@@ -107,30 +110,13 @@ export class CameraSaliencyController implements ReactiveController {
   };
 
   /**
-   * Crops the result's faces from `pic`: 48×48 gray each, and their transforms. Unlike the worker's
-   * crop kernel (which clamps to the edge pixel), crop pixels beyond the frame come out black.
+   * Crops the result's faces from `pic`: 48×48 gray each, sampled as the worker's crop kernel
+   * samples them (crop pixels beyond the frame repeat its edge pixel), and their transforms.
    */
   private crops(r: PipelineResult, pic: CanvasImageSource | undefined): { gray: Uint8Array; affines: Affine[] } | undefined {
     const faces = r.faces.slice(0, MAX_FACES);
     if (!pic || !faces.length) return undefined;
-    const S = EMOTION_CROP.size;
-    const canvas = new OffscreenCanvas(S, S);
-    const ctx = canvas.getContext('2d', { willReadFrequently: true });
-    if (!ctx) return undefined;
-    ctx.imageSmoothingQuality = 'high';
-    const gray = new Uint8Array(faces.length * S * S);
-    const affines = faces.map((f, i) => {
-      const m = cropTransform(f, EMOTION_CROP);
-      // Frame → crop is the inverse similarity.
-      const det = m.a * m.d - m.b * m.c;
-      const ia = m.d / det, ib = -m.b / det, ic = -m.c / det, id = m.a / det;
-      ctx.setTransform(ia, ic, ib, id, -(ia * m.tx + ib * m.ty), -(ic * m.tx + id * m.ty));
-      ctx.clearRect(-1e5, -1e5, 2e5, 2e5);
-      ctx.drawImage(pic, 0, 0);
-      rgbaToGray(ctx.getImageData(0, 0, S, S).data, gray.subarray(i * S * S, (i + 1) * S * S));
-      return m;
-    });
-    return { gray, affines };
+    return emotionCrops(pic, r.width, r.height, faces, this.pixels);
   }
 
   private async run(r: PipelineResult, force = false, frame?: Promise<ImageBitmap | undefined>): Promise<void> {
