@@ -1,32 +1,16 @@
 // `npm run analyze`: race.jpg's faces as JSON lines with the contract's fields, an empty face list
 // for a blank image, --no-gender, --annotate PNGs, a few frames of a video with track ids.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
-import { ensureBuilt, parseJsonl, root, tempDir } from './helpers.mjs';
+import { ensureBuilt, parseJsonl, root, runTool, tempDir } from './helpers.mjs';
 
 const MEDIA = resolve(root, '../shared/media');
 let dir;
 
-function runAnalyze(args, timeoutMs = 240_000) {
-  return new Promise((ok, fail) => {
-    const child = spawn(process.execPath, [join(root, 'tools/analyze.mjs'), ...args], { cwd: root });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      fail(new Error(`analyze timed out\n${stderr}`));
-    }, timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      ok({ code, stdout, stderr });
-    });
-  });
-}
+const runAnalyze = (args) => runTool('analyze', args);
 
 before(async () => {
   await ensureBuilt();

@@ -2,31 +2,12 @@
 // Chromium: the JSON has the documented shape, every runtime/backend has a row, and every peer's
 // logits were checked against emolens before it was timed. No timing assertions.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import { ensureBuilt, root } from './helpers.mjs';
+import { ensureBuilt, runTool } from './helpers.mjs';
 
 const RUNNERS = ['emolens webgpu', 'emolens cpu', 'onnxruntime-web webgpu', 'onnxruntime-web wasm', 'tfjs webgpu', 'tfjs wasm', 'tfjs cpu'];
 
-function runBenchCli(args, timeoutMs = 300_000) {
-  return new Promise((ok, fail) => {
-    const child = spawn(process.execPath, [join(root, 'tools/bench.mjs'), ...args], { cwd: root });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      fail(new Error(`bench timed out after ${timeoutMs} ms\n${stderr}`));
-    }, timeoutMs);
-    child.on('error', fail);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      ok({ code, stdout, stderr });
-    });
-  });
-}
+const runBenchCli = (args) => runTool('bench', args, { timeoutMs: 300_000 });
 
 const isNum = (x) => typeof x === 'number' && Number.isFinite(x);
 

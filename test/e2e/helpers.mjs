@@ -45,17 +45,17 @@ export async function extractFer(dir, { perClass = 2, classes = CLASSES } = {}) 
   return written;
 }
 
-/** Runs `node tools/classify.mjs ...args`; resolves to { code, stdout, stderr }. */
-export function runClassify(args, { timeoutMs = 240_000 } = {}) {
+/** Runs `node tools/<tool>.mjs ...args` from the repo root; resolves to { code, stdout, stderr }. */
+export function runTool(tool, args, { timeoutMs = 240_000 } = {}) {
   return new Promise((ok, fail) => {
-    const child = spawn(process.execPath, [join(root, 'tools/classify.mjs'), ...args], { cwd: root });
+    const child = spawn(process.execPath, [join(root, `tools/${tool}.mjs`), ...args], { cwd: root });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      fail(new Error(`classify timed out after ${timeoutMs} ms\n${stderr}`));
+      fail(new Error(`${tool} timed out after ${timeoutMs} ms\n${stderr}`));
     }, timeoutMs);
     child.on('error', fail);
     child.on('close', (code) => {
@@ -64,6 +64,9 @@ export function runClassify(args, { timeoutMs = 240_000 } = {}) {
     });
   });
 }
+
+/** Runs `node tools/classify.mjs ...args`; resolves to { code, stdout, stderr }. */
+export const runClassify = (args, options) => runTool('classify', args, options);
 
 export function parseJsonl(text) {
   return text
