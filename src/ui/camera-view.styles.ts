@@ -1,11 +1,12 @@
 // emo-camera-view's styles, kept beside the element so its file holds only behaviour and markup.
 import { css } from 'lit';
-import { card, tokens, visuallyHidden } from './styles';
+import { buttons, card, tokens, visuallyHidden } from './styles';
 
 export const cameraViewStyles = [
   tokens,
   card,
   visuallyHidden,
+  buttons,
   css`
     :host {
       display: block;
@@ -19,35 +20,15 @@ export const cameraViewStyles = [
       align-items: center;
       margin-bottom: 0.75rem;
     }
+    /* The pill look comes from buttons (styles.ts); here the controls also line up in their row. */
     button,
     select,
     .file {
       display: inline-flex;
       align-items: center;
       box-sizing: border-box;
-      font: inherit;
       line-height: 1.2;
-      min-height: 2.5rem;
-      padding: 0.4rem 0.9rem;
-      border-radius: 999px;
-      border: 1px solid var(--emo-border);
-      background: var(--emo-surface);
-      color: var(--emo-fg);
-      cursor: pointer;
     }
-    button.primary {
-      background: var(--emo-accent);
-      color: var(--emo-accent-fg);
-      border-color: var(--emo-accent);
-      font-weight: 600;
-    }
-    button:disabled,
-    select:disabled {
-      opacity: 0.55;
-      cursor: not-allowed;
-    }
-    button:focus-visible,
-    select:focus-visible,
     input:focus-visible + .file,
     .switch input:focus-visible {
       outline: var(--emo-focus);

@@ -133,7 +133,7 @@ export class CameraView extends LitElement {
           : html`<button id="start" class="primary" ?disabled=${!ready} @click=${this._startCamera}>Start camera</button>`}
         <button id="sample" ?disabled=${!ready} @click=${this.playSample}>Sample clip</button>
         <input id="file" class="visually-hidden" type="file" accept="image/*,video/*" ?disabled=${!ready} @change=${this._files.onChange} />
-        <label class="file" for="file">Photo or video…</label>
+        <label class="file pill" for="file">Photo or video…</label>
         <label class="switch">
           <input id="gender" type="checkbox" role="switch" .checked=${this._gender} @change=${this._onGender} />
           Gender

@@ -2,6 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { type ShareOutcome, canShareFile, shareOrDownload } from './share-file';
 import { CARD_HEIGHT, CARD_WIDTH, type SnapshotInput, cardFaceRect, snapshotCaption, snapshotFileName, snapshotPng } from './snapshot-card';
+import { buttons } from './styles';
 
 /**
  * One tap freezes the current face(s) into a PNG card (snapshot-card.ts) and previews it, with
@@ -15,64 +16,43 @@ import { CARD_HEIGHT, CARD_WIDTH, type SnapshotInput, cardFaceRect, snapshotCapt
  */
 @customElement('emo-snapshot-button')
 export class SnapshotButton extends LitElement {
-  static override styles = css`
-    :host {
-      display: inline-block;
-      font-family: var(--emo-font);
-      color: var(--emo-fg);
-    }
-    button {
-      font: inherit;
-      min-height: 2.5rem;
-      padding: 0.4rem 0.9rem;
-      border-radius: 999px;
-      border: 1px solid var(--emo-border);
-      background: var(--emo-surface);
-      color: var(--emo-fg);
-      cursor: pointer;
-    }
-    button.primary {
-      background: var(--emo-accent);
-      color: var(--emo-accent-fg);
-      border-color: var(--emo-accent);
-      font-weight: 600;
-    }
-    button:disabled {
-      opacity: 0.55;
-      cursor: not-allowed;
-    }
-    button:focus-visible {
-      outline: var(--emo-focus);
-      outline-offset: 2px;
-    }
-    .preview {
-      margin-top: 0.75rem;
-      padding: 0.75rem;
-      border: 1px solid var(--emo-border);
-      border-radius: var(--emo-radius);
-      background: var(--emo-surface);
-      max-width: 40rem;
-    }
-    img {
-      display: block;
-      width: 100%;
-      height: auto;
-      border-radius: 6px;
-    }
-    .caption {
-      margin: 0.5rem 0;
-      color: var(--emo-muted);
-      font-size: 0.9rem;
-    }
-    .actions {
-      display: flex;
-      gap: 0.5rem;
-    }
-    .status {
-      margin: 0.5rem 0 0;
-      font-size: 0.9rem;
-    }
-  `;
+  static override styles = [
+    buttons,
+    css`
+      :host {
+        display: inline-block;
+        font-family: var(--emo-font);
+        color: var(--emo-fg);
+      }
+      .preview {
+        margin-top: 0.75rem;
+        padding: 0.75rem;
+        border: 1px solid var(--emo-border);
+        border-radius: var(--emo-radius);
+        background: var(--emo-surface);
+        max-width: 40rem;
+      }
+      img {
+        display: block;
+        width: 100%;
+        height: auto;
+        border-radius: 6px;
+      }
+      .caption {
+        margin: 0.5rem 0;
+        color: var(--emo-muted);
+        font-size: 0.9rem;
+      }
+      .actions {
+        display: flex;
+        gap: 0.5rem;
+      }
+      .status {
+        margin: 0.5rem 0 0;
+        font-size: 0.9rem;
+      }
+    `,
+  ];
 
   /** Returns the frozen faces to put on the card, or undefined when there is nothing to show. */
   @property({ attribute: false }) capture?: () => SnapshotInput | undefined | Promise<SnapshotInput | undefined>;

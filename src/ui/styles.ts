@@ -75,6 +75,42 @@ export const card = css`
   }
 `;
 
+/**
+ * Pill buttons: `button` (`.primary` for the main action), `select`, and `.pill` for a label drawn as
+ * one (emo-camera-view's file label), with their disabled and keyboard-focus states. Used by
+ * emo-camera-view and emo-snapshot-button; list it before the element's own rules so those win.
+ */
+export const buttons = css`
+  button,
+  select,
+  .pill {
+    font: inherit;
+    min-height: 2.5rem;
+    padding: 0.4rem 0.9rem;
+    border-radius: 999px;
+    border: 1px solid var(--emo-border);
+    background: var(--emo-surface);
+    color: var(--emo-fg);
+    cursor: pointer;
+  }
+  button.primary {
+    background: var(--emo-accent);
+    color: var(--emo-accent-fg);
+    border-color: var(--emo-accent);
+    font-weight: 600;
+  }
+  button:disabled,
+  select:disabled {
+    opacity: 0.55;
+    cursor: not-allowed;
+  }
+  button:focus-visible,
+  select:focus-visible {
+    outline: var(--emo-focus);
+    outline-offset: 2px;
+  }
+`;
+
 /** Capitalised class name for display ('happy' → 'Happy'). */
 export function displayName(label: string): string {
   return label.charAt(0).toUpperCase() + label.slice(1);
