@@ -11,16 +11,23 @@ export interface PointwiseBackwardSpec {
   name?: string;
 }
 
-/** [Cin,Cout] → [Cout,Cin8]: W transposed, Cin zero-padded to a multiple of 8 (the shader's vec4 pairs). */
-export function transposePointwise(w: PwW): { w: Float32Array; cin8: number } {
-  const cin8 = Math.ceil(w.cin / 8) * 8;
-  const out = new Float32Array(w.cout * cin8);
-  for (let ci = 0; ci < w.cin; ci++) for (let co = 0; co < w.cout; co++) out[co * cin8 + ci] = w.w[ci * w.cout + co];
-  return { w: out, cin8 };
+/**
+ * [Cin,Cout] → [Cout,CinPadded]: W transposed, Cin zero-padded to a multiple of
+ * PointwiseConv2dBackward.TILE_CH (the input-gradient channels one invocation computes).
+ */
+export function transposePointwise(w: PwW): { w: Float32Array; cinPadded: number } {
+  const cinPadded = Math.ceil(w.cin / PointwiseConv2dBackward.TILE_CH) * PointwiseConv2dBackward.TILE_CH;
+  const out = new Float32Array(w.cout * cinPadded);
+  for (let ci = 0; ci < w.cin; ci++) for (let co = 0; co < w.cout; co++) out[co * cinPadded + ci] = w.w[ci * w.cout + co];
+  return { w: out, cinPadded };
 }
 
 export class PointwiseConv2dBackward {
-  static readonly WG_SIZE = 64;
+  /** 32, as PointwiseConv2d's: with the large tile a single face's 6x6 maps are few invocations, so they still split over several workgroups. */
+  static readonly WG_SIZE = 32;
+  /** The shader's fixed tile: pixels and input-gradient channels per invocation (PointwiseConv2d's 8 px x 16 ch). */
+  static readonly TILE_PX = 8;
+  static readonly TILE_CH = 16;
 
   private constructor(
     private readonly pipeline: GPUComputePipeline,
@@ -44,7 +51,7 @@ export class PointwiseConv2dBackward {
     const wbuf = storageBuffer(device, `PointwiseConv2dBackward.weights${tag}`, t.w);
     const params = uniformBuffer(device, `PointwiseConv2dBackward.params${tag}`, packParams([spec.hw, w.cout / 4, w.cin / 4, 0]));
     const bindGroup = bindBuffers(device, `PointwiseConv2dBackward.bindGroup${tag}`, pipeline, [io.g, wbuf, io.gx, params]);
-    const invocations = Math.ceil(spec.hw / 4) * (t.cin8 / 8);
+    const invocations = Math.ceil(spec.hw / PointwiseConv2dBackward.TILE_PX) * (t.cinPadded / PointwiseConv2dBackward.TILE_CH);
     return new PointwiseConv2dBackward(pipeline, bindGroup, [wbuf, params], Math.ceil(invocations / PointwiseConv2dBackward.WG_SIZE));
   }
 

@@ -18,13 +18,28 @@ suite('pointwise-conv2d-backward', () => {
     expect(dot(g.data, y.data)).to.be.closeTo(dot(pointwiseConv2dBackwardRef(g, w).data, x.data), 1e-3);
   });
 
-  test('transposePointwise pads Cin to 8', () => {
+  test('transposePointwise transposes W and pads Cin to 16, row by row', () => {
     const t = transposePointwise({ w: Float32Array.from([1, 2, 3, 4]), b: new Float32Array(1), cin: 4, cout: 1 });
-    expect(Array.from(t.w)).to.deep.equal([1, 2, 3, 4, 0, 0, 0, 0]);
+    expect(t.cinPadded).to.equal(PointwiseConv2dBackward.TILE_CH);
+    expect(Array.from(t.w)).to.deep.equal([1, 2, 3, 4, ...new Array(12).fill(0)]);
+    // [Cin=20, Cout=2] → [2, 32]: row co holds w[0..19, co], then 12 zeros.
+    const w = Float32Array.from({ length: 20 * 2 }, (_, i) => i + 1);
+    const u = transposePointwise({ w, b: new Float32Array(2), cin: 20, cout: 2 });
+    expect(u.cinPadded).to.equal(32);
+    const col = (co: number) => Array.from({ length: 20 }, (_, ci) => w[ci * 2 + co]);
+    expect(Array.from(u.w)).to.deep.equal([...col(0), ...new Array(12).fill(0), ...col(1), ...new Array(12).fill(0)]);
   });
 
-  // [n, h, w, cin, cout]: forward shapes (the gradient flows cout → cin).
-  for (const [n, h, w, cin, cout] of [[1, 44, 44, 12, 24], [3, 44, 44, 24, 24], [17, 11, 11, 8, 16], [2, 5, 7, 4, 12], [3, 1, 1, 16, 4], [1, 3, 3, 192, 192], [2, 6, 6, 96, 192], [1, 3, 3, 12, 8]] as const) {
+  // [n, h, w, cin, cout]: forward shapes (the gradient flows cout → cin). The kernel's tile is 8
+  // pixels x 16 input channels: the shapes cover H*W % 8 = 0..7 (partial pixel tiles, also at the
+  // end of every face of a batch), Cin % 16 = 4, 8, 12 (partial channel groups) and batch 1..32,
+  // besides both models' layers (emotion 44/22/11/6 px, gender 60/30/15/8 px).
+  const shapes = [
+    [1, 44, 44, 12, 24], [3, 44, 44, 24, 24], [17, 11, 11, 8, 16], [2, 5, 7, 4, 12], [3, 1, 1, 16, 4], [1, 3, 3, 192, 192], [2, 6, 6, 96, 192], [1, 3, 3, 12, 8],
+    [3, 3, 5, 8, 20], [2, 2, 7, 28, 12], [4, 2, 5, 20, 8], [2, 3, 4, 36, 4], [5, 1, 3, 44, 24], [2, 3, 7, 24, 8], [3, 1, 2, 16, 16],
+    [1, 60, 60, 32, 16], [2, 30, 30, 64, 32], [2, 15, 15, 128, 64], [1, 8, 8, 256, 256], [32, 6, 6, 192, 192], [8, 11, 11, 52, 36],
+  ] as const;
+  for (const [n, h, w, cin, cout] of shapes) {
     const name = `pw1x1 backward x=${n}x${h}x${w}x${cin} cout=${cout}`;
     test(name, withDevice(async (device) => {
       const wt = randomPw(cin, cout, 21);
