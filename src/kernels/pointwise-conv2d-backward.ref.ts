@@ -1,6 +1,6 @@
 // Input gradient of the pointwise 1x1 conv (pointwise-conv2d.ref.ts): per pixel,
 // dL/dx[ci] = sum_co w[ci,co] * g[co] (a matmul with W transposed; the bias has no input gradient).
-// CPU backend and oracle for shaders/pointwise-conv2d-backward.wgsl.
+// CPU backend and oracle for PointwiseConv2dBackward (the forward kernel on transposed weights).
 import type { PwW } from '../nn/folded.js';
 import { type Tensor, nhwc, tensor } from './tensor.js';
 

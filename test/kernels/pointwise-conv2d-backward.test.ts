@@ -18,20 +18,17 @@ suite('pointwise-conv2d-backward', () => {
     expect(dot(g.data, y.data)).to.be.closeTo(dot(pointwiseConv2dBackwardRef(g, w).data, x.data), 1e-3);
   });
 
-  test('transposePointwise transposes W and pads Cin to 16, row by row', () => {
-    const t = transposePointwise({ w: Float32Array.from([1, 2, 3, 4]), b: new Float32Array(1), cin: 4, cout: 1 });
-    expect(t.cinPadded).to.equal(PointwiseConv2dBackward.TILE_CH);
-    expect(Array.from(t.w)).to.deep.equal([1, 2, 3, 4, ...new Array(12).fill(0)]);
-    // [Cin=20, Cout=2] → [2, 32]: row co holds w[0..19, co], then 12 zeros.
-    const w = Float32Array.from({ length: 20 * 2 }, (_, i) => i + 1);
-    const u = transposePointwise({ w, b: new Float32Array(2), cin: 20, cout: 2 });
-    expect(u.cinPadded).to.equal(32);
-    const col = (co: number) => Array.from({ length: 20 }, (_, ci) => w[ci * 2 + co]);
-    expect(Array.from(u.w)).to.deep.equal([...col(0), ...new Array(12).fill(0), ...col(1), ...new Array(12).fill(0)]);
+  test('transposePointwise transposes W row by row, with a zero bias', () => {
+    // [Cin=3, Cout=2] → [Cin'=2, Cout'=3]: row co holds w[0..2, co].
+    const w = Float32Array.from({ length: 3 * 2 }, (_, i) => i + 1);
+    const t = transposePointwise({ w, b: Float32Array.from([9, 9]), cin: 3, cout: 2 });
+    expect([t.cin, t.cout]).to.deep.equal([2, 3]);
+    expect(Array.from(t.w)).to.deep.equal([1, 3, 5, 2, 4, 6]);
+    expect(Array.from(t.b)).to.deep.equal([0, 0, 0]);
   });
 
   // [n, h, w, cin, cout]: forward shapes (the gradient flows cout → cin). The kernel's tile is 8
-  // pixels x 16 input channels: the shapes cover H*W % 8 = 0..7 (partial pixel tiles, also at the
+  // pixels x 16 input-gradient channels: the shapes cover H*W % 8 = 0..7 (partial pixel tiles, also at the
   // end of every face of a batch), Cin % 16 = 4, 8, 12 (partial channel groups) and batch 1..32,
   // besides both models' layers (emotion 44/22/11/6 px, gender 60/30/15/8 px).
   const shapes = [
