@@ -5,18 +5,13 @@ import { type ModelSpec, parseModelSpec } from '../../src/nn/model-spec.js';
 import { parseSafetensors, writeSafetensors } from '../../src/nn/safetensors.js';
 import { expectedTensors, fetchModel, loadMiniXception } from '../../src/nn/weights.js';
 import { assertClose, randomArray } from '../helpers/gpu.js';
+import { EMOTION, errorOf } from './spec-fixtures.js';
 
 // Tiny spec: 2 input channels and unequal widths so a swapped Cin/Cout or transposition shows up.
 const TINY = {
   name: 'tiny', arch: 'mini-xception', input: { size: 9, channels: 2, scale: 2 / 255, offset: -1 },
   stem: 3, widths: [4, 5], classes: ['a', 'b', 'c'], bn_eps: 1e-3, flip_tta: false,
 };
-const EMOTION = {
-  name: 'emotion', arch: 'mini-xception', input: { size: 48, channels: 1, scale: 0.00784313725490196, offset: -1 },
-  stem: 8, widths: [16, 32, 64, 128], classes: ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral'],
-  bn_eps: 1e-5, flip_tta: true,
-};
-
 type Tensors = Map<string, { shape: number[]; data: Float32Array }>;
 
 /** A random PyTorch state_dict of training/model.py, names written out here independently of weights.ts. */
@@ -136,14 +131,6 @@ function bnOf(t: Tensors, p: string): BatchNorm {
   return { weight: d('weight'), bias: d('bias'), running_mean: d('running_mean'), running_var: d('running_var') };
 }
 
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected an error');
-}
 
 async function rejectionOf(p: Promise<unknown>): Promise<string> {
   try {
@@ -281,36 +268,6 @@ suite('weights: validation errors name the tensor', () => {
     const buf = writeSafetensors(stateDict(spec));
     expect(errorOf(() => loadMiniXception(spec, buf.slice(0, buf.byteLength - 4), 'weights/tiny.safetensors')))
       .to.match(/^weights\/tiny\.safetensors: tensor "head\.bias" .*truncated/);
-  });
-});
-
-suite('model spec', () => {
-  test('the documented emotion.json parses to itself', () => {
-    expect(parseModelSpec(EMOTION)).to.deep.equal(EMOTION);
-    expect(parseModelSpec({ ...EMOTION, metrics: { acc: 0.6 } })).to.deep.equal(EMOTION);
-  });
-
-  test('each bad field is named', () => {
-    const cases: [object, string][] = [
-      [{ ...EMOTION, name: '' }, '"name" must be a non-empty string'],
-      [{ ...EMOTION, arch: 'resnet' }, '"arch" must be "mini-xception", got "resnet"'],
-      [{ ...EMOTION, input: undefined }, '"input" must be an object'],
-      [{ ...EMOTION, input: { ...EMOTION.input, size: '48' } }, '"input.size" must be an integer in [5, 4096], got "48"'],
-      [{ ...EMOTION, input: { ...EMOTION.input, channels: 0 } }, '"input.channels"'],
-      [{ ...EMOTION, input: { ...EMOTION.input, scale: 0 } }, '"input.scale" must be non-zero'],
-      [{ ...EMOTION, input: { ...EMOTION.input, offset: null } }, '"input.offset" must be a finite number, got null'],
-      [{ ...EMOTION, stem: 8.5 }, '"stem"'],
-      [{ ...EMOTION, widths: [] }, '"widths"'],
-      [{ ...EMOTION, widths: [16, -32] }, '"widths[1]"'],
-      [{ ...EMOTION, classes: ['x'] }, '"classes" must be an array of at least 2 labels'],
-      [{ ...EMOTION, classes: ['x', 7] }, '"classes[1]"'],
-      [{ ...EMOTION, classes: ['x', 'y', 'x'] }, '"classes" must be distinct labels'],
-      [{ ...EMOTION, bn_eps: 0 }, '"bn_eps"'],
-      [{ ...EMOTION, flip_tta: 'yes' }, '"flip_tta" must be true or false'],
-    ];
-    for (const [json, part] of cases) expect(errorOf(() => parseModelSpec(json)), part).to.include(part);
-    expect(errorOf(() => parseModelSpec({ ...EMOTION, stem: 0 }, 'weights/emotion.json'))).to.match(/^weights\/emotion\.json "emotion": "stem"/);
-    expect(errorOf(() => parseModelSpec([]))).to.include('expected a JSON object');
   });
 });
 
