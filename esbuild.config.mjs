@@ -8,8 +8,8 @@
 // page's bundle: new Worker(new URL('./inference.worker.js', import.meta.url), { type: 'module' })):
 //   src/main.ts                     → dist/main.js               (index.html)
 //   src/worker/inference.worker.ts  → dist/inference.worker.js
-//   src/ui/classify-page.ts         → dist/classify.js           (classify.html, used by the CLI)
-//   src/ui/analyze-page.ts          → dist/analyze.js            (analyze.html: analyze CLI, pipeline bench)
+//   src/headless/classify-page.ts         → dist/classify.js           (classify.html, used by the CLI)
+//   src/headless/analyze-page.ts          → dist/analyze.js            (analyze.html: analyze CLI, pipeline bench)
 // Static files: index.html, src/ui/{classify-page.html,analyze-page.html,page.css,icon.svg},
 // assets/media/video_01.mp4 (the sample clip) → dist/media/, weights/ → dist/weights/,
 // src/ui/pwa/ (web app manifest, icons, screenshots) → dist/.
@@ -27,11 +27,11 @@ const root = dirname(fileURLToPath(import.meta.url));
 
 const STATIC = [
   ['index.html', 'index.html'],
-  ['src/ui/classify-page.html', 'classify.html'],
-  ['src/ui/analyze-page.html', 'analyze.html'],
+  ['src/headless/classify-page.html', 'classify.html'],
+  ['src/headless/analyze-page.html', 'analyze.html'],
   ['assets/media/video_01.mp4', 'media/video_01.mp4'],
-  ['src/ui/page.css', 'page.css'],
-  ['src/ui/icon.svg', 'icon.svg'],
+  ['src/ui/app/page.css', 'page.css'],
+  ['src/ui/app/icon.svg', 'icon.svg'],
   ['src/ui/pwa', '.'],
 ];
 
@@ -42,10 +42,10 @@ function options(outdir, minify) {
     entryPoints: {
       main: 'src/main.ts',
       'inference.worker': 'src/worker/inference.worker.ts',
-      classify: 'src/ui/classify-page.ts',
-      analyze: 'src/ui/analyze-page.ts',
+      classify: 'src/headless/classify-page.ts',
+      analyze: 'src/headless/analyze-page.ts',
       // The #bench view and its worker (onnxruntime-web, TF.js): loaded only when #bench is visited.
-      'bench/bench': 'src/ui/emo-bench-view.ts',
+      'bench/bench': 'src/bench/view/emo-bench-view.ts',
       'bench/bench.worker': 'src/bench/bench.worker.ts',
     },
     outdir,

@@ -5,7 +5,7 @@
 //
 //   node tools/bench-saliency.mjs [--model emotion|gender] [--batches 1,8] [--reps 15] [--backends webgpu,cpu] [--json]
 //
-// Builds src/ui/saliency-bench-page.ts into a temporary folder (with weights/), serves it, and
+// Builds src/headless/saliency-bench-page.ts into a temporary folder (with weights/), serves it, and
 // prints per backend and batch the best (and median) ms per call of
 //   forward        logits(): one forward pass of n crops
 //   classify       classify(): forward of the n crops and their mirrors (flip TTA)
@@ -42,7 +42,7 @@ const dir = await mkdtemp(join(tmpdir(), 'emolens-bench-saliency-'));
 let browser, server;
 try {
   await esbuild.build({
-    absWorkingDir: root, entryPoints: { bench: 'src/ui/saliency-bench-page.ts' }, outdir: dir, bundle: true, format: 'esm',
+    absWorkingDir: root, entryPoints: { bench: 'src/headless/saliency-bench-page.ts' }, outdir: dir, bundle: true, format: 'esm',
     platform: 'browser', target: 'es2022', loader: { '.wgsl': 'text' }, tsconfig: 'tsconfig.json', logLevel: 'warning',
   });
   await writeFile(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><title>saliency bench</title><script type="module" src="bench.js"></script>\n');

@@ -4,7 +4,7 @@
 //
 //   node tools/make-pwa-assets.mjs [--icons-only]
 //
-// Icons: the face of src/ui/icon.svg. "any" icons keep its round shape on a transparent ground;
+// Icons: the face of src/ui/app/icon.svg. "any" icons keep its round shape on a transparent ground;
 // "maskable" ones (and the 180 px apple-touch-icon, which iOS rounds itself) fill the square with
 // the background colour and keep the face inside the central 80 % safe zone.
 // Screenshots: the built app, light theme. Wide: the top of the page, the camera view running on

@@ -3,7 +3,7 @@
 // (the transposed convolution). The bias has no input gradient, and folded BN is part of w.
 // The input affine of the first stem conv is not applied: saliency is taken w.r.t. the normalised
 // input, as training/golden.py does. CPU backend and oracle for shaders/conv2d-backward.wgsl.
-import type { ConvW } from '../nn/folded.js';
+import type { ConvW } from './types.js';
 import { convOutSize } from './conv2d.ref.js';
 import { type Tensor, nhwc, tensor } from './tensor.js';
 

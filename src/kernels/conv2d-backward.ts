@@ -3,7 +3,7 @@
 import src from '../../shaders/conv2d-backward.wgsl';
 import { bindBuffers, packParams, storageBuffer, uniformBuffer } from '../gpu/buffers.js';
 import { computePipeline } from '../gpu/pipeline-cache.js';
-import type { ConvW } from '../nn/folded.js';
+import type { ConvW } from './types.js';
 import { convOutSize } from './conv2d.ref.js';
 
 export interface Conv2dBackwardSpec {

@@ -1,5 +1,5 @@
 // Dense KxK conv2d on NHWC tensors: the CPU backend and the oracle for shaders/conv2d.wgsl.
-import type { ConvW } from '../nn/folded.js';
+import type { ConvW } from './types.js';
 import { type Tensor, nhwc, tensor } from './tensor.js';
 
 export interface Conv2dOpts {

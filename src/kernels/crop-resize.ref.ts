@@ -1,7 +1,7 @@
 // Plain-TS crop-resize (shaders/crop-resize.wgsl): the test oracle, and the CPU path of the
 // camera pipeline when WebGPU is missing. Same sampling: TAPS×TAPS bilinear samples per crop
 // pixel, edges clamped (replicated).
-import type { Affine } from '../vision/crop-policy.js';
+import type { Affine } from './types.js';
 
 /** Largest TAPS per axis: beyond 8 frame pixels per crop pixel the average is sampled sparsely. */
 export const MAX_TAPS = 8;

@@ -4,7 +4,7 @@
 import src from '../../shaders/crop-resize.wgsl';
 import { Readback, storageBuffer } from '../gpu/buffers.js';
 import { computePipeline } from '../gpu/pipeline-cache.js';
-import { type Affine, affineScale } from '../vision/crop-policy.js';
+import { type Affine, affineScale } from './types.js';
 import { tapsFor } from './crop-resize.ref.js';
 
 export interface CropResizeSpec {

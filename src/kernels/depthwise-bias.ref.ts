@@ -1,6 +1,6 @@
 // Depthwise 3x3, stride 1, 'same' zero padding, + bias + activation on NHWC: CPU backend and oracle
 // for shaders/depthwise-bias.wgsl (YuNet's depthwise convs and packed heads).
-import type { DwW } from '../nn/folded.js';
+import type { DwW } from './types.js';
 import { type Tensor, nhwc, tensor } from './tensor.js';
 
 /** 'none'; 'relu'; or { sigmoid: k }: logistic sigmoid on channels 0..k-1, identity on the rest. */

@@ -4,7 +4,7 @@
 import src from '../../shaders/depthwise-bias.wgsl';
 import { bindBuffers, packParams, storageBuffer, uniformBuffer } from '../gpu/buffers.js';
 import { computePipeline } from '../gpu/pipeline-cache.js';
-import type { DwW } from '../nn/folded.js';
+import type { DwW } from './types.js';
 import type { DwAct } from './depthwise-bias.ref.js';
 import { requireVec4 } from './tensor.js';
 

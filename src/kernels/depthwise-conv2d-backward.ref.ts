@@ -1,7 +1,7 @@
 // Input gradient of the depthwise KxK conv, stride 1, 'same' zero padding (depthwise-conv2d.ref.ts):
 // dL/dx[iy,ix,c] = sum over taps of w[ky,kx,c] * g[iy-ky+p, ix-kx+p, c], i.e. the same depthwise
 // conv with the kernel rotated by 180°. CPU backend and oracle for shaders/depthwise-conv2d-backward.wgsl.
-import type { DwW } from '../nn/folded.js';
+import type { DwW } from './types.js';
 import { type Tensor, nhwc, tensor } from './tensor.js';
 
 export function depthwiseConv2dBackwardRef(g: Tensor, w: DwW): Tensor {

@@ -4,7 +4,7 @@
 import src from '../../shaders/depthwise-conv2d-backward.wgsl';
 import { bindBuffers, packParams, storageBuffer, uniformBuffer } from '../gpu/buffers.js';
 import { computePipeline } from '../gpu/pipeline-cache.js';
-import type { ConvW, DwW } from '../nn/folded.js';
+import type { ConvW, DwW } from './types.js';
 import { poolOutSize } from './maxpool-add.ref.js';
 import { requireVec4 } from './tensor.js';
 

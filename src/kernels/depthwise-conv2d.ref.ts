@@ -1,6 +1,6 @@
 // Depthwise KxK conv, stride 1, 'same' zero padding, on NHWC: CPU backend and oracle for
 // shaders/depthwise-conv2d.wgsl (which implements the 3x3 case the model uses).
-import type { DwW } from '../nn/folded.js';
+import type { DwW } from './types.js';
 import { type Tensor, nhwc, tensor } from './tensor.js';
 
 export function depthwiseConv2dRef(x: Tensor, w: DwW, relu = false): Tensor {

@@ -8,7 +8,7 @@
 // - head conv: its input gradient (conv2d-backward.ref.ts), pad (K-1)/2.
 // CPU backend and oracle for shaders/head-gap-backward.wgsl (which folds all three into the
 // effective weights of head-gap.ts: dL/dx = sum_k dL/dlogit_k * weff[k]).
-import type { ConvW } from '../nn/folded.js';
+import type { ConvW } from './types.js';
 import { conv2dBackwardRef } from './conv2d-backward.ref.js';
 import { type Tensor, tensor } from './tensor.js';
 

@@ -4,7 +4,7 @@
 import src from '../../shaders/head-gap-backward.wgsl';
 import { bindBuffers, packParams, storageBuffer, uniformBuffer } from '../gpu/buffers.js';
 import { computePipeline } from '../gpu/pipeline-cache.js';
-import type { ConvW } from '../nn/folded.js';
+import type { ConvW } from './types.js';
 import { effectiveHeadWeights } from './head-gap.js';
 import { requireVec4 } from './tensor.js';
 

@@ -1,6 +1,6 @@
 // Classifier head on NHWC: conv KxK 'same' + bias, global average pool -> logits [N,K]; and a
 // row-wise softmax. CPU backend and oracle for shaders/head-gap.wgsl.
-import type { ConvW } from '../nn/folded.js';
+import type { ConvW } from './types.js';
 import { conv2dRef } from './conv2d.ref.js';
 import { type Tensor, nhwc } from './tensor.js';
 

@@ -2,7 +2,7 @@
 import src from '../../shaders/head-gap.wgsl';
 import { bindBuffers, packParams, storageBuffer, uniformBuffer } from '../gpu/buffers.js';
 import { computePipeline } from '../gpu/pipeline-cache.js';
-import type { ConvW } from '../nn/folded.js';
+import type { ConvW } from './types.js';
 import { requireVec4 } from './tensor.js';
 
 export interface HeadGapSpec {

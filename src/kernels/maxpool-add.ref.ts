@@ -1,6 +1,6 @@
 // Residual-module tail on NHWC: out = maxpool3x3/2 pad 1 (-inf)(y) + r, optionally with
 // r = conv1x1/2(x) (the shortcut): CPU backend and oracle for shaders/maxpool-add.wgsl.
-import type { ConvW } from '../nn/folded.js';
+import type { ConvW } from './types.js';
 import { conv2dRef } from './conv2d.ref.js';
 import { type Tensor, nhwc, tensor } from './tensor.js';
 

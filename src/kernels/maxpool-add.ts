@@ -3,7 +3,7 @@
 import src from '../../shaders/maxpool-add.wgsl';
 import { bindBuffers, packParams, storageBuffer, uniformBuffer } from '../gpu/buffers.js';
 import { computePipeline } from '../gpu/pipeline-cache.js';
-import type { ConvW } from '../nn/folded.js';
+import type { ConvW } from './types.js';
 import { poolOutSize } from './maxpool-add.ref.js';
 import { requireVec4 } from './tensor.js';
 

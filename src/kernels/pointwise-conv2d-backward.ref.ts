@@ -1,7 +1,7 @@
 // Input gradient of the pointwise 1x1 conv (pointwise-conv2d.ref.ts): per pixel,
 // dL/dx[ci] = sum_co w[ci,co] * g[co] (a matmul with W transposed; the bias has no input gradient).
 // CPU backend and oracle for PointwiseConv2dBackward (the forward kernel on transposed weights).
-import type { PwW } from '../nn/folded.js';
+import type { PwW } from './types.js';
 import { type Tensor, nhwc, tensor } from './tensor.js';
 
 export function pointwiseConv2dBackwardRef(g: Tensor, w: PwW): Tensor {

@@ -1,7 +1,7 @@
 // PointwiseConv2dBackward: input gradient of the 1x1 conv. dL/dx = g · Wᵀ per pixel, which is the
 // forward 1x1 conv itself with W transposed, no bias and no ReLU, so it runs on PointwiseConv2d
 // (shaders/pointwise-conv2d.wgsl, its 8 px x 16 ch tile and padding) rather than a twin shader.
-import type { PwW } from '../nn/folded.js';
+import type { PwW } from './types.js';
 import { PointwiseConv2d } from './pointwise-conv2d.js';
 
 export interface PointwiseBackwardSpec {

@@ -1,6 +1,6 @@
 // Pointwise 1x1 conv on NHWC (per-pixel matmul over channels) + bias + optional ReLU: CPU backend
 // and oracle for shaders/pointwise-conv2d.wgsl.
-import type { PwW } from '../nn/folded.js';
+import type { PwW } from './types.js';
 import { type Tensor, nhwc, tensor } from './tensor.js';
 
 export function pointwiseConv2dRef(x: Tensor, w: PwW, relu = false): Tensor {

@@ -2,7 +2,7 @@
 import src from '../../shaders/pointwise-conv2d.wgsl';
 import { bindBuffers, packParams, storageBuffer, uniformBuffer } from '../gpu/buffers.js';
 import { computePipeline } from '../gpu/pipeline-cache.js';
-import type { PwW } from '../nn/folded.js';
+import type { PwW } from './types.js';
 import { requireVec4 } from './tensor.js';
 
 export interface PointwiseSpec {

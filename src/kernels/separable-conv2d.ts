@@ -3,7 +3,7 @@
 import src from '../../shaders/separable-conv2d.wgsl';
 import { bindBuffers, packParams, storageBuffer, uniformBuffer } from '../gpu/buffers.js';
 import { computePipeline } from '../gpu/pipeline-cache.js';
-import type { DwW, PwW } from '../nn/folded.js';
+import type { DwW, PwW } from './types.js';
 import { padPointwise } from './pointwise-conv2d.js';
 import { requireVec4 } from './tensor.js';
 

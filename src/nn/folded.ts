@@ -1,7 +1,6 @@
 import type { ModelSpec } from './model-spec.js';
-export interface ConvW { w: Float32Array; b: Float32Array; kh: number; kw: number; cin: number; cout: number } // w: [KH,KW,Cin,Cout], Cout fastest
-export interface DwW { w: Float32Array; kh: number; kw: number; c: number }                                      // w: [KH,KW,C]
-export interface PwW { w: Float32Array; b: Float32Array; cin: number; cout: number }                             // w: [Cin,Cout]
+import type { ConvW, DwW, PwW } from '../kernels/types.js';
+export type { ConvW, DwW, PwW } from '../kernels/types.js';
 export interface FoldedMiniXception {
   spec: ModelSpec;
   stem: [ConvW, ConvW];       // 3x3 valid, BN folded, followed by ReLU

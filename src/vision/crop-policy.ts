@@ -27,6 +27,8 @@
 // Pixels beyond the frame are the nearest edge pixel (the kernel clamps), so a face at the border
 // is kept, not dropped.
 import policy from './crop-policy-data.js';
+import type { Affine } from '../kernels/types.js';
+export { type Affine, affineScale } from '../kernels/types.js';
 
 export type Point = [number, number];
 
@@ -47,27 +49,9 @@ export interface CropSpec {
   box: { cx: number; cy: number; size: number };
 }
 
-/**
- * Crop pixel → frame pixel, in continuous coordinates (pixel i covers [i, i+1), centre i+0.5):
- *   x = a·u + b·v + tx,  y = c·u + d·v + ty.
- * For a similarity a = d = s·cosθ, c = −b = s·sinθ; s = frame pixels per crop pixel.
- */
-export interface Affine {
-  a: number;
-  b: number;
-  c: number;
-  d: number;
-  tx: number;
-  ty: number;
-}
 
 export const EMOTION_CROP: CropSpec = { size: 48, channels: 1, template: policy.emotion.template, box: policy.emotion.box };
 export const GENDER_CROP: CropSpec = { size: 64, channels: 3, template: policy.gender.template, box: policy.gender.box };
-
-/** Frame pixels per crop pixel of an affine (its uniform scale). */
-export function affineScale(m: Affine): number {
-  return Math.hypot(m.a, m.c);
-}
 
 /** Applies m to the crop point (u, v). */
 export function applyAffine(m: Affine, u: number, v: number): Point {

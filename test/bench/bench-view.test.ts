@@ -3,8 +3,8 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import type { BenchReport } from '../../src/bench/report.js';
 import { ratios, summaryText } from '../../src/bench/summary.js';
-import '../../src/ui/emo-bench-view.js';
-import type { BenchView } from '../../src/ui/emo-bench-view.js';
+import '../../src/bench/view/emo-bench-view.js';
+import type { BenchView } from '../../src/bench/view/emo-bench-view.js';
 
 const row = (runtime: 'emolens' | 'onnxruntime-web' | 'tfjs', backend: 'webgpu' | 'wasm' | 'cpu', ms: number | null, diff: number | null) => ({
   runtime, backend, model: 'emotion' as const, batch: 1, median_ms: ms, min_ms: ms, max_ms: ms, samples: ms === null ? 0 : 5,

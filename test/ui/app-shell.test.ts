@@ -1,7 +1,7 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import '../../src/ui/app-shell.js';
-import type { AppShell } from '../../src/ui/app-shell.js';
-import type { EmotionMeter } from '../../src/ui/emotion-meter.js';
+import '../../src/ui/app/app-shell.js';
+import type { AppShell } from '../../src/ui/app/app-shell.js';
+import type { EmotionMeter } from '../../src/ui/common/emotion-meter.js';
 import type { Crops, LoadOptions, LoadResult } from '../../src/worker/api.js';
 import type { InferenceClient } from '../../src/worker/client.js';
 

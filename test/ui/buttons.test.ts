@@ -1,12 +1,12 @@
-// The shared pill-button styles (src/ui/styles.ts `buttons`): the computed look of emo-camera-view's
+// The shared pill-button styles (src/ui/common/styles.ts `buttons`): the computed look of emo-camera-view's
 // buttons, camera select and file label and of emo-snapshot-button's button, disabled, enabled and
 // keyboard-focused (light scheme). The values were read from the elements before the rules moved
 // into `buttons`, so this pins that sharing them changed nothing.
 import { expect, fixture, html } from '@open-wc/testing';
-import '../../src/ui/camera-view.js';
-import type { CameraView } from '../../src/ui/camera-view.js';
-import '../../src/ui/emo-snapshot-button.js';
-import { tokens } from '../../src/ui/styles.js';
+import '../../src/ui/camera/camera-view.js';
+import type { CameraView } from '../../src/ui/camera/camera-view.js';
+import '../../src/ui/snapshot/emo-snapshot-button.js';
+import { tokens } from '../../src/ui/common/styles.js';
 import type { PipelineClient } from '../../src/worker/pipeline-client.js';
 
 const PROPS = [

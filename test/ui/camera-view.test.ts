@@ -1,7 +1,7 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import '../../src/ui/camera-view.js';
-import { type CameraView, GENDER_KEY } from '../../src/ui/camera-view.js';
-import { drawOverlay, faceCaption } from '../../src/ui/face-overlay.js';
+import '../../src/ui/camera/camera-view.js';
+import { type CameraView, GENDER_KEY } from '../../src/ui/camera/camera-view.js';
+import { drawOverlay, faceCaption } from '../../src/ui/camera/face-overlay.js';
 import type { AnalyzeOptions, PipelineResult } from '../../src/worker/api.js';
 import type { PipelineFace } from '../../src/worker/frame-pipeline.js';
 import type { PipelineClient } from '../../src/worker/pipeline-client.js';

@@ -1,6 +1,6 @@
 import { expect, fixture, html } from '@open-wc/testing';
-import '../../src/ui/emotion-meter.js';
-import type { EmotionMeter } from '../../src/ui/emotion-meter.js';
+import '../../src/ui/common/emotion-meter.js';
+import type { EmotionMeter } from '../../src/ui/common/emotion-meter.js';
 
 const CLASSES = ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral'];
 

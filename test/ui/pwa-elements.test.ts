@@ -1,11 +1,11 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import type { PwaSnapshot, PwaSource } from '../../src/sw/client.js';
-import '../../src/ui/install-button.js';
-import '../../src/ui/offline-status.js';
-import '../../src/ui/update-prompt.js';
-import type { InstallButton } from '../../src/ui/install-button.js';
-import type { OfflineStatus } from '../../src/ui/offline-status.js';
-import type { UpdatePrompt } from '../../src/ui/update-prompt.js';
+import '../../src/ui/pwa/install-button.js';
+import '../../src/ui/pwa/offline-status.js';
+import '../../src/ui/pwa/update-prompt.js';
+import type { InstallButton } from '../../src/ui/pwa/install-button.js';
+import type { OfflineStatus } from '../../src/ui/pwa/offline-status.js';
+import type { UpdatePrompt } from '../../src/ui/pwa/update-prompt.js';
 
 /** A PwaSource the test drives by hand; counts the actions the elements ask for. */
 class FakeSource extends EventTarget implements PwaSource {

@@ -1,15 +1,15 @@
 // The saliency UI pieces: the snapshot card (fixed pixel size, heat map inside the face area), the
 // controls' events, the photo view's panel with a fake worker, and the share/download choice.
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import '../../src/ui/emo-saliency-controls.js';
-import '../../src/ui/emo-saliency-layer.js';
-import '../../src/ui/emo-saliency-panel.js';
-import type { SaliencyLayer } from '../../src/ui/emo-saliency-layer.js';
-import type { SaliencySettings, SaliencyControls } from '../../src/ui/emo-saliency-controls.js';
-import type { SaliencyPanel } from '../../src/ui/emo-saliency-panel.js';
-import type { SnapshotButton } from '../../src/ui/emo-snapshot-button.js';
-import { shareOrDownload } from '../../src/ui/share-file.js';
-import { CARD_HEIGHT, CARD_WIDTH, cardFaceRect, composeSnapshotCard, snapshotCaption, snapshotFileName, type SnapshotInput } from '../../src/ui/snapshot-card.js';
+import '../../src/ui/saliency/emo-saliency-controls.js';
+import '../../src/ui/saliency/emo-saliency-layer.js';
+import '../../src/ui/saliency/emo-saliency-panel.js';
+import type { SaliencyLayer } from '../../src/ui/saliency/emo-saliency-layer.js';
+import type { SaliencySettings, SaliencyControls } from '../../src/ui/saliency/emo-saliency-controls.js';
+import type { SaliencyPanel } from '../../src/ui/saliency/emo-saliency-panel.js';
+import type { SnapshotButton } from '../../src/ui/snapshot/emo-snapshot-button.js';
+import { shareOrDownload } from '../../src/ui/snapshot/share-file.js';
+import { CARD_HEIGHT, CARD_WIDTH, cardFaceRect, composeSnapshotCard, snapshotCaption, snapshotFileName, type SnapshotInput } from '../../src/ui/snapshot/snapshot-card.js';
 import type { SaliencyAnswer } from '../../src/worker/api.js';
 
 const CLASSES = ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral'];

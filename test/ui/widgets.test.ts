@@ -1,10 +1,10 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
-import '../../src/ui/backend-notice.js';
-import '../../src/ui/error-alert.js';
-import '../../src/ui/image-picker.js';
-import type { BackendNotice } from '../../src/ui/backend-notice.js';
-import type { ErrorAlert } from '../../src/ui/error-alert.js';
-import type { ImagePicker } from '../../src/ui/image-picker.js';
+import '../../src/ui/app/backend-notice.js';
+import '../../src/ui/common/error-alert.js';
+import '../../src/ui/photo/image-picker.js';
+import type { BackendNotice } from '../../src/ui/app/backend-notice.js';
+import type { ErrorAlert } from '../../src/ui/common/error-alert.js';
+import type { ImagePicker } from '../../src/ui/photo/image-picker.js';
 
 suite('emo-error-alert', () => {
   test('is a hidden role=alert region until it has a message', async () => {

@@ -1,6 +1,6 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import { displayName, visuallyHidden } from './styles';
+import { displayName, visuallyHidden } from '../common/styles';
 
 /** What the heat map shows: on/off, its opacity, and which class it explains. */
 export interface SaliencySettings {

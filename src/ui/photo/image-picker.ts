@@ -1,6 +1,6 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { visuallyHidden } from './styles';
+import { visuallyHidden } from '../common/styles';
 
 /** Detail of the `emo-image-selected` event. */
 export interface ImageSelectedDetail {

@@ -1,12 +1,12 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import type { SaliencyAnswer } from '../worker/api';
+import type { SaliencyAnswer } from '../../worker/api';
 import { DEFAULT_SALIENCY, type SaliencySettings } from './emo-saliency-controls';
-import type { SnapshotInput } from './snapshot-card';
-import { displayName } from './styles';
+import type { SnapshotInput } from '../snapshot/snapshot-card';
+import { displayName } from '../common/styles';
 import './emo-saliency-controls';
 import './emo-saliency-overlay';
-import './emo-snapshot-button';
+import '../snapshot/emo-snapshot-button';
 
 /** Asks the worker for saliency maps (InferenceController.saliency in the app). */
 export type ExplainFn = (gray: Uint8Array, n: number, target: number[] | 'predicted') => Promise<SaliencyAnswer>;

@@ -4,7 +4,7 @@
 // decodeImage + toGrayCrop conversion as the file picker; a 3-channel model (gender) gets
 // toRgbCrop, its RGB sibling (centre square of the whole image, same resize, per channel).
 import type { LoadOptions, LoadResult } from '../worker/api';
-import { blobToBase64, saliencyPngs } from './saliency-png';
+import { blobToBase64, saliencyPngs } from '../ui/saliency/saliency-png';
 import { createInferenceClient, type InferenceClient } from '../worker/client';
 import { decodeImage, toCrop as cropOf } from '../vision/to-gray-crop';
 

@@ -1,6 +1,6 @@
 // emo-camera-view's styles, kept beside the element so its file holds only behaviour and markup.
 import { css } from 'lit';
-import { buttons, card, tokens, visuallyHidden } from './styles';
+import { buttons, card, tokens, visuallyHidden } from '../common/styles';
 
 export const cameraViewStyles = [
   tokens,

@@ -2,7 +2,7 @@
 // and is scaled with the picture by CSS): per face a box, "#id label p%", seven probability bars
 // (the top one highlighted) and, when present, the gender label with its probability. With
 // `mirror` (front camera, shown mirrored) boxes are flipped horizontally, the text is not.
-import type { PipelineFace } from '../worker/frame-pipeline';
+import type { PipelineFace } from '../../worker/frame-pipeline';
 
 export interface OverlayOptions {
   mirror: boolean;

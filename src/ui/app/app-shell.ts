@@ -1,20 +1,20 @@
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { decodeImage, toGrayCrop } from '../vision/to-gray-crop';
-import type { BackendChoice, ModelName } from '../worker/api';
-import { InferenceController, type ClientFactory } from './controllers/inference-controller';
-import { card, page, tokens } from './styles';
+import { decodeImage, toGrayCrop } from '../../vision/to-gray-crop';
+import type { BackendChoice, ModelName } from '../../worker/api';
+import { InferenceController, type ClientFactory } from '../photo/inference-controller';
+import { card, page, tokens } from '../common/styles';
 import './backend-notice';
-import './crop-preview';
-import './emotion-meter';
-import './emo-saliency-panel';
-import './error-alert';
-import './camera-view';
-import './image-picker';
-import './install-button';
-import './offline-status';
-import './update-prompt';
-import type { ImageSelectedDetail } from './image-picker';
+import '../photo/crop-preview';
+import '../common/emotion-meter';
+import '../saliency/emo-saliency-panel';
+import '../common/error-alert';
+import '../camera/camera-view';
+import '../photo/image-picker';
+import '../pwa/install-button';
+import '../pwa/offline-status';
+import '../pwa/update-prompt';
+import type { ImageSelectedDetail } from '../photo/image-picker';
 
 /**
  * The emolens page: pick or drop a photo, see the seven emotion probabilities and which backend

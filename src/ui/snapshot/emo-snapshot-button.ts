@@ -2,7 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { type ShareOutcome, canShareFile, shareOrDownload } from './share-file';
 import { CARD_HEIGHT, CARD_WIDTH, type SnapshotInput, cardFaceRect, snapshotCaption, snapshotFileName, snapshotPng } from './snapshot-card';
-import { buttons } from './styles';
+import { buttons } from '../common/styles';
 
 /**
  * One tap freezes the current face(s) into a PNG card (snapshot-card.ts) and previews it, with

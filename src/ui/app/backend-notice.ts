@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { LoadResult } from '../worker/api';
+import type { LoadResult } from '../../worker/api';
 
 /**
  * Which backend runs the model and why (a `role="status"` note), plus any later event such as a

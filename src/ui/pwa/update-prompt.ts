@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { PwaSource } from '../sw/client';
-import { PwaController } from './controllers/pwa-controller';
+import type { PwaSource } from '../../sw/client';
+import { PwaController } from './pwa-controller';
 
 /**
  * Offers a downloaded new version: a `role="status"` bar with an Update button. The page keeps

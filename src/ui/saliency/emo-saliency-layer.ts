@@ -1,7 +1,7 @@
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
-import type { Affine } from '../vision/crop-policy';
-import { heatmapRGBA, normaliseSaliency } from '../vision/heatmap';
+import type { Affine } from '../../vision/crop-policy';
+import { heatmapRGBA, normaliseSaliency } from '../../vision/heatmap';
 
 /** One face's heat map: its size×size saliency map and the crop → frame transform it was cropped with. */
 export interface LayerFace {

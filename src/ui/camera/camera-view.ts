@@ -1,17 +1,17 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import type { PipelineResult } from '../worker/api';
-import { createPipelineClient, type PipelineClient } from '../worker/pipeline-client';
+import type { PipelineResult } from '../../worker/api';
+import { createPipelineClient, type PipelineClient } from '../../worker/pipeline-client';
 import { cameraViewStyles } from './camera-view.styles';
-import { CameraController, type Facing } from './controllers/camera-controller';
-import { CameraSaliencyController } from './controllers/camera-saliency-controller';
-import { FileOpenController } from './controllers/file-open-controller';
-import { FrameLoopController } from './controllers/frame-loop-controller';
-import type { SaliencySettings } from './emo-saliency-controls';
-import type { ExplainFn } from './emo-saliency-panel';
-import './emo-saliency-controls';
-import './emo-saliency-layer';
-import './emo-snapshot-button';
+import { CameraController, type Facing } from './camera-controller';
+import { CameraSaliencyController } from '../saliency/camera-saliency-controller';
+import { FileOpenController } from './file-open-controller';
+import { FrameLoopController } from './frame-loop-controller';
+import type { SaliencySettings } from '../saliency/emo-saliency-controls';
+import type { ExplainFn } from '../saliency/emo-saliency-panel';
+import '../saliency/emo-saliency-controls';
+import '../saliency/emo-saliency-layer';
+import '../snapshot/emo-snapshot-button';
 import { drawOverlay, faceCaption } from './face-overlay';
 
 /** localStorage key of the Gender setting ('on' / 'off'). */

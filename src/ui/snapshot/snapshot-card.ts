@@ -2,8 +2,8 @@
 // OffscreenCanvas (never scaled by devicePixelRatio, so every screen makes the same file): the app
 // name and the time in a header; per face (up to three) the crop the model saw with its saliency
 // heat map, the top emotion with its probability, probability bars, and gender when known.
-import { normaliseSaliency, overlayRGBA } from '../vision/heatmap';
-import { displayName, percent } from './styles';
+import { normaliseSaliency, overlayRGBA } from '../../vision/heatmap';
+import { displayName, percent } from '../common/styles';
 
 export const CARD_WIDTH = 960;
 export const CARD_HEIGHT = 540;

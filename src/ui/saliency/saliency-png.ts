@@ -1,7 +1,7 @@
 // PNG files of a saliency map, made in the page with OffscreenCanvas.convertToBlob (no PNG
 // library): the raw map at model input size as 0..255 gray (|g| / max |g|), and the colour-mapped
 // heat map blended over the face crop, scaled up for viewing. Used by the classify CLI's page.
-import { mapRGBA, normaliseSaliency, overlayRGBA } from '../vision/heatmap';
+import { mapRGBA, normaliseSaliency, overlayRGBA } from '../../vision/heatmap';
 
 export interface SaliencyPngOptions {
   /** Overlay side = model input size × scale. Default 4 (192×192 for the 48×48 emotion model). */

@@ -13,10 +13,10 @@ import { type Affine, EMOTION_CROP } from '../../vision/crop-policy';
 import { emotionCrops } from '../../vision/face-crop';
 import { FramePixels } from '../../vision/frame-pixels';
 import type { PipelineResult } from '../../worker/api';
-import { DEFAULT_SALIENCY, type SaliencySettings } from '../emo-saliency-controls';
-import type { ExplainFn } from '../emo-saliency-panel';
-import type { LayerFace } from '../emo-saliency-layer';
-import type { SnapshotFace, SnapshotInput } from '../snapshot-card';
+import { DEFAULT_SALIENCY, type SaliencySettings } from './emo-saliency-controls';
+import type { ExplainFn } from './emo-saliency-panel';
+import type { LayerFace } from './emo-saliency-layer';
+import type { SnapshotFace, SnapshotInput } from '../snapshot/snapshot-card';
 
 /** Faces per saliency request (the worker's saliency plan runs 8 per pass). */
 const MAX_FACES = 8;

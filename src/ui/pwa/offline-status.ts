@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import type { PwaSource } from '../sw/client';
-import { PwaController } from './controllers/pwa-controller';
+import type { PwaSource } from '../../sw/client';
+import { PwaController } from './pwa-controller';
 
 /**
  * "Available offline" once the service worker has precached the app and its weights, and

@@ -4,11 +4,11 @@
 import { proxy, wrap } from 'comlink';
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import type { BenchApi } from '../bench/bench-api';
-import { DEFAULT_COLORS, chartHeight, drawChart } from '../bench/chart';
-import type { BenchOptions, BenchProgress, BenchReport, KernelResult, ModelResult } from '../bench/report';
-import { adapterLine, ratios, summaryText } from '../bench/summary';
-import { card, page, tokens } from './styles';
+import type { BenchApi } from '../bench-api';
+import { DEFAULT_COLORS, chartHeight, drawChart } from '../chart';
+import type { BenchOptions, BenchProgress, BenchReport, KernelResult, ModelResult } from '../report';
+import { adapterLine, ratios, summaryText } from '../summary';
+import { card, page, tokens } from '../../ui/common/styles';
 
 const fmt = (x: number | null | undefined, d = 2) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(d));
 const pct = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : `${(x * 100).toFixed(1)}%`);

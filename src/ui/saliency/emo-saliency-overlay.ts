@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
-import { normaliseSaliency, overlayRGBA } from '../vision/heatmap';
+import { normaliseSaliency, overlayRGBA } from '../../vision/heatmap';
 
 /**
  * A face crop with its saliency heat map (Turbo colours, alpha growing with |gradient|) drawn over

@@ -7,7 +7,7 @@
 // (frame i at (i + 0.5) / fps; the caller passes fps, from ffprobe, or 30).
 import type { AnalyzeOptions, PipelineInfo, PipelineInit, PipelineResult } from '../worker/api';
 import { createPipelineClient, type PipelineClient } from '../worker/pipeline-client';
-import { drawOverlay } from './face-overlay';
+import { drawOverlay } from '../ui/camera/face-overlay';
 
 export interface FrameAnswer {
   result: PipelineResult;
