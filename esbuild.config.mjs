@@ -11,7 +11,8 @@
 //   src/headless/classify-page.ts         → dist/classify.js           (classify.html, used by the CLI)
 //   src/headless/analyze-page.ts          → dist/analyze.js            (analyze.html: analyze CLI, pipeline bench)
 // Static files: index.html, src/ui/{classify-page.html,analyze-page.html,page.css,icon.svg},
-// assets/media/video_01.mp4 (the sample clip) → dist/media/, weights/ → dist/weights/,
+// the sample clip from the data folder (EMOLENS_DATA/media/video_01.mp4, when it is there; never
+// committed) → dist/media/, weights/ → dist/weights/,
 // src/ui/pwa/ (web app manifest, icons, screenshots) → dist/.
 // Last: sw.js → dist/sw.js with the precache manifest of whatever dist/ then holds (tools/precache.mjs).
 import * as esbuild from 'esbuild';
@@ -21,6 +22,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { copyBenchVendor } from './tools/bench-vendor.mjs';
+import { dataPath, hasData } from './tools/data-dir.mjs';
 import { buildServiceWorker, formatReport } from './tools/precache.mjs';
 
 const root = dirname(fileURLToPath(import.meta.url));
@@ -29,14 +31,18 @@ const STATIC = [
   ['index.html', 'index.html'],
   ['src/headless/classify-page.html', 'classify.html'],
   ['src/headless/analyze-page.html', 'analyze.html'],
-  ['assets/media/video_01.mp4', 'media/video_01.mp4'],
   ['src/ui/app/page.css', 'page.css'],
   ['src/ui/app/icon.svg', 'icon.svg'],
   ['src/ui/pwa', '.'],
 ];
 
-/** @param {string} outdir @param {boolean} minify */
-function options(outdir, minify) {
+/** The sample clip in the data folder, or null when it is not there. */
+export function sampleClipSource() {
+  return hasData('media', 'video_01.mp4') ? dataPath('media', 'video_01.mp4') : null;
+}
+
+/** @param {string} outdir @param {boolean} minify @param {boolean} sampleClip */
+function options(outdir, minify, sampleClip) {
   return {
     absWorkingDir: root,
     entryPoints: {
@@ -57,15 +63,24 @@ function options(outdir, minify) {
     minify,
     legalComments: 'eof',
     loader: { '.wgsl': 'text' },
+    // src/ui/camera/sample-clip.ts: whether dist/media/ has the clip.
+    define: { __EMOLENS_SAMPLE_CLIP__: String(sampleClip) },
     tsconfig: 'tsconfig.json',
     logLevel: 'warning',
   };
 }
 
-/** Copies the static files and the weights next to the bundles. */
-async function copyStatic(outdir, quiet, weightsDir = 'weights') {
+/** Copies the static files, the sample clip (when there is one) and the weights next to the bundles. */
+async function copyStatic(outdir, quiet, weightsDir = 'weights', sampleClip = null) {
   await copyBenchVendor(outdir);
   for (const [from, to] of STATIC) await cp(join(root, from), join(outdir, to), { recursive: true });
+  await rm(join(outdir, 'media'), { recursive: true, force: true });
+  if (sampleClip) {
+    await mkdir(join(outdir, 'media'), { recursive: true });
+    await cp(sampleClip, join(outdir, 'media', 'video_01.mp4'));
+  } else if (!quiet) {
+    console.error('note: no sample clip (EMOLENS_DATA/media/video_01.mp4 not found): the page offers the camera and the file picker only');
+  }
   const weights = resolve(root, weightsDir);
   const files = existsSync(weights) ? (await readdir(weights)).filter((f) => !f.startsWith('.')) : [];
   await rm(join(outdir, 'weights'), { recursive: true, force: true });
@@ -78,19 +93,20 @@ async function copyStatic(outdir, quiet, weightsDir = 'weights') {
 
 /**
  * Builds the app. Reused by the classify CLI and the e2e tests.
- * @param {{ outdir?: string, minify?: boolean, quiet?: boolean, weights?: string, clean?: boolean }} [o]
+ * @param {{ outdir?: string, minify?: boolean, quiet?: boolean, weights?: string, clean?: boolean, sampleClip?: string | null }} [o]
  *   weights: the folder copied to dist/weights/ (default weights/; the PWA update test swaps it)
+ *   sampleClip: the clip copied to dist/media/ (default: the data folder's, if any; null: none)
  * @returns {Promise<string>} the absolute output folder
  */
-export async function build({ outdir = 'dist', minify = false, quiet = false, weights = 'weights', clean = false } = {}) {
+export async function build({ outdir = 'dist', minify = false, quiet = false, weights = 'weights', clean = false, sampleClip = sampleClipSource() } = {}) {
   const out = resolve(root, outdir);
   // `npm run build` starts from an empty folder, so the service worker never precaches a file a
   // test tool left in dist/ (tests build in place: others may be serving the folder meanwhile).
   if (clean) await rm(out, { recursive: true, force: true });
   await mkdir(out, { recursive: true });
   const t0 = performance.now();
-  await esbuild.build(options(out, minify));
-  await copyStatic(out, quiet, weights);
+  await esbuild.build(options(out, minify, !!sampleClip));
+  await copyStatic(out, quiet, weights, sampleClip);
   // Keep this step last: it precaches what is in dist/ now.
   const manifest = await buildServiceWorker(out, { minify });
   if (!quiet) {
@@ -113,8 +129,8 @@ async function main() {
   const out = await build({ minify: values.minify, quiet: values.quiet, clean: true });
   if (values.watch) {
     const ctx = await esbuild.context({
-      ...options(out, values.minify),
-      plugins: [{ name: 'static', setup: (b) => b.onEnd(async (r) => { if (!r.errors.length) { await copyStatic(out, true); await buildServiceWorker(out, { minify: values.minify }); console.error('rebuilt'); } }) }],
+      ...options(out, values.minify, !!sampleClipSource()),
+      plugins: [{ name: 'static', setup: (b) => b.onEnd(async (r) => { if (!r.errors.length) { await copyStatic(out, true, 'weights', sampleClipSource()); await buildServiceWorker(out, { minify: values.minify }); console.error('rebuilt'); } }) }],
     });
     await ctx.watch();
   }

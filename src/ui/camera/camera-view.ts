@@ -13,11 +13,10 @@ import '../saliency/emo-saliency-controls';
 import '../saliency/emo-saliency-layer';
 import '../snapshot/emo-snapshot-button';
 import { drawOverlay, faceCaption } from './face-overlay';
+import { SAMPLE_CLIP } from './sample-clip';
 
 /** localStorage key of the Gender setting ('on' / 'off'). */
 export const GENDER_KEY = 'emolens.gender';
-/** The bundled clip for machines without a camera (© 2012 Aaron "tango" Tang, CC BY 2.0). */
-export const SAMPLE_CLIP = 'media/video_01.mp4';
 
 type Source = 'none' | 'camera' | 'sample' | 'video' | 'photo';
 
@@ -45,6 +44,9 @@ export class CameraView extends LitElement {
 
   /** Start the sample clip by itself when the device has no camera (the demo's default). */
   @property({ type: Boolean, attribute: 'autoplay-sample' }) autoplaySample = true;
+
+  /** The sample clip's URL; null when the build found none in the data folder (no offer, no autoplay). */
+  @property({ attribute: false }) sampleClip: string | null = SAMPLE_CLIP;
 
   /** The latest analysed frame (tests and tools read it). */
   get lastResult(): PipelineResult | undefined {
@@ -102,7 +104,7 @@ export class CameraView extends LitElement {
 
   /** Plays the bundled sample clip through the pipeline. */
   async playSample(): Promise<void> {
-    await this._playVideo(SAMPLE_CLIP, 'sample');
+    if (this.sampleClip) await this._playVideo(this.sampleClip, 'sample');
   }
 
   override render() {
@@ -115,7 +117,7 @@ export class CameraView extends LitElement {
       ${this._message
         ? html`<p class="message ${this._messageIsError ? 'error' : ''}" role=${this._messageIsError ? 'alert' : 'status'}>
             ${this._message}
-            ${this._offerSample && this._source !== 'sample'
+            ${this._offerSample && this.sampleClip && this._source !== 'sample'
               ? html`<button class="primary" id="play-sample" @click=${this.playSample}>Play the sample clip</button>`
               : nothing}
           </p>`
@@ -131,7 +133,7 @@ export class CameraView extends LitElement {
         ${this._source === 'camera'
           ? html`<button id="stop" @click=${this._stop}>Stop camera</button>`
           : html`<button id="start" class="primary" ?disabled=${!ready} @click=${this._startCamera}>Start camera</button>`}
-        <button id="sample" ?disabled=${!ready} @click=${this.playSample}>Sample clip</button>
+        ${this.sampleClip ? html`<button id="sample" ?disabled=${!ready} @click=${this.playSample}>Sample clip</button>` : nothing}
         <input id="file" class="visually-hidden" type="file" accept="image/*,video/*" ?disabled=${!ready} @change=${this._files.onChange} />
         <label class="file pill" for="file">Photo or video…</label>
         <label class="switch">
@@ -153,7 +155,7 @@ export class CameraView extends LitElement {
           : nothing}
         <canvas aria-hidden="true"></canvas>
         ${this._source === 'none'
-          ? html`<div class="empty">${ready ? 'Start the camera, play the sample clip, or drop a photo or video here.' : 'Loading the face detector and models…'}</div>`
+          ? html`<div class="empty">${ready ? `Start the camera, ${this.sampleClip ? 'play the sample clip, ' : ''}or drop a photo or video here.` : 'Loading the face detector and models…'}</div>`
           : nothing}
         ${this._source !== 'none'
           ? html`<div class="hud" id="hud" aria-hidden="true">${f.fps.toFixed(1)} fps · detect ${f.detectMs.toFixed(0)} ms · classify ${f.classifyMs.toFixed(0)} ms · ${f.info?.backend ?? ''}</div>`
@@ -193,6 +195,10 @@ export class CameraView extends LitElement {
     if (!(await this._frames.load())) return;
     const cams = await this._camera.refresh();
     if (cams === 0) {
+      if (!this.sampleClip) {
+        this._showMessage('No camera was found on this device: open a photo or video instead.', false, false);
+        return;
+      }
       if (this.autoplaySample) await this.playSample();
       this._showMessage(`No camera was found on this device, so ${this.autoplaySample ? 'the sample clip plays instead' : 'try the sample clip'}.`, false, true);
     }
@@ -218,11 +224,12 @@ export class CameraView extends LitElement {
       this._frames.run();
     } catch (e) {
       const name = e instanceof DOMException ? e.name : '';
+      const other = this.sampleClip ? 'play the sample clip' : 'open a photo or video';
       const text = name === 'NotAllowedError' || name === 'SecurityError'
-        ? 'Camera permission was denied. Allow the camera in the browser settings, or play the sample clip.'
+        ? `Camera permission was denied. Allow the camera in the browser settings, or ${other}.`
         : name === 'NotFoundError' || name === 'OverconstrainedError'
-          ? 'No camera matching that choice was found. Pick another camera, or play the sample clip.'
-          : `The camera could not start (${e instanceof Error ? e.message : String(e)}). Play the sample clip instead?`;
+          ? `No camera matching that choice was found. Pick another camera, or ${other}.`
+          : `The camera could not start (${e instanceof Error ? e.message : String(e)}). ${this.sampleClip ? 'Play the sample clip' : 'Open a photo or video'} instead?`;
       this._showMessage(text, true, true);
       this._source = 'none';
     }
