@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Times the YuNet detector per 640x480 frame of ../shared/media/video_01.mp4 on each backend in
+// Times the YuNet detector per 640x480 frame of EMOLENS_DATA/media/video_01.mp4 on each backend in
 // headless Chromium (here WebGPU runs on SwiftShader), and counts the faces each backend and
 // onnxruntime (the original ONNX file, tools/yunet-oracle.mjs) find on race.jpg.
 //
@@ -19,9 +19,13 @@ import { parseArgs } from 'node:util';
 import { build } from '../esbuild.config.mjs';
 import { openDetectorPage } from './detector-page.mjs';
 import { ffmpegBgr, loadYunetOracle, opencvPostProcess, padBgr } from './yunet-oracle.mjs';
+import { dataFileOrExit } from './data-dir.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const MEDIA = resolve(root, '../shared/media');
+// The data folder's clip and photo, and the original YuNet file for the onnxruntime row.
+const MEDIA = dirname(dataFileOrExit('media', 'video_01.mp4'));
+dataFileOrExit('media', 'race.jpg');
+dataFileOrExit('models', 'face_detection_yunet_2023mar.onnx');
 
 const { values } = parseArgs({
   options: {

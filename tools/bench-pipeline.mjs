@@ -23,6 +23,7 @@ import { parseArgs } from 'node:util';
 import { forwardPageErrors, launchBrowser } from './browser.mjs';
 import { probeVideo } from './analyze.mjs';
 import { serveStatic } from './serve.mjs';
+import { dataFileOrExit } from './data-dir.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -33,9 +34,10 @@ const { values: args } = parseArgs({
     'human-frames': { type: 'string', default: '3' },
     warmup: { type: 'string', default: '1' },
     gender: { type: 'boolean', default: false },
-    video: { type: 'string', default: resolve(root, '../shared/media/video_01.mp4') },
+    video: { type: 'string' }, // default: EMOLENS_DATA/media/video_01.mp4
   },
 });
+args.video ??= dataFileOrExit('media', 'video_01.mp4');
 const frames = Number(args.frames), humanFrames = Number(args['human-frames']), warmup = Number(args.warmup);
 const log = (s) => console.error(s);
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Converts the YuNet face detector (../shared/models/face_detection_yunet_2023mar.onnx) into the
+// Converts the YuNet face detector (EMOLENS_DATA/models/face_detection_yunet_2023mar.onnx) into the
 // files the app loads: weights/yunet.safetensors (F32, ONNX OIHW shapes) and weights/yunet.json
 // (the layer list src/nn/yunet-weights.ts validates and src/nn/yunet*.ts run). The app never parses
 // ONNX; this is the only place that does (with onnx-proto's generated protobufjs code).
@@ -23,6 +23,7 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { dataFileOrExit } from './data-dir.mjs';
 
 const require = createRequire(import.meta.url);
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -358,12 +359,12 @@ export function specText(spec) {
 function main() {
   const { values } = parseArgs({
     options: {
-      onnx: { type: 'string', default: resolve(root, '../shared/models/face_detection_yunet_2023mar.onnx') },
+      onnx: { type: 'string' }, // default: EMOLENS_DATA/models/face_detection_yunet_2023mar.onnx
       out: { type: 'string', default: join(root, 'weights') },
       list: { type: 'boolean', default: false },
     },
   });
-  const { spec, bytes, tensors, notes } = convertYunet(values.onnx);
+  const { spec, bytes, tensors, notes } = convertYunet(values.onnx ?? dataFileOrExit('models', 'face_detection_yunet_2023mar.onnx'));
   if (values.list) {
     for (const l of spec.layers) console.log(`${l.op.padEnd(12)} ${l.name.padEnd(34)} ${String(l.input).padStart(5)}${l.skip ? `+${l.skip}` : ''} → ${l.output ?? `stride ${l.stride}`} ${l.cin ? `${l.cin}→${l.cout}` : ''}${l.k ? ` k${l.k}/s${l.stride} p${l.pad}` : ''}${l.relu ? ' relu' : ''}`);
   }

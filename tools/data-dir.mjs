@@ -30,3 +30,13 @@ export function requireData(...parts) {
   if (!hasData(...parts)) throw new Error(missingDataMessage(...parts));
   return dataPath(...parts);
 }
+
+/**
+ * For command-line tools: the path of a data file, or (when it is missing) the one-line message on
+ * stderr and exit code 2, instead of a stack trace from deep inside the tool.
+ */
+export function dataFileOrExit(...parts) {
+  if (hasData(...parts)) return dataPath(...parts);
+  console.error(missingDataMessage(...parts));
+  process.exit(2);
+}

@@ -1,6 +1,6 @@
 // Builds test/e2e/detector-page.ts into <dist>/detector-page.{js,html} (the app's build must be
 // there: the page loads dist/weights/ and the worker dist/inference.worker.js) and opens it in
-// headless Chromium. Shared by test/e2e/yunet-parity.test.mjs and tools/bench-detector.mjs.
+// headless Chromium. Shared by test/data/yunet-parity.test.mjs and tools/bench-detector.mjs.
 import * as esbuild from 'esbuild';
 import { writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';

@@ -9,7 +9,7 @@
 // the background colour and keep the face inside the central 80 % safe zone.
 // Screenshots: the built app, light theme. Wide: the top of the page, the camera view running on
 // its sample clip (no camera in headless Chromium; the clip's credit is on the page). Narrow: the
-// photo panel after classifying a face cropped from ../shared/media/person_cropped_2.png
+// photo panel after classifying a face cropped from EMOLENS_DATA/media/person_cropped_2.png
 // (CC BY 2.0, © 2013 Eugene Kim, credited in README.md).
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -19,10 +19,11 @@ import { parseArgs } from 'node:util';
 import { build } from '../esbuild.config.mjs';
 import { launchBrowser } from './browser.mjs';
 import { serveStatic } from './serve.mjs';
+import { dataFileOrExit } from './data-dir.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const PWA = join(root, 'src/ui/pwa');
-const PHOTO = resolve(root, '../shared/media/person_cropped_2.png');
+const PHOTO = dataFileOrExit('media', 'person_cropped_2.png');
 /** The face in PHOTO (460×661): a square around it, in image pixels. */
 const FACE = { x: 163, y: 84, size: 78 };
 

@@ -13,12 +13,11 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dataPath, requireData } from './data-dir.mjs';
 
 const require = createRequire(import.meta.url);
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const YUNET_ONNX = resolve(root, '../shared/models/face_detection_yunet_2023mar.onnx');
+/** The original YuNet file, in the data folder (EMOLENS_DATA/models/). */
+export const YUNET_ONNX = dataPath('models', 'face_detection_yunet_2023mar.onnx');
 export const STRIDES = [8, 16, 32];
 
 /**
@@ -29,7 +28,7 @@ export const STRIDES = [8, 16, 32];
 /** The ONNX bytes with the input's H and W made symbolic (and stale value_info dropped). */
 export function dynamicYunetModel(path = YUNET_ONNX) {
   const { onnx } = require('onnx-proto');
-  const model = onnx.ModelProto.decode(readFileSync(path));
+  const model = onnx.ModelProto.decode(readFileSync(path === YUNET_ONNX ? requireData('models', 'face_detection_yunet_2023mar.onnx') : path));
   const g = model.graph;
   const inits = new Set(g.initializer.map((t) => t.name));
   const input = g.input.find((i) => !inits.has(i.name));

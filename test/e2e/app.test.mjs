@@ -1,4 +1,5 @@
-// The built app in headless Chromium: load → ready → pick a FER-2013 photo → probability bars;
+// The built app in headless Chromium: load → ready → pick a FER-2013 photo (the golden fixture's
+// happy face) → probability bars;
 // corrupted weights → state error with the message; no WebGPU → CPU with a visible notice.
 import assert from 'node:assert/strict';
 import { cp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -6,7 +7,8 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { forwardPageErrors, launchBrowser } from '../../tools/browser.mjs';
 import { serveStatic } from '../../tools/serve.mjs';
-import { ensureBuilt, extractFer, root, tempDir } from './helpers.mjs';
+import { ensureBuilt, root, tempDir } from './helpers.mjs';
+import { writeEmotionFaces } from './owned-images.mjs';
 
 let browser;
 let server;
@@ -16,7 +18,7 @@ let face;
 before(async () => {
   await ensureBuilt();
   dir = await tempDir();
-  face = join(dir, 'faces', (await extractFer(join(dir, 'faces'), { perClass: 1, classes: ['happy'] }))[0]);
+  face = join(dir, 'faces', (await writeEmotionFaces(join(dir, 'faces'))).find((f) => f.startsWith('happy/')));
   server = await serveStatic({ root: join(root, 'dist') });
   browser = await launchBrowser();
 });

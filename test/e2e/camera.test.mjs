@@ -1,40 +1,41 @@
-// The camera pipeline in the built app, in headless Chromium: a fake camera fed from
-// ../shared/media/video_01.mp4 (converted to Y4M here with Debian's ffmpeg), photos through the
-// file input (a blank image, race.jpg's crowd, an odd 333×517 frame), the gender setting, a lost
-// GPU device, a denied camera and a machine without one. Frames take ~1-3 s each on SwiftShader,
-// so each test waits for only a few.
+// The camera pipeline in the built app, in headless Chromium, on inputs the repository owns: a fake
+// camera showing the golden fixtures' six faces (test/e2e/owned-images.mjs, a Y4M clip in which
+// they move a little), photos through the file input (a blank image, the six faces, an odd 333×517
+// frame), the gender setting, a lost GPU device, and a denied camera and a machine without one on
+// a build without the sample clip. Frames take ~1-3 s each on SwiftShader, so each test waits for
+// only a few. On the data folder's media: test/data/camera-media.test.mjs.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { forwardPageErrors, launchBrowser } from '../../tools/browser.mjs';
+import { build } from '../../esbuild.config.mjs';
+import { launchBrowser } from '../../tools/browser.mjs';
 import { serveStatic } from '../../tools/serve.mjs';
+import { LABEL, faceTexts, frames, openApp as openPage, pick, tap, text, view, waitFrames } from './camera-page.mjs';
 import { ensureBuilt, root, tempDir } from './helpers.mjs';
-
-const MEDIA = resolve(root, '../shared/media');
-const LABEL = /^#\d+ (angry|disgust|fear|happy|sad|surprise|neutral) \d+%/;
+import { encodePng, facesFrame, writeY4m } from './owned-images.mjs';
 
 let browser;
 let server;
 let dir;
-let y4m;
 
-function ffmpeg(args) {
-  const r = spawnSync('ffmpeg', ['-v', 'error', '-y', ...args], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`ffmpeg ${args.join(' ')} failed: ${r.stderr || r.error}`);
+/** Writes an RGB frame as a PNG file; returns its path. */
+async function png(name, { width, height, rgb }) {
+  const file = join(dir, name);
+  await writeFile(file, encodePng(width, height, 3, rgb));
+  return file;
 }
 
 before(async () => {
   await ensureBuilt();
   dir = await tempDir('emolens-camera-');
-  y4m = join(dir, 'camera.y4m');
-  // The clip's first 20 frames (~0.7 s), slowed to 5 fps so the fake camera takes 4 s per loop:
-  // SwiftShader analyses ~1 frame/s (less under load), and at 30 fps every analysed frame would
-  // land anywhere in the loop, a jump that track matching is not meant to bridge.
-  ffmpeg(['-i', join(MEDIA, 'video_01.mp4'), '-frames:v', '20', '-vf', 'setpts=6*PTS', '-r', '5', '-pix_fmt', 'yuv420p', y4m]);
-  ffmpeg(['-f', 'lavfi', '-i', 'color=c=white:s=320x240', '-frames:v', '1', join(dir, 'blank.png')]);
-  ffmpeg(['-i', join(MEDIA, 'race.jpg'), '-vf', 'scale=-1:517,crop=333:517:200:0', join(dir, 'odd-333x517.png')]);
+  const y4m = join(dir, 'camera.y4m');
+  // 5 fps, 8 frames: a 1.6 s loop in which the faces move by up to 8 px, small steps that track
+  // matching bridges at SwiftShader's ~1 analysed frame a second.
+  await writeY4m(y4m, [0, 2, 4, 6, 8, 6, 4, 2].map((shift) => facesFrame({ shift })), 5);
+  await png('blank.png', { width: 320, height: 240, rgb: new Uint8Array(320 * 240 * 3).fill(255) });
+  await png('faces.png', facesFrame());
+  await png('odd-333x517.png', facesFrame({ width: 333, height: 517 }));
   server = await serveStatic({ root: join(root, 'dist') });
   browser = await launchBrowser({
     args: ['--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${y4m}`, '--use-fake-ui-for-media-stream', '--autoplay-policy=no-user-gesture-required'],
@@ -47,43 +48,9 @@ after(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-/** Opens the app; `setup` runs before any page script. Records every emo-frame in window.__frames. */
-async function openApp(setup) {
-  const page = await browser.newPage();
-  forwardPageErrors(page, '[camera]');
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  await page.evaluateOnNewDocument(() => {
-    window.__frames = [];
-    document.addEventListener('emo-frame', (e) => window.__frames.push(e.detail));
-  });
-  if (setup) await setup(page);
-  await page.goto(server.url);
-  // Ready = the pipeline loaded (the Start button is enabled).
-  await page.waitForSelector('emo-app-shell >>> emo-camera-view >>> #start:not([disabled])', { timeout: 120_000 });
-  return { page, errors };
-}
+const openApp = (setup) => openPage(browser, server.url, setup);
 
-const view = 'emo-app-shell >>> emo-camera-view';
-// A DOM click, not a mouse click at the element's measured position: in about 1 of 8 fresh
-// browsers the first Start click never reached the button (no getUserMedia, no error, the button
-// still read "Start camera"), most likely a layout shift between measuring and clicking.
-const tap = (page, sel) => page.$eval(sel, (el) => el.click());
-const frames = (page) => page.evaluate(() => window.__frames);
-const waitFrames = (page, n, timeout = 120_000) => page.waitForFunction((k) => window.__frames.length >= k, { timeout, polling: 200 }, n);
-const faceTexts = (page) => page.$$eval(`${view} >>> ul.faces li`, (els) => els.map((e) => e.textContent.trim()));
-const text = (page, sel) => page.$eval(`${view} >>> ${sel}`, (e) => e.textContent.replace(/\s+/g, ' ').trim());
-
-async function pick(page, file) {
-  const before = (await frames(page)).length;
-  const input = await page.waitForSelector(`${view} >>> #file`);
-  await input.uploadFile(file);
-  await waitFrames(page, before + 1);
-  return (await frames(page)).at(-1);
-}
-
-test('fake camera (video_01): faces found, track ids stable across frames, labels and HUD frame rate shown', async () => {
+test('fake camera (six faces): faces found, track ids stable across frames, labels and HUD frame rate shown', async () => {
   const { page, errors } = await openApp();
   try {
     await tap(page, `${view} >>> #start`);
@@ -142,18 +109,18 @@ test('gender off (remembered in localStorage): no gender in results or on screen
   }
 });
 
-test('photos: blank image → no faces; race.jpg → many faces; an odd 333x517 frame works', async () => {
+test('photos: blank image → no faces; six faces → five or six found; an odd 333x517 frame works', async () => {
   const { page, errors } = await openApp();
   try {
     const blank = await pick(page, join(dir, 'blank.png'));
     assert.equal(blank.faces.length, 0);
     assert.deepEqual(await faceTexts(page), []);
-    const race = await pick(page, join(MEDIA, 'race.jpg'));
-    assert.ok(race.faces.length >= 6, `race.jpg: ${race.faces.length} faces`);
-    assert.deepEqual(race.faces.map((f) => f.track), race.faces.map((_, i) => i + 1), 'a photo starts its own tracks');
+    const six = await pick(page, join(dir, 'faces.png'));
+    assert.ok(six.faces.length >= 5, `faces.png: ${six.faces.length} of 6 faces`);
+    assert.deepEqual(six.faces.map((f) => f.track), six.faces.map((_, i) => i + 1), 'a photo starts its own tracks');
     const odd = await pick(page, join(dir, 'odd-333x517.png'));
     assert.deepEqual([odd.width, odd.height], [333, 517]);
-    assert.ok(odd.faces.length >= 1, 'the runner in the odd crop is found');
+    assert.ok(odd.faces.length >= 1, 'the whole face in the odd frame is found');
     assert.deepEqual(await page.$eval(`${view} >>> canvas`, (c) => [c.width, c.height]), [333, 517]);
     assert.deepEqual(errors, []);
   } finally {
@@ -178,33 +145,30 @@ test('device loss: destroying the GPU device mid-stream → rebuilt, frames keep
   }
 });
 
-test('camera denied → a clear message and the sample clip offered, which then plays with its credit', async () => {
-  const { page } = await openApp((p) => p.evaluateOnNewDocument(() => {
-    navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
-  }));
-  try {
-    await tap(page, `${view} >>> #start`);
-    await page.waitForSelector(`${view} >>> #play-sample`);
-    assert.match(await text(page, '[role=alert]'), /permission was denied/i);
-    await tap(page, `${view} >>> #play-sample`);
-    await waitFrames(page, 1);
-    assert.match(await text(page, '.credit'), /© 2012 Aaron "tango" Tang, CC BY 2\.0/);
-    assert.equal((await frames(page)).at(-1).width, 640);
-  } finally {
-    await page.close();
-  }
-});
 
-test('no camera at all → says so and plays the bundled sample clip by itself', async () => {
-  const { page } = await openApp((p) => p.evaluateOnNewDocument(() => {
-    navigator.mediaDevices.enumerateDevices = async () => [];
-  }));
+test('without the sample clip (a build without the data folder\'s clip): camera denied and no camera point to the photo/video opener', async () => {
+  const noClip = await build({ outdir: join(dir, 'dist-no-clip'), quiet: true, sampleClip: null });
+  const s2 = await serveStatic({ root: noClip });
   try {
-    await waitFrames(page, 1);
-    assert.match(await text(page, '[role=status]'), /No camera was found/);
-    assert.ok((await frames(page)).at(-1).faces.length > 0, 'faces in the sample clip');
-    assert.match(await text(page, '.credit'), /Aaron "tango" Tang/);
+    const denied = await openPage(browser, s2.url, (p) => p.evaluateOnNewDocument(() => {
+      navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
+    }));
+    await tap(denied.page, `${view} >>> #start`);
+    await denied.page.waitForSelector(`${view} >>> [role=alert]`);
+    assert.match(await text(denied.page, '[role=alert]'), /permission was denied.*open a photo or video/i);
+    assert.equal(await denied.page.$(`${view} >>> #play-sample`), null, 'no sample clip offered');
+    assert.equal(await denied.page.$(`${view} >>> #sample`), null, 'no Sample clip button');
+    await denied.page.close();
+    const none = await openPage(browser, s2.url, (p) => p.evaluateOnNewDocument(() => {
+      navigator.mediaDevices.enumerateDevices = async () => [];
+    }));
+    await none.page.waitForSelector(`${view} >>> [role=status]`);
+    assert.match(await text(none.page, '[role=status]'), /No camera was found on this device: open a photo or video instead/);
+    const six = await pick(none.page, join(dir, 'faces.png'));
+    assert.ok(six.faces.length >= 5, 'the opener works');
+    assert.deepEqual(none.errors, []);
+    await none.page.close();
   } finally {
-    await page.close();
+    await s2.close();
   }
 });

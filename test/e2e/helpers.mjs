@@ -1,5 +1,5 @@
-// Shared set-up for the e2e tests (node --test): build once, real FER-2013 images extracted from
-// the shared zip into a temp folder, and a runner for the classify CLI.
+// Shared set-up for the e2e and data tests (node --test): build once, real FER-2013 images extracted
+// from the data folder's zip into a temp folder (data tests only), and a runner for the CLIs.
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,9 +7,11 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from '../../esbuild.config.mjs';
 import { openZip } from '../../tools/classify-inputs.mjs';
+import { dataPath, requireData } from '../../tools/data-dir.mjs';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const FER_ZIP = resolve(root, '../shared/datasets/fer2013.zip');
+/** FER-2013 in the data folder (only the data tests read it). */
+export const FER_ZIP = dataPath('datasets', 'fer2013.zip');
 export const CLASSES = ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral'];
 
 let built;
@@ -28,7 +30,7 @@ export function tempDir(prefix = 'emolens-e2e-') {
  * their names. Returns the relative paths written.
  */
 export async function extractFer(dir, { perClass = 2, classes = CLASSES } = {}) {
-  const zip = await openZip(FER_ZIP);
+  const zip = await openZip(requireData('datasets', 'fer2013.zip'));
   const written = [];
   try {
     for (const c of classes) {

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { forwardPageErrors, launchBrowser } from '../../tools/browser.mjs';
 import { serveStatic } from '../../tools/serve.mjs';
-import { ensureBuilt, extractFer, root, tempDir } from './helpers.mjs';
+import { ensureBuilt, root, tempDir } from './helpers.mjs';
+import { facesFrame, writeEmotionFaces, writeY4m } from './owned-images.mjs';
 
 let browser;
 let server;
@@ -18,9 +19,12 @@ let face;
 before(async () => {
   await ensureBuilt();
   dir = await tempDir('emolens-saliency-');
-  face = join(dir, 'faces', (await extractFer(join(dir, 'faces'), { perClass: 1, classes: ['happy'] }))[0]);
+  face = join(dir, 'faces', (await writeEmotionFaces(join(dir, 'faces'))).find((f) => f.startsWith('happy/')));
+  // A fake camera showing the golden fixtures' six faces (moving a little from frame to frame).
+  const y4m = join(dir, 'camera.y4m');
+  await writeY4m(y4m, [0, 2, 4, 6, 4, 2].map((shift) => facesFrame({ shift })));
   server = await serveStatic({ root: join(root, 'dist') });
-  browser = await launchBrowser();
+  browser = await launchBrowser({ args: ['--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${y4m}`, '--use-fake-ui-for-media-stream'] });
 });
 
 after(async () => {
@@ -140,14 +144,16 @@ test('saliency: without file sharing, Share becomes Download and saves the PNG c
   }
 });
 
-test('saliency: the camera view draws heat maps over the sample clip\'s faces and snapshots them', async () => {
+test('saliency: the camera view draws heat maps over the camera\'s faces and snapshots them', async () => {
   const page = await browser.newPage();
   forwardPageErrors(page, '[app]');
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   try {
-    await page.goto(server.url); // no camera here: the sample clip plays
+    await page.goto(server.url);
     await page.waitForFunction(() => document.documentElement.dataset.emolensState === 'ready', { timeout: 180_000 });
+    await page.waitForSelector('emo-app-shell >>> emo-camera-view >>> #start:not([disabled])', { timeout: 180_000 });
+    await page.$eval('emo-app-shell >>> emo-camera-view >>> #start', (el) => el.click());
     await page.waitForFunction(
       () => (document.querySelector('emo-app-shell').shadowRoot.querySelector('emo-camera-view')?.lastResult?.faces.length ?? 0) > 0,
       { timeout: 180_000, polling: 500 },

@@ -6,17 +6,15 @@
 //   /usr/bin/python3 tools/crop-policy/prepare.py fer 2000 /tmp/cp-fer
 //   node tools/crop-policy/measure.mjs /tmp/cp-fer > fer.json
 //
-// Runs the reference YuNet (../shared/models/face_detection_yunet_2023mar.onnx) with
+// Runs the reference YuNet (EMOLENS_DATA/models/face_detection_yunet_2023mar.onnx) with
 // onnxruntime-node on CPU, 16 tiles of 160×160 per 640×640 input (BGR 0..255 NCHW, as OpenCV's
 // FaceDetectorYN feeds it), decodes the strides 8/16/32 as OpenCV does, keeps the best face per
 // tile, and prints per-landmark medians and quartiles in image fractions (0..1 of the side).
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import ort from 'onnxruntime-node';
+import { dataFileOrExit } from '../data-dir.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const MODEL = resolve(root, '../shared/models/face_detection_yunet_2023mar.onnx');
+const MODEL = dataFileOrExit('models', 'face_detection_yunet_2023mar.onnx');
 const IN = 640;
 const MIN_SCORE = 0.6;
 

@@ -1,5 +1,5 @@
 // The classify CLI with --model gender end to end: real UTKFace chips (100×100 RGB, extracted from
-// the shared zip, test split) through the built app in headless Chromium on both backends: labels
+// the data folder's zip, test split) through the built app in headless Chromium on both backends: labels
 // female/male, probabilities that sum to 1, "expected" from the UTKFace file name, the accuracy
 // line, webgpu ≈ cpu; and --split-file picks the CSV's split straight from the zip.
 import assert from 'node:assert/strict';
@@ -7,9 +7,10 @@ import { readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { openZip } from '../../tools/classify-inputs.mjs';
-import { ensureBuilt, parseJsonl, root, runClassify, tempDir } from './helpers.mjs';
+import { ensureBuilt, parseJsonl, root, runClassify, tempDir } from '../e2e/helpers.mjs';
+import { useData } from './data-folder.mjs';
 
-const UTK_ZIP = resolve(root, '../shared/datasets/utkface.zip');
+const [UTK_ZIP] = useData(import.meta, ['datasets', 'utkface.zip']);
 const SPLITS = resolve(root, 'training/splits/utkface.csv');
 const GENDERS = ['female', 'male'];
 const PER_GENDER = 4;

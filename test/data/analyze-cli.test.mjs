@@ -3,11 +3,12 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readdir, rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { ensureBuilt, parseJsonl, root, runTool, tempDir } from './helpers.mjs';
+import { ensureBuilt, parseJsonl, runTool, tempDir } from '../e2e/helpers.mjs';
+import { useData } from './data-folder.mjs';
 
-const MEDIA = resolve(root, '../shared/media');
+const [MEDIA] = useData(import.meta, ['media', 'race.jpg'], ['media', 'video_01.mp4']).map(dirname);
 let dir;
 
 const runAnalyze = (args) => runTool('analyze', args);

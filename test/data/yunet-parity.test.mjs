@@ -1,5 +1,5 @@
 // YuNet on our WGSL kernels (and on the CPU reference kernels) vs the original ONNX file run by
-// onnxruntime-node, on real photos and video frames (../shared/media, CC BY 2.0: race.jpg © 2014
+// onnxruntime-node, on real photos and video frames (EMOLENS_DATA/media, CC BY 2.0: race.jpg © 2014
 // Peter Mooney, person_cropped_2.png © 2013 Eugene Kim, video_01.mp4 © 2012 Aaron "tango" Tang).
 // The browser (tools/detector-page.mjs) decodes each image, runs detect() and hands back its input
 // tensor, raw heads and faces; onnxruntime runs the same input tensor, and an independent port of
@@ -10,13 +10,14 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { openDetectorPage } from '../../tools/detector-page.mjs';
 import { boxIoU, ffmpegBgr, loadYunetOracle, opencvPostProcess } from '../../tools/yunet-oracle.mjs';
-import { ensureBuilt, root, tempDir } from './helpers.mjs';
+import { ensureBuilt, root, tempDir } from '../e2e/helpers.mjs';
+import { useData } from './data-folder.mjs';
 
-const MEDIA = resolve(root, '../shared/media');
+const [MEDIA] = useData(import.meta, ['media', 'race.jpg'], ['media', 'person_cropped_2.png'], ['media', 'video_01.mp4'], ['models', 'face_detection_yunet_2023mar.onnx']).map(dirname);
 const THRESHOLD = 0.6;
 const STRIDES = [8, 16, 32];
 // Heads: f32 everywhere, different summation orders through 38 layers (onnxruntime's MLAS vs our
