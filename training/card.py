@@ -17,6 +17,7 @@ from data import CLASSES, load_fer2013
 from export import load_run
 from model import count_flops
 from train import metrics, predict
+from data_dir import data_path
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -62,7 +63,7 @@ def main():
     p.add_argument("--machine", default="1x NVIDIA H200 (lent GPU machine), PyTorch 2.11")
     p.add_argument("--cpu-epoch-seconds", type=float, default=None, help="measured s/epoch of this recipe on the 2-core machine")
     p.add_argument("--sweep", nargs="*", default=[], help="other runs' logs, for the record of what was tried")
-    p.add_argument("--data", default=str(ROOT.parent / "shared/datasets/fer2013.zip"))
+    p.add_argument("--data", default=str(data_path("datasets", "fer2013.zip")))
     p.add_argument("--out", default=str(ROOT / "weights"))
     a = p.parse_args()
     torch.set_num_threads(2)

@@ -15,6 +15,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from data_dir import require_file
+
 CLASSES = ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"]  # FER-2013 order
 SPLITS = ["Training", "PublicTest", "PrivateTest"]
 CACHE = Path(__file__).resolve().parent.parent / ".cache"
@@ -77,8 +79,7 @@ def _read(path: Path):
 def load_fer2013(path, use_cache=True):
     """-> {split: (pixels uint8 (N,48,48), labels int64 (N,), names list[str])}"""
     path = Path(path)
-    if not path.exists():
-        raise SystemExit(f"FER-2013 not found at {path} (see ../shared/datasets/README.md)")
+    require_file(path)
     st = path.stat()
     key = hashlib.sha1(f"{path.resolve()}:{st.st_size}:{st.st_mtime}".encode()).hexdigest()[:12]
     cache = CACHE / f"fer2013-{key}.npz"

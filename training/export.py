@@ -19,6 +19,7 @@ import safetensors_io
 from data import CLASSES
 from model import MiniXception, ModelConfig
 from utkface import GENDER_CLASSES
+from data_dir import data_path
 
 TASKS = {  # name -> (classes, input size)
     "emotion": (CLASSES, 48),
@@ -90,7 +91,7 @@ def main():
     p.add_argument("--name", default="emotion", choices=sorted(TASKS))
     p.add_argument("--out", default=str(ROOT / "weights"))
     p.add_argument("--fixtures", default=str(ROOT / "test/fixtures"))
-    p.add_argument("--data", default=None, help="data set for the golden examples (default: the task's zip in ../shared/datasets)")
+    p.add_argument("--data", default=None, help="data set for the golden examples (default: the task's zip in $EMOLENS_DATA/datasets)")
     p.add_argument("--no-onnx", action="store_true")
     a = p.parse_args()
     if a.smoke:
@@ -101,7 +102,7 @@ def main():
     classes, size = TASKS[a.name]
     model, cfg = load_run(Path(a.run), len(classes), size)
     export(model, cfg, a.name, classes, Path(a.out), onnx=not a.no_onnx)
-    shared = ROOT.parent / "shared/datasets"
+    shared = data_path("datasets")
     examples = (golden.fer_examples(a.data or shared / "fer2013.zip", cfg.input_size) if a.name == "emotion"
                 else golden.utkface_examples(a.data or shared / "utkface.zip", cfg.input_size, cfg.in_channels == 3))
     golden.write_golden(model, cfg, a.name, Path(a.fixtures), examples)

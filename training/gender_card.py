@@ -16,6 +16,7 @@ from export import load_run
 from model import count_flops
 from train import metrics, predict
 from utkface import AGE_BANDS, GENDER_CLASSES, RACES, age_band, load_utkface, parse_name
+from data_dir import data_path
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -75,7 +76,7 @@ def main():
     p.add_argument("--log", required=True)
     p.add_argument("--sweep", nargs="*", default=[])
     p.add_argument("--cpu-epoch-seconds", type=float, default=None)
-    p.add_argument("--data", default=str(ROOT.parent / "shared/datasets/utkface.zip"))
+    p.add_argument("--data", default=str(data_path("datasets", "utkface.zip")))
     p.add_argument("--out", default=str(ROOT / "weights"))
     a = p.parse_args()
     torch.set_num_threads(2)

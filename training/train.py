@@ -25,6 +25,7 @@ import augment
 from data import CLASSES, load_fer2013
 from utkface import AGE_BANDS, GENDER_CLASSES, RACES, age_band, load_utkface, parse_name
 from model import MiniXception, ModelConfig, count_flops, normalise
+from data_dir import data_path
 
 # --- defaults: the recipe of the shipped weights ---------------------------------------------
 EPOCHS = 100
@@ -40,7 +41,7 @@ SEED = 0
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--task", choices=["emotion", "gender"], default="emotion")
-    p.add_argument("--data", default=None, help="default: ../shared/datasets/fer2013.zip or utkface.zip")
+    p.add_argument("--data", default=None, help="default: $EMOLENS_DATA/datasets/fer2013.zip or utkface.zip (EMOLENS_DATA default ../shared)")
     p.add_argument("--input-size", type=int, default=None, help="default 48 (emotion) / 64 (gender)")
     p.add_argument("--color", action="store_true", help="RGB input instead of grayscale (gender only)")
     p.add_argument("--out", default="training/runs/emotion")
@@ -76,7 +77,7 @@ def to_input(pixels_u8: torch.Tensor) -> torch.Tensor:
 
 def load_task(a):
     """-> (classes, {"train"|"val"|"test": (pixels, labels, names)}, split display names)"""
-    shared = Path(__file__).resolve().parents[2] / "shared/datasets"
+    shared = data_path("datasets")
     if a.task == "emotion":
         d = load_fer2013(a.data or shared / "fer2013.zip")
         return CLASSES, {"train": d["Training"], "val": d["PublicTest"], "test": d["PrivateTest"]}, \

@@ -15,6 +15,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from data_dir import require_file
+
 GENDER_CLASSES = ["female", "male"]  # the app's label order
 RACES = ["White", "Black", "Asian", "Indian", "Other"]
 AGE_BANDS = ["0-2", "3-9", "10-19", "20-29", "30-39", "40-49", "50-59", "60-69", "70+"]
@@ -83,8 +85,7 @@ def read_split(names):
 def load_utkface(path, size=64, color=True, use_cache=True):
     """-> {"train"|"val"|"test": (pixels uint8 (N,S,S[,3]), labels (N,), names)}"""
     path = Path(path)
-    if not path.exists():
-        raise SystemExit(f"UTKFace not found at {path} (see ../shared/datasets/README.md)")
+    require_file(path)
     st = path.stat()
     key = hashlib.sha1(f"{path.resolve()}:{st.st_size}:{st.st_mtime}:{size}:{color}".encode()).hexdigest()[:12]
     cache = CACHE / f"utkface-{key}.npz"

@@ -11,6 +11,7 @@ import argparse
 import io
 import json
 import random
+import sys
 import zipfile
 from pathlib import Path
 
@@ -18,7 +19,10 @@ import numpy as np
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[2]
-DATA = ROOT.parent / "shared" / "datasets"
+sys.path.insert(0, str(ROOT / "training"))
+from data_dir import data_path, require_file  # noqa: E402
+
+DATA = data_path("datasets")
 CELL = 160
 SETS = {
     # FER-2013 48×48 gray, Training split only (PublicTest/PrivateTest stay untouched).
@@ -36,7 +40,7 @@ def main():
     ap.add_argument("--seed", type=int, default=0)
     a = ap.parse_args()
     cfg = SETS[a.set]
-    z = zipfile.ZipFile(cfg["zip"])
+    z = zipfile.ZipFile(require_file(cfg["zip"]))
     names = sorted(n for n in z.namelist() if cfg["keep"](n))
     random.Random(a.seed).shuffle(names)
     names = names[: a.n]

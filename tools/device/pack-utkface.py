@@ -8,13 +8,17 @@ Only for sweeps: model cards are always computed from the original zip.
 """
 import argparse
 import io
+import sys
 import zipfile
 from pathlib import Path
 
 from PIL import Image
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "training"))
+from data_dir import data_path  # noqa: E402
+
 p = argparse.ArgumentParser()
-p.add_argument("--src", default=str(Path(__file__).resolve().parents[3] / "shared/datasets/utkface.zip"))
+p.add_argument("--src", default=str(data_path("datasets", "utkface.zip")))
 p.add_argument("--size", type=int, default=96)
 p.add_argument("--quality", type=int, default=90)
 p.add_argument("--out", required=True)

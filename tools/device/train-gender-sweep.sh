@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Device-machine run (lent GPU): gender recipes side by side on UTKFace chips pre-resized to 64x64
-# (.data/utk64.zip, made from ../shared/datasets/utkface.zip; the split file is training/splits/utkface.csv).
+# (.data/utk64.zip, made from $EMOLENS_DATA/datasets/utkface.zip; the split file is training/splits/utkface.csv).
 set -u
 cd "$(dirname "$0")/../.."
 export PYTHONUNBUFFERED=1
