@@ -1,8 +1,21 @@
 // The one place that launches Chromium for node-side tools (classify CLI, e2e tests): Debian's
 // /usr/bin/chromium (or CHROME_PATH), headless, WebGPU on (SwiftShader when there is no GPU),
 // with the same flags as the browser unit tests. Never downloads a browser.
-import puppeteer from 'puppeteer-core';
+import puppeteer, { ElementHandle, Frame } from 'puppeteer-core';
 import { chromiumArgs } from '../web-test-runner.config.mjs';
+
+// puppeteer-core 24 (the last line that runs on Node 20) waits for a selector on animation frames
+// by default, and in our pages such a wait missed changes inside shadow roots: a
+// waitForSelector('emo-app-shell >>> emo-camera-view >>> #start:not([disabled])') timed out after
+// 90 s while polling the same condition every 250 ms saw it at 49 s (puppeteer 25 also watches
+// shadow roots). So every selector wait polls on an interval unless the caller chooses otherwise
+// (visible/hidden waits always use animation frames).
+for (const proto of [Frame.prototype, ElementHandle.prototype]) {
+  const waitForSelector = proto.waitForSelector;
+  proto.waitForSelector = function (selector, options = {}) {
+    return waitForSelector.call(this, selector, { polling: 100, ...options });
+  };
+}
 
 /** Extra flags for scripted runs: no stray network traffic, no throttling of a hidden page. */
 const toolArgs = [

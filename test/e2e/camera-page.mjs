@@ -22,7 +22,8 @@ export async function openApp(browser, url, setup, { ready = true } = {}) {
   });
   if (setup) await setup(page);
   await page.goto(url);
-  if (ready) await page.waitForSelector(`${view} >>> #start:not([disabled])`, { timeout: 120_000 });
+  // Generous: the first load compiles every pipeline, and other test suites may share the CPU.
+  if (ready) await page.waitForSelector(`${view} >>> #start:not([disabled])`, { timeout: 240_000 });
   return { page, errors };
 }
 
