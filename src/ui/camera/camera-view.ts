@@ -15,6 +15,9 @@ import '../snapshot/emo-snapshot-button';
 import { drawOverlay, faceCaption } from './face-overlay';
 import { SAMPLE_CLIP } from './sample-clip';
 
+// Kept where it was exported before the clip left the repository.
+export { SAMPLE_CLIP };
+
 /** localStorage key of the Gender setting ('on' / 'off'). */
 export const GENDER_KEY = 'emolens.gender';
 
