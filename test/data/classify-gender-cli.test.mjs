@@ -53,7 +53,7 @@ const runs = {};
 for (const backend of ['webgpu', 'cpu']) {
   test(`classify --model gender --backend ${backend}: female/male lines, expected from the UTKFace name, accuracy`, async () => {
     const out = join(dir, `${backend}.jsonl`);
-    const r = await runClassify(['--model', 'gender', '--backend', backend, '--out', out, join(dir, 'chips')], { timeoutMs: 60_000 });
+    const r = await runClassify(['--model', 'gender', '--backend', backend, '--out', out, join(dir, 'chips')]);
     assert.equal(r.code, 0, r.stderr);
     const lines = parseJsonl(await readFile(out, 'utf8'));
     assert.equal(lines.length, images.length);
@@ -83,7 +83,7 @@ test('gender: webgpu and cpu agree (max probability difference < 1e-3)', () => {
 });
 
 test('--split-file CSV --split test reads the zip directly', async () => {
-  const r = await runClassify(['--model', 'gender', '--backend', 'cpu', '--split-file', SPLITS, '--split', 'test', '--limit', '3', UTK_ZIP], { timeoutMs: 60_000 });
+  const r = await runClassify(['--model', 'gender', '--backend', 'cpu', '--split-file', SPLITS, '--split', 'test', '--limit', '3', UTK_ZIP]);
   assert.equal(r.code, 0, r.stderr);
   const csv = await readFile(SPLITS, 'utf8');
   const lines = parseJsonl(r.stdout);
