@@ -133,7 +133,8 @@ export class Cli {
 
   /** An error from the page as one sentence: no 'Error: ', no stack lines, no throwaway server origin. */
   oneLine(e) {
-    let text = pageErrorText(e).split(/\n\s+at /)[0].replace(/\s*\n\s*/g, ' ').trim();
+    // Our messages are one line; what follows a newline is a stack trace crossing from the worker.
+    let text = pageErrorText(e).split('\n')[0].trim();
     if (this.origin) text = text.split(this.origin).join('');
     return text;
   }
@@ -151,7 +152,7 @@ export class Cli {
         info = await session.call((g, o) => window[g].load(o), [this.page.global, options], { timeoutMs: LOAD_TIMEOUT_MS, what: `loading the ${what}` });
       } catch (e) {
         if (e instanceof PageGone || e instanceof PageTimeout) throw e;
-        this.fail(`could not load the ${what}: ${this.oneLine(e).replace(/^Could not load the \w+ model: /, '')}`, 1);
+        this.fail(`could not load the ${what}: ${this.oneLine(e).replace(/^Could not load the (\w+ model|face detector): /, '')}`, 1);
       }
       if (session.restarts === 0) console.error(`backend: ${info.backend} (${info.reason}) loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     };
