@@ -219,7 +219,7 @@ async function main() {
       return out;
     }
 
-    // Batches hold at most --batch images and BATCH_BYTES of files, so a folder of huge photos
+    // Batches hold at most --batch images and BATCH_BYTES (16 MiB) of files, so a folder of huge photos
     // never has more than two batches' bytes in memory: the one in the page and the next, read
     // while the page works.
     let next = 0;
@@ -301,6 +301,6 @@ async function main() {
 }
 
 /** The file bytes of one batch at most (see readBatch). */
-const BATCH_BYTES = 48 * 2 ** 20;
+const BATCH_BYTES = 16 * 2 ** 20;
 
 if (isMain(import.meta.url)) await main();

@@ -116,6 +116,14 @@ export class Cli {
     this.origin = server.url;
     const session = new PageSession({ name: this.name, url: `${server.url}${this.page.html}`, global: this.page.global });
     let exitCode = 0;
+    // Stopped from outside: end here (the page session would otherwise take the browser's
+    // shutdown for a crash and start a new one).
+    const stop = (signal) => {
+      console.error(`${this.name}: stopped by ${signal}`);
+      session.close().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
     try {
       await session.start();
       exitCode = await body({ session, write });
