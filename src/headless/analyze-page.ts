@@ -8,6 +8,7 @@
 import type { AnalyzeOptions, PipelineInfo, PipelineInit, PipelineResult } from '../worker/api';
 import { createPipelineClient, type PipelineClient } from '../worker/pipeline-client';
 import { drawOverlay } from '../ui/camera/face-overlay';
+import { imageSize } from './image-size';
 
 export interface FrameAnswer {
   result: PipelineResult;
@@ -96,6 +97,25 @@ function videoEvent(v: HTMLVideoElement, event: string, timeoutMs: number, faile
   });
 }
 
+/**
+ * Photos longer than this are decoded scaled down to it (the detector sees at most 640 px and the
+ * crops 48–64 px, so nothing is lost that the pipeline uses), and the faces are mapped back to the
+ * photo's own pixels: a 30000×30000 photo would otherwise be 3.6 GB of RGBA. The annotated PNG of
+ * such a photo is written at the decoded size.
+ */
+const MAX_PHOTO_SIDE = 4096;
+
+/** A result for a scaled-down decode, in the pixels of the width×height original. */
+function inPixelsOf(r: PipelineResult, width: number, height: number): PipelineResult {
+  const sx = width / r.width, sy = height / r.height;
+  const faces = r.faces.map((f) => ({
+    ...f,
+    box: [f.box[0] * sx, f.box[1] * sy, f.box[2] * sx, f.box[3] * sy] as typeof f.box,
+    landmarks: f.landmarks.map(([x, y]) => [x * sx, y * sy] as [number, number]),
+  }));
+  return { ...r, faces, width, height };
+}
+
 let client: PipelineClient | undefined;
 let info: PipelineInfo | undefined;
 let video: HTMLVideoElement | undefined;
@@ -134,13 +154,21 @@ const api: AnalyzePageApi = {
   },
 
   async image(base64, name, opts) {
+    const blob = new Blob([fromBase64(base64)]);
+    const dims = await imageSize(blob);
+    const longest = dims ? Math.max(dims.width, dims.height) : 0;
+    const scale = longest > MAX_PHOTO_SIDE ? MAX_PHOTO_SIDE / longest : 1;
     let bitmap: ImageBitmap;
     try {
-      bitmap = await createImageBitmap(new Blob([fromBase64(base64)]), { imageOrientation: 'from-image' });
+      bitmap = await createImageBitmap(blob, scale < 1 && dims
+        ? { imageOrientation: 'from-image', resizeWidth: Math.max(1, Math.round(dims.width * scale)), resizeHeight: Math.max(1, Math.round(dims.height * scale)), resizeQuality: 'high' }
+        : { imageOrientation: 'from-image' });
     } catch (e) {
       throw new Error(`could not decode ${name} as an image: ${e instanceof Error ? e.message : String(e)}`);
     }
-    return run(bitmap, bitmap.width, bitmap.height, { ...opts, reset: true });
+    const answer = await run(bitmap, bitmap.width, bitmap.height, { ...opts, reset: true });
+    if (scale < 1 && dims) answer.result = inPixelsOf(answer.result, dims.width, dims.height);
+    return answer;
   },
 
   async openVideo(base64, name, timeoutMs = 60_000) {

@@ -7,6 +7,7 @@ import type { LoadOptions, LoadResult } from '../worker/api';
 import { blobToBase64, saliencyPngs } from '../ui/saliency/saliency-png';
 import { createInferenceClient, type InferenceClient } from '../worker/client';
 import { centreSquare, decodeImage, toCrop as cropOf } from '../vision/to-gray-crop';
+import { imageSize } from './image-size';
 
 /** One encoded image: its name (for messages) and its bytes as base64. */
 export interface EncodedImage {
@@ -63,24 +64,6 @@ let loaded: LoadResult | undefined;
 const FULL_DECODE_MAX_SIDE = 2048;
 /** Decoded pixels alive at once across a batch's decodes (64 MP = 256 MB of RGBA). */
 const PIXEL_BUDGET = 64e6;
-
-/** Width and height from the file's header: an <img> reads them on load and decodes only when painted. */
-async function imageSize(blob: Blob): Promise<{ width: number; height: number } | undefined> {
-  const url = URL.createObjectURL(blob);
-  try {
-    const img = new Image();
-    img.src = url;
-    await new Promise<void>((ok, fail) => {
-      img.onload = () => ok();
-      img.onerror = () => fail(new Error('not an image'));
-    });
-    return { width: img.naturalWidth, height: img.naturalHeight };
-  } catch {
-    return undefined; // decodeImage then says why
-  } finally {
-    URL.revokeObjectURL(url);
-  }
-}
 
 /** Waits until `pixels` fit in the budget of decoded pixels; answers the release. */
 let inUse = 0;
