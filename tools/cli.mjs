@@ -124,6 +124,11 @@ export class Cli {
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    // `… | head`: the reader went away; stop instead of dying on an unhandled EPIPE.
+    stream.on('error', (e) => {
+      console.error(`${this.name}: stopped: cannot write the output (${e.code ?? e.message})`);
+      session.close().finally(() => process.exit(1));
+    });
     try {
       await session.start();
       exitCode = await body({ session, write });
