@@ -194,3 +194,30 @@ test('a renderer killed mid-run: analyze and classify restart the page, retry th
   assert.ok(lines.every((l) => l.label));
   console.error(`# classify, renderer killed: exit ${c.code} in ${sc.toFixed(1)} s`);
 });
+
+/** `npm run …` from the repository root; resolves to { code, stdout, stderr }. */
+function npmRun(args) {
+  return new Promise((ok, fail) => {
+    const env = { ...process.env };
+    delete env.npm_config_loglevel; // as from a shell, even when the tests run under npm -s
+    const child = spawn('npm', ['run', ...args], { cwd: root, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', fail);
+    child.on('close', (code) => ok({ code, stdout, stderr }));
+  });
+}
+
+test('npm run: npm\'s banner on stdout is named on stderr with the ways round it; npm run -s gives pure JSON Lines', async () => {
+  const photo = join(dir, 'media', 'photo.jpg');
+  const plain = await npmRun(['classify', '--', photo]);
+  assert.equal(plain.code, 0, plain.stderr);
+  assert.match(plain.stdout, /^\s*> emolens@/, 'npm prints its banner on stdout');
+  assert.match(plain.stderr, /classify: note: npm printed its banner lines on stdout[^\n]*npm run -s classify[^\n]*--out FILE/);
+  const quiet = await npmRun(['-s', 'classify', '--', photo]);
+  assert.equal(quiet.code, 0, quiet.stderr);
+  assert.equal(parseJsonl(quiet.stdout).length, 1, 'stdout holds exactly the one JSON line');
+  assert.doesNotMatch(quiet.stderr, /note: npm printed/);
+});
