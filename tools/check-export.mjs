@@ -13,6 +13,7 @@ await build({
   stdin: {
     contents: `export { parseModelSpec } from './src/nn/model-spec.ts';
       export { loadMiniXception } from './src/nn/weights.ts';
+      export { checkWeights, manifestDigest } from './src/nn/integrity.ts';
       export { parseSafetensors } from './src/nn/safetensors.ts';
       export { createMiniXception } from './src/nn/mini-xception.ts';`,
     resolveDir: process.cwd(), loader: 'ts',
@@ -26,8 +27,11 @@ globalThis.GPUShaderStage ??= { VERTEX: 1, FRAGMENT: 2, COMPUTE: 4 };
 const nn = await import(pathToFileURL(join(process.cwd(), out)).href);
 const buf = async (f) => { const b = await readFile(join(dir, f)); return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength); };
 
-const spec = nn.parseModelSpec(JSON.parse(await readFile(join(dir, `${name}.json`), 'utf8')));
-const weights = nn.loadMiniXception(spec, await buf(`${name}.safetensors`));
+const json = JSON.parse(await readFile(join(dir, `${name}.json`), 'utf8'));
+const spec = nn.parseModelSpec(json);
+const bytes = await buf(`${name}.safetensors`);
+await nn.checkWeights(bytes, nn.manifestDigest(json, `${name}.json`, `${name}.safetensors`), `${name}.safetensors`); // the digest export.py wrote
+const weights = nn.loadMiniXception(spec, bytes);
 const golden = nn.parseSafetensors(await buf(`${name}.golden.safetensors`));
 const pixels = golden.get('pixels');
 const want = golden.get('logits');

@@ -1,8 +1,9 @@
 // Inputs for the classify CLI: one image, a folder of images (recursive), or a zip read entry by
 // entry from its central directory (never extracted to disk). Node built-ins only.
-import { open, readdir, stat } from 'node:fs/promises';
-import { basename, join, relative, sep } from 'node:path';
+import { open, readFile, stat } from 'node:fs/promises';
+import { basename, relative, sep } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
+import { walkFiles } from './walk-files.mjs';
 
 /** What counts as an image in a folder or zip. */
 export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.webp', '.gif', '.bmp', '.avif'];
@@ -27,13 +28,12 @@ export async function listInputs(path, { split } = {}) {
   const info = await stat(path);
   const keep = (name) => !split || basename(name).startsWith(split);
   if (info.isDirectory()) {
-    const files = [];
-    await walk(path, files);
-    files.sort();
+    // Loops, dangling links and unreadable entries become items that fail with the reason.
+    const files = await walkFiles(path, (f) => isImageName(f));
     const items = files
-      .map((f) => ({ file: f, name: relative(path, f).split(sep).join('/') }))
-      .filter((f) => isImageName(f.name) && keep(f.name))
-      .map(({ file, name }) => ({ name, read: () => readFileBytes(file) }));
+      .map((f) => ({ ...f, name: relative(path, f.path).split(sep).join('/') || f.path }))
+      .filter((f) => f.error || keep(f.name))
+      .map(({ path: file, name, error }) => ({ name, read: error ? () => Promise.reject(new Error(error)) : () => readFile(file) }));
     return { kind: 'folder', items, close: async () => {} };
   }
   if (path.toLowerCase().endsWith('.zip')) {
@@ -43,20 +43,7 @@ export async function listInputs(path, { split } = {}) {
       .map((e) => ({ name: e.name, read: () => zip.read(e) }));
     return { kind: 'zip', items, close: () => zip.close() };
   }
-  return { kind: 'file', items: [{ name: path, read: () => readFileBytes(path) }], close: async () => {} };
-}
-
-async function walk(dir, out) {
-  for (const d of await readdir(dir, { withFileTypes: true })) {
-    const p = join(dir, d.name);
-    if (d.isDirectory()) await walk(p, out);
-    else if (d.isFile() || d.isSymbolicLink()) out.push(p);
-  }
-}
-
-async function readFileBytes(file) {
-  const { readFile } = await import('node:fs/promises');
-  return readFile(file);
+  return { kind: 'file', items: [{ name: path, read: () => readFile(path) }], close: async () => {} };
 }
 
 /**

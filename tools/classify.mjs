@@ -20,6 +20,11 @@
 //   (header `file,split`, e.g. training/splits/utkface.csv) the files whose basename the CSV puts
 //   in split NAME (e.g. --split-file training/splits/utkface.csv --split test).
 // stderr: progress, then a summary (images, images/s, backend, accuracy against folder labels).
+// Exit code 0 when every image was classified, 1 when any failed (after the rest), 2 for bad usage.
+// For clean JSON Lines on stdout use `npm run -s classify -- …` (npm prints a banner otherwise) or --out.
+// A folder walk never crashes (loops, dangling links, unreadable entries: one error line each);
+// memory is bounded (batches of at most 16 MiB of files, huge photos decoded scaled down: see
+// classify-page.ts); a page crash retries the batch once in a fresh page, then its images alone.
 // --saliency DIR: also guided back-propagation saliency (the worker's saliency verb, same backend)
 //   of the predicted class or --target CLASS, written per image NAME (its file name without the
 //   extension; the path relative to PATH, '/' → '_', where two inputs share a name) as
@@ -32,6 +37,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { listInputs } from './classify-inputs.mjs';
 import { Cli, isMain } from './cli.mjs';
+import { PageGone, PageTimeout } from './page-session.mjs';
 
 const USAGE = `usage: npm run classify -- [--backend auto|webgpu|cpu] [--split Training|PublicTest|PrivateTest]
                             [--split-file CSV --split NAME]
@@ -141,8 +147,8 @@ async function main() {
   const items = (splitKeep ? input.items.filter((it) => splitKeep.has(basename(it.name))) : input.items).slice(0, args.limit);
   if (!items.length) fail(`no images in ${args.path}${args.split ? ` with split ${args.split}` : ''}`);
 
-  await cli.run({ dist, out: args.out, close: () => input.close() }, async ({ page, write }) => {
-    const loaded = await cli.load(page, 'model', { model: args.model, backend: args.backend, maxBatch: args.batch, typicalBatch: Math.min(args.batch, items.length) });
+  await cli.run({ dist, out: args.out, close: () => input.close() }, async ({ session, write }) => {
+    const loaded = await cli.load(session, 'model', { model: args.model, backend: args.backend, maxBatch: args.batch, typicalBatch: Math.min(args.batch, items.length) });
     console.error(`classifying ${items.length} image${items.length === 1 ? '' : 's'} from ${args.path} in batches of ${args.batch}`);
 
     const classes = loaded.classes;
@@ -167,24 +173,42 @@ async function main() {
       else if (process.stderr.isTTY) process.stderr.write('\r');
     };
 
-    /** Reads and classifies one batch; resolves to its output lines. Never rejects for an image. */
-    async function runBatch(batch) {
-      const read = await Promise.all(
-        batch.map(async (it) => {
-          try {
-            return { name: it.name, bytes: await it.read() };
-          } catch (e) {
-            return { name: it.name, error: `could not read the file: ${e.message}` };
-          }
-        }),
-      );
+    /** The page's answers for `encoded` (one batch), within a time scaled by the batch. */
+    const ask = (encoded) => {
+      const mb = encoded.reduce((a, e) => a + e.base64.length, 0) * 0.75 / 2 ** 20;
+      const timeoutMs = 60_000 + 2_000 * encoded.length + 4_000 * mb + (args.saliency ? 1_000 * encoded.length : 0);
+      return args.saliency
+        ? session.call((imgs, o) => window.emolens.saliencyBatch(imgs, o), [encoded, { target, scale: args.overlayScale }], { timeoutMs, what: 'a batch' })
+        : session.call((imgs) => window.emolens.classifyBatch(imgs), [encoded], { timeoutMs, what: 'a batch' });
+    };
+
+    /**
+     * Classifies one batch that has been read; resolves to its output lines. Never rejects for an
+     * image: a page crash retries the batch once in a fresh page, then each image alone (one try
+     * each), so only the images that were tried and failed get an error.
+     */
+    async function runBatch(read) {
       const toSend = read.filter((r) => r.bytes);
       const encoded = toSend.map((r) => ({ name: r.name, base64: r.bytes.toString('base64') }));
-      const answers = !toSend.length
-        ? []
-        : args.saliency
-          ? await page.evaluate((imgs, o) => window.emolens.saliencyBatch(imgs, o), encoded, { target, scale: args.overlayScale })
-          : await page.evaluate((imgs) => window.emolens.classifyBatch(imgs), encoded);
+      let answers = [];
+      if (toSend.length) {
+        try {
+          answers = await session.runOnce(`a batch of ${toSend.length}`, () => ask(encoded));
+        } catch (e) {
+          if (!(e instanceof PageGone || e instanceof PageTimeout) || session.dead) throw e;
+          console.error(`classify: the page ${e.message} on a batch; classifying its ${encoded.length} images one at a time`);
+          answers = [];
+          for (const one of encoded) {
+            try {
+              answers.push((await ask([one]))[0]);
+            } catch (e1) {
+              if (!(e1 instanceof PageGone || e1 instanceof PageTimeout)) throw e1;
+              answers.push({ error: `the page ${e1.message} on this image` });
+              await session.restart();
+            }
+          }
+        }
+      }
       let j = 0;
       const out = read.map((r) => (r.bytes ? { name: r.name, ...answers[j++] } : r));
       if (args.saliency) {
@@ -200,19 +224,39 @@ async function main() {
       return out;
     }
 
-    // Two batches in flight: the page decodes one while the worker classifies the other.
-    const batches = [];
-    for (let i = 0; i < items.length; i += args.batch) batches.push(items.slice(i, i + args.batch));
-    const inflight = [];
+    // Batches hold at most --batch images and BATCH_BYTES (16 MiB) of files, so a folder of huge photos
+    // never has more than two batches' bytes in memory: the one in the page and the next, read
+    // while the page works.
     let next = 0;
-    const launch = () => {
-      if (next < batches.length) inflight.push(runBatch(batches[next++]));
+    const readBatch = async () => {
+      const read = [];
+      let bytes = 0;
+      while (next < items.length && read.length < args.batch && bytes < BATCH_BYTES) {
+        const it = items[next++];
+        try {
+          const b = await it.read();
+          bytes += b.length;
+          read.push({ name: it.name, bytes: b });
+        } catch (e) {
+          read.push({ name: it.name, error: e.code ? `could not read the file: ${e.code}` : e.message });
+        }
+      }
+      return read;
     };
-    launch();
-    launch();
-    while (inflight.length) {
-      const results = await inflight.shift();
-      launch();
+    let stopped;
+    let pending = readBatch();
+    for (;;) {
+      const read = await pending;
+      if (!read.length) break;
+      pending = readBatch();
+      let results;
+      try {
+        results = await runBatch(read);
+      } catch (e) {
+        stopped = cli.oneLine(session.dead ?? e);
+        await pending;
+        break;
+      }
       for (const r of results) {
         const expected = expectedLabel(r.name, classes);
         if (r.error !== undefined) {
@@ -244,6 +288,7 @@ async function main() {
       }
     }
     progress(true);
+    if (stopped) console.error(`classify: stopped (${stopped}); ${items.length - stats.done} images not tried, and no lines were written for them`);
     const s = (performance.now() - start) / 1000;
     const ok = stats.done - stats.errors;
     console.error(`summary: ${stats.done} images (${ok} classified, ${stats.errors} errors) in ${s.toFixed(1)} s: ${(stats.done / s).toFixed(1)} images/s`);
@@ -256,8 +301,11 @@ async function main() {
       const source = args.model === 'gender' ? 'file-name labels' : 'folder labels';
       console.error(`summary: accuracy against ${source} ${((100 * stats.correct) / stats.labelled).toFixed(2)}% (${stats.correct}/${stats.labelled}); per class: ${per}`);
     }
-    return 0;
+    return stats.errors || stopped ? 1 : 0;
   });
 }
+
+/** The file bytes of one batch at most (see readBatch). */
+const BATCH_BYTES = 16 * 2 ** 20;
 
 if (isMain(import.meta.url)) await main();

@@ -1,13 +1,15 @@
 // What the CLIs that drive a page of the built app share (analyze.mjs, classify.mjs): the common
 // flags (--backend auto|webgpu|cpu, --out FILE, --dist DIR, -h/--help), error exits (`NAME: message`,
-// exit code 2 for bad usage, 1 for a failure once started), JSON lines to --out or stdout, and the
-// page itself: dist/ served on a free local port, opened in headless Chromium, its model loaded.
+// exit code 2 for bad usage, 1 for a failure once started or any input that failed), JSON lines to
+// --out or stdout (progress and summaries go to stderr), and the page itself: dist/ served on a
+// free local port, opened in headless Chromium (page-session.mjs: crashes and stalls end calls),
+// its model loaded.
 //
 //   const cli = new Cli('analyze', USAGE, { html: 'analyze.html', global: 'emolensAnalyze' });
 //   const { values, positionals } = cli.parse(argv, { annotate: { type: 'string' } }, 'some');
 //   const dist = cli.dist(values.dist);
-//   await cli.run({ dist, out: values.out }, async ({ page, write }) => {
-//     const info = await cli.load(page, 'pipeline', { backend: values.backend });
+//   await cli.run({ dist, out: values.out }, async ({ session, write }) => {
+//     const info = await cli.load(session, 'pipeline', { backend: values.backend });
 //     await write({ ... });
 //     return 0;                                      // the exit code
 //   });
@@ -15,7 +17,7 @@ import { createWriteStream, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { forwardPageErrors, launchBrowser } from './browser.mjs';
+import { PageGone, PageSession, PageTimeout } from './page-session.mjs';
 import { serveStatic } from './serve.mjs';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -100,28 +102,41 @@ export class Cli {
   }
 
   /**
-   * Serves `dist`, opens the page in headless Chromium (its errors forwarded to stderr) and waits
-   * until it is ready, then sets the exit code to what `body({ page, write })` answers; `write`
-   * sends one JSON line to the file `out`, or to stdout. An exception prints `NAME: message` and
-   * sets exit code 1. At the end the browser, the server, `close` (when given) and `out` are closed.
+   * Serves `dist`, opens the page in headless Chromium (a PageSession: its errors forwarded to
+   * stderr, crashes and stalls turned into errors) and waits until it is ready, then sets the exit
+   * code to what `body({ session, write })` answers; `write` sends one JSON line to the file `out`,
+   * or to stdout. An exception prints `NAME: message` (one sentence) and sets exit code 1. At the
+   * end the browser, the server, `close` (when given) and `out` are closed.
    */
   async run({ dist, out, close }, body) {
     const stream = out ? createWriteStream(out) : process.stdout;
+    if (!out) warnNpmBanner(this.name);
     const write = lineWriter(stream);
     const server = await serveStatic({ root: dist });
-    const browser = await launchBrowser();
+    this.origin = server.url;
+    const session = new PageSession({ name: this.name, url: `${server.url}${this.page.html}`, global: this.page.global });
     let exitCode = 0;
+    // Stopped from outside: end here (the page session would otherwise take the browser's
+    // shutdown for a crash and start a new one).
+    const stop = (signal) => {
+      console.error(`${this.name}: stopped by ${signal}`);
+      session.close().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    // `… | head`: the reader went away; stop instead of dying on an unhandled EPIPE.
+    stream.on('error', (e) => {
+      console.error(`${this.name}: stopped: cannot write the output (${e.code ?? e.message})`);
+      session.close().finally(() => process.exit(1));
+    });
     try {
-      const page = await browser.newPage();
-      forwardPageErrors(page, `[${this.name} page]`);
-      await page.goto(`${server.url}${this.page.html}`);
-      await page.waitForFunction((g) => window[g] !== undefined, { timeout: 60_000 }, this.page.global);
-      exitCode = await body({ page, write });
+      await session.start();
+      exitCode = await body({ session, write });
     } catch (e) {
-      console.error(`${this.name}: ${e instanceof Error ? e.message : e}`);
+      console.error(`${this.name}: ${this.oneLine(e)}`);
       exitCode = 1;
     } finally {
-      await browser.close();
+      await session.close();
       await server.close();
       await close?.();
       if (stream !== process.stdout) await new Promise((ok) => stream.end(ok));
@@ -129,19 +144,45 @@ export class Cli {
     process.exitCode = exitCode;
   }
 
+  /** An error from the page as one sentence: no 'Error: ', no stack lines, no throwaway server origin. */
+  oneLine(e) {
+    // Our messages are one line; what follows a newline is a stack trace crossing from the worker.
+    let text = pageErrorText(e).split('\n')[0].trim();
+    if (this.origin) text = text.split(this.origin).join('');
+    return text;
+  }
+
   /**
-   * The page's `load(options)`, timed; prints `backend: B (reason) loaded in S s` to stderr and
-   * answers what load answered. A failure exits 1 with `could not load the WHAT: …`.
+   * The page's `load(options)`, timed, now and after every page restart; prints `backend: B
+   * (reason) loaded in S s` to stderr and answers what load answered. A failure exits 1 with
+   * `could not load the WHAT: …`.
    */
-  async load(page, what, options) {
-    const t0 = performance.now();
+  async load(session, what, options) {
     let info;
-    try {
-      info = await page.evaluate((g, o) => window[g].load(o), this.page.global, options);
-    } catch (e) {
-      this.fail(`could not load the ${what}: ${pageErrorText(e)}`, 1);
-    }
-    console.error(`backend: ${info.backend} (${info.reason}) loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    session.prepare = async () => {
+      const t0 = performance.now();
+      try {
+        info = await session.call((g, o) => window[g].load(o), [this.page.global, options], { timeoutMs: LOAD_TIMEOUT_MS, what: `loading the ${what}` });
+      } catch (e) {
+        if (e instanceof PageGone || e instanceof PageTimeout) throw e;
+        this.fail(`could not load the ${what}: ${this.oneLine(e).replace(/^Could not load the (\w+ model|face detector): /, '')}`, 1);
+      }
+      if (session.restarts === 0) console.error(`backend: ${info.backend} (${info.reason}) loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    };
+    await session.prepare(session);
     return info;
+  }
+}
+
+/** Loading compiles every pipeline; on a software adapter with the machine busy that takes a while. */
+const LOAD_TIMEOUT_MS = 300_000;
+
+/**
+ * npm prints its "> emolens@… classify" banner on stdout before the CLI runs (unless `-s`), so
+ * piped output is not pure JSON Lines; say so on stderr, with the two ways round it.
+ */
+function warnNpmBanner(name) {
+  if (process.env.npm_lifecycle_event && process.env.npm_config_loglevel !== 'silent' && !process.stdout.isTTY) {
+    console.error(`${name}: note: npm printed its banner lines on stdout before the JSON lines; for clean JSON Lines use \`npm run -s ${name} -- …\` or --out FILE`);
   }
 }

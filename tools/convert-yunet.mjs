@@ -345,7 +345,10 @@ export function convertYunet(onnxPath) {
     layers,
   };
   const metadata = { format: 'pt', license: ATTRIBUTION.license, source: `${spec.source.file} sha256 ${sha256}`, authors: ATTRIBUTION.authors, origin: ATTRIBUTION.origin };
-  return { spec, bytes: safetensorsBytes(tensors, metadata), tensors, notes };
+  const bytes = safetensorsBytes(tensors, metadata);
+  // The app checks the file against this before using it (src/nn/integrity.ts).
+  spec.weights = { file: 'yunet.safetensors', bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+  return { spec, bytes, tensors, notes };
 }
 
 /** The spec as JSON text: two-space indents, small arrays and each layer on one line. */

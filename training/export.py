@@ -8,6 +8,7 @@ runtimes in the benchmarks) and, through golden.py, the golden vectors the tests
 The model card is written by card.py from the same run.
 """
 import argparse
+import hashlib
 import json
 from pathlib import Path
 
@@ -69,6 +70,11 @@ def spec_json(name: str, cfg: ModelConfig, classes, flip_tta=True) -> dict:
     }
 
 
+def weights_digest(path: Path) -> dict:
+    data = path.read_bytes()
+    return {"file": path.name, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+
+
 def export(model: MiniXception, cfg: ModelConfig, name: str, classes, out: Path, onnx=True):
     out.mkdir(parents=True, exist_ok=True)
     tensors = {k: v.detach().float().numpy() for k, v in model.state_dict().items()
@@ -76,7 +82,10 @@ def export(model: MiniXception, cfg: ModelConfig, name: str, classes, out: Path,
     safetensors_io.save(tensors, out / f"{name}.safetensors", metadata={"format": "pt", "model": name})
     back = safetensors_io.load(out / f"{name}.safetensors")
     assert back.keys() == tensors.keys() and all(np.array_equal(back[k], tensors[k]) for k in tensors)
-    (out / f"{name}.json").write_text(json.dumps(spec_json(name, cfg, classes), indent=2) + "\n")
+    spec = spec_json(name, cfg, classes)
+    # The app checks the file against this before using it (src/nn/integrity.ts).
+    spec["weights"] = weights_digest(out / f"{name}.safetensors")
+    (out / f"{name}.json").write_text(json.dumps(spec, indent=2) + "\n")
     if onnx:
         dummy = torch.zeros(1, cfg.in_channels, cfg.input_size, cfg.input_size)
         torch.onnx.export(model, dummy, str(out / f"{name}.onnx"), input_names=["input"], output_names=["logits"],

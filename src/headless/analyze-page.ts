@@ -8,6 +8,7 @@
 import type { AnalyzeOptions, PipelineInfo, PipelineInit, PipelineResult } from '../worker/api';
 import { createPipelineClient, type PipelineClient } from '../worker/pipeline-client';
 import { drawOverlay } from '../ui/camera/face-overlay';
+import { imageSize } from './image-size';
 
 export interface FrameAnswer {
   result: PipelineResult;
@@ -19,16 +20,21 @@ export interface VideoInfo {
   width: number;
   height: number;
   duration: number;
+  /** ms from setting the source to the first decoded frame (the CLI scales its seek limit by it). */
+  openMs: number;
 }
 
 export interface AnalyzePageApi {
   load(options?: PipelineInit): Promise<PipelineInfo>;
   /** One photo (bytes as base64): the tracker starts afresh. */
   image(base64: string, name: string, opts: AnalyzeOptions & { annotate?: boolean }): Promise<FrameAnswer>;
-  /** Opens a video (bytes as base64) for videoFrame(). */
-  openVideo(base64: string, name: string): Promise<VideoInfo>;
-  /** The frame shown at `time` seconds of the open video; `reset` on the first frame. */
-  videoFrame(time: number, opts: AnalyzeOptions & { annotate?: boolean }): Promise<FrameAnswer>;
+  /** Opens a video (bytes as base64) for videoFrame(); rejects on a decode error or after `timeoutMs`. */
+  openVideo(base64: string, name: string, timeoutMs?: number): Promise<VideoInfo>;
+  /**
+   * The frame shown at `time` seconds of the open video; `reset` on the first frame. The seek
+   * rejects on a decode error or after `seekTimeoutMs`.
+   */
+  videoFrame(time: number, opts: AnalyzeOptions & { annotate?: boolean }, seekTimeoutMs?: number): Promise<FrameAnswer>;
   closeVideo(): void;
   /**
    * Benchmark: decodes the open video's frames at `times` first (not timed), then times
@@ -65,6 +71,49 @@ async function toBase64(blob: Blob): Promise<string> {
   let bin = '';
   for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(bin);
+}
+
+function mediaError(v: HTMLVideoElement): string {
+  return v.error?.message || `media error code ${v.error?.code ?? '?'}`;
+}
+
+/**
+ * Resolves on the video's `event`; rejects on its 'error' event (a decode error fires 'error', and
+ * 'seeked' then never comes) or after `timeoutMs` (a stalled fetch or decoder fires nothing).
+ */
+function videoEvent(v: HTMLVideoElement, event: string, timeoutMs: number, failed: () => string, late: () => string): Promise<void> {
+  return new Promise<void>((ok, fail) => {
+    const done = (f: () => void) => {
+      clearTimeout(timer);
+      v.removeEventListener(event, onEvent);
+      v.removeEventListener('error', onError);
+      f();
+    };
+    const onEvent = () => done(ok);
+    const onError = () => done(() => fail(new Error(`${failed()}: ${mediaError(v)}`)));
+    const timer = setTimeout(() => done(() => fail(new Error(late()))), timeoutMs);
+    v.addEventListener(event, onEvent);
+    v.addEventListener('error', onError);
+  });
+}
+
+/**
+ * Photos longer than this are decoded scaled down to it (the detector sees at most 640 px and the
+ * crops 48–64 px, so nothing is lost that the pipeline uses), and the faces are mapped back to the
+ * photo's own pixels: a 30000×30000 photo would otherwise be 3.6 GB of RGBA. The annotated PNG of
+ * such a photo is written at the decoded size.
+ */
+const MAX_PHOTO_SIDE = 4096;
+
+/** A result for a scaled-down decode, in the pixels of the width×height original. */
+function inPixelsOf(r: PipelineResult, width: number, height: number): PipelineResult {
+  const sx = width / r.width, sy = height / r.height;
+  const faces = r.faces.map((f) => ({
+    ...f,
+    box: [f.box[0] * sx, f.box[1] * sy, f.box[2] * sx, f.box[3] * sy] as typeof f.box,
+    landmarks: f.landmarks.map(([x, y]) => [x * sx, y * sy] as [number, number]),
+  }));
+  return { ...r, faces, width, height };
 }
 
 let client: PipelineClient | undefined;
@@ -105,38 +154,44 @@ const api: AnalyzePageApi = {
   },
 
   async image(base64, name, opts) {
+    const blob = new Blob([fromBase64(base64)]);
+    const dims = await imageSize(blob);
+    const longest = dims ? Math.max(dims.width, dims.height) : 0;
+    const scale = longest > MAX_PHOTO_SIDE ? MAX_PHOTO_SIDE / longest : 1;
     let bitmap: ImageBitmap;
     try {
-      bitmap = await createImageBitmap(new Blob([fromBase64(base64)]), { imageOrientation: 'from-image' });
+      bitmap = await createImageBitmap(blob, scale < 1 && dims
+        ? { imageOrientation: 'from-image', resizeWidth: Math.max(1, Math.round(dims.width * scale)), resizeHeight: Math.max(1, Math.round(dims.height * scale)), resizeQuality: 'high' }
+        : { imageOrientation: 'from-image' });
     } catch (e) {
       throw new Error(`could not decode ${name} as an image: ${e instanceof Error ? e.message : String(e)}`);
     }
-    return run(bitmap, bitmap.width, bitmap.height, { ...opts, reset: true });
+    const answer = await run(bitmap, bitmap.width, bitmap.height, { ...opts, reset: true });
+    if (scale < 1 && dims) answer.result = inPixelsOf(answer.result, dims.width, dims.height);
+    return answer;
   },
 
-  async openVideo(base64, name) {
+  async openVideo(base64, name, timeoutMs = 60_000) {
     api.closeVideo();
     videoUrl = URL.createObjectURL(new Blob([fromBase64(base64)]));
     const v = document.createElement('video');
     v.muted = true;
     v.preload = 'auto';
+    const t0 = performance.now();
     v.src = videoUrl;
     video = v;
-    await new Promise<void>((ok, fail) => {
-      v.addEventListener('loadeddata', () => ok(), { once: true });
-      v.addEventListener('error', () => fail(new Error(`could not decode ${name} as a video: ${v.error?.message || `code ${v.error?.code}`}`)), { once: true });
-    });
-    return { width: v.videoWidth, height: v.videoHeight, duration: v.duration };
+    await videoEvent(v, 'loadeddata', timeoutMs, () => `could not decode ${name} as a video`, () => `opening ${name} took longer than ${(timeoutMs / 1000).toFixed(0)} s (stalled or undecodable video)`);
+    return { width: v.videoWidth, height: v.videoHeight, duration: v.duration, openMs: performance.now() - t0 };
   },
 
-  async videoFrame(time, opts) {
+  async videoFrame(time, opts, seekTimeoutMs = 30_000) {
     const v = video;
     if (!v) throw new Error('call openVideo() first');
+    if (v.error) throw new Error(`the video failed earlier: ${mediaError(v)}`);
     if (Math.abs(v.currentTime - time) > 1e-6) {
-      await new Promise<void>((ok) => {
-        v.addEventListener('seeked', () => ok(), { once: true });
-        v.currentTime = time;
-      });
+      const seeked = videoEvent(v, 'seeked', seekTimeoutMs, () => `could not decode the frame at ${time.toFixed(3)} s`, () => `seeking to ${time.toFixed(3)} s took longer than ${(seekTimeoutMs / 1000).toFixed(1)} s (stalled or truncated video)`);
+      v.currentTime = time;
+      await seeked;
     }
     return run(v, v.videoWidth, v.videoHeight, opts);
   },

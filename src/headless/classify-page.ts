@@ -6,7 +6,8 @@
 import type { LoadOptions, LoadResult } from '../worker/api';
 import { blobToBase64, saliencyPngs } from '../ui/saliency/saliency-png';
 import { createInferenceClient, type InferenceClient } from '../worker/client';
-import { decodeImage, toCrop as cropOf } from '../vision/to-gray-crop';
+import { centreSquare, decodeImage, toCrop as cropOf } from '../vision/to-gray-crop';
+import { imageSize } from './image-size';
 
 /** One encoded image: its name (for messages) and its bytes as base64. */
 export interface EncodedImage {
@@ -54,10 +55,56 @@ function message(e: unknown): string {
 let client: InferenceClient | undefined;
 let loaded: LoadResult | undefined;
 
+/**
+ * Photos larger than this on their longest side are decoded already cropped to the centre square
+ * and scaled to a whole multiple of the model input (area averaging stays exact), never at full
+ * size: a 9000×7000 photo is 250 MB of RGBA. Smaller ones (every FER-2013 and UTKFace image) take
+ * the app's own path unchanged.
+ */
+const FULL_DECODE_MAX_SIDE = 2048;
+/** Decoded pixels alive at once across a batch's decodes (64 MP = 256 MB of RGBA). */
+const PIXEL_BUDGET = 64e6;
+
+/** Waits until `pixels` fit in the budget of decoded pixels; answers the release. */
+let inUse = 0;
+const waiting: (() => void)[] = [];
+async function reserve(pixels: number): Promise<() => void> {
+  const need = Math.min(pixels, PIXEL_BUDGET);
+  while (inUse > 0 && inUse + need > PIXEL_BUDGET) await new Promise<void>((ok) => waiting.push(ok));
+  inUse += need;
+  return () => {
+    inUse -= need;
+    waiting.splice(0).forEach((wake) => wake());
+  };
+}
+
+/** The image decoded no larger than the crop needs (see FULL_DECODE_MAX_SIDE). */
+async function decodeForCrop(blob: Blob, name: string, size: number): Promise<ImageBitmap> {
+  const dims = await imageSize(blob);
+  if (!dims || Math.max(dims.width, dims.height) <= FULL_DECODE_MAX_SIDE) {
+    const release = await reserve(dims ? dims.width * dims.height : PIXEL_BUDGET);
+    try {
+      return await decodeImage(blob, name);
+    } finally {
+      release();
+    }
+  }
+  const [x, y, side] = centreSquare(dims.width, dims.height);
+  const target = size * Math.max(1, Math.min(8, Math.floor(side / size)));
+  const release = await reserve(dims.width * dims.height);
+  try {
+    return await createImageBitmap(blob, x, y, side, side, { imageOrientation: 'from-image', colorSpaceConversion: 'none', premultiplyAlpha: 'none', resizeWidth: target, resizeHeight: target, resizeQuality: 'high' });
+  } catch (e) {
+    throw new Error(`Could not decode ${name} as an image (${blob.size} bytes): ${message(e)}`);
+  } finally {
+    release();
+  }
+}
+
 async function toCrop(img: EncodedImage, size: number, channels: number): Promise<Uint8Array | string> {
   try {
     const bytes = fromBase64(img.base64);
-    const bitmap = await decodeImage(new Blob([bytes]), img.name);
+    const bitmap = await decodeForCrop(new Blob([bytes]), img.name, size);
     try {
       return cropOf(bitmap, size, channels === 3 ? 3 : 1);
     } finally {

@@ -3,6 +3,7 @@
 // error naming the tensor: a wrong file must never turn into a silently wrong classifier.
 import { type BatchNorm, foldConv, foldPointwise, transposeDepthwise } from './fold-bn.js';
 import type { ConvW, FoldedMiniXception } from './folded.js';
+import { checkWeights, manifestDigest } from './integrity.js';
 import { type ModelSpec, parseModelSpec } from './model-spec.js';
 import { type SafeTensor, parseSafetensors } from './safetensors.js';
 
@@ -139,7 +140,10 @@ async function body<T>(url: string, read: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Fetch `<baseUrl>/<name>.json` and `.safetensors`, validate both, return the folded weights. */
+/**
+ * Fetch `<baseUrl>/<name>.json` and `.safetensors`, check the file against the JSON's size and
+ * SHA-256 (integrity.ts), validate both, return the folded weights.
+ */
 export async function fetchModel(
   baseUrl: string, name: string, fetchFn: FetchFn = (u) => fetch(u),
 ): Promise<{ spec: ModelSpec; weights: FoldedMiniXception }> {
@@ -155,5 +159,6 @@ export async function fetchModel(
     throw new Error(`${jsonUrl}: not valid JSON (${(e as Error).message})`);
   }
   const spec = parseModelSpec(json, jsonUrl);
+  await checkWeights(bytes, manifestDigest(json, jsonUrl, `${name}.safetensors`), stUrl);
   return { spec, weights: loadMiniXception(spec, bytes, stUrl) };
 }

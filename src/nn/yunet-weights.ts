@@ -4,6 +4,7 @@
 // truncated file is an error naming the layer/tensor, never a silently wrong detector.
 import type { ConvW, DwW, PwW } from './folded.js';
 import { foldConv, transposeDepthwise } from './fold-bn.js';
+import { checkWeights, manifestDigest } from './integrity.js';
 import { type SafeTensor, parseSafetensors } from './safetensors.js';
 import { HEAD_CHANNELS } from '../vision/yunet-decode.js';
 
@@ -177,7 +178,7 @@ export function loadYunet(spec: YunetSpec, bytes: ArrayBuffer, source = 'yunet.s
   return buildYunet(spec, parseSafetensors(bytes, source), source);
 }
 
-/** Fetches `<baseUrl>/yunet.json` and `.safetensors` and validates both. */
+/** Fetches `<baseUrl>/yunet.json` and `.safetensors`, checks the file's SHA-256 (integrity.ts) and validates both. */
 export async function fetchYunet(baseUrl: string, fetchFn: (url: string) => Promise<Response> = (u) => fetch(u)): Promise<YunetModel> {
   const base = baseUrl.replace(/\/+$/, '');
   const get = async (url: string): Promise<Response> => {
@@ -199,7 +200,9 @@ export async function fetchYunet(baseUrl: string, fetchFn: (url: string) => Prom
   } catch (e) {
     throw new Error(`${jsonUrl}: not valid JSON (${(e as Error).message})`);
   }
-  return loadYunet(parseYunetSpec(json, jsonUrl), await s.arrayBuffer(), stUrl);
+  const bytes = await s.arrayBuffer();
+  await checkWeights(bytes, manifestDigest(json, jsonUrl, 'yunet.safetensors'), stUrl);
+  return loadYunet(parseYunetSpec(json, jsonUrl), bytes, stUrl);
 }
 
 /** [H, W, C] of every activation for a padH x padW input (multiples of the divisor). */

@@ -8,9 +8,10 @@
 // the old revisions, code and weights together, until the page sends SKIP_WAITING because the
 // user pressed "Update". Only then does it activate and drop the old revisions.
 import { clientsClaim } from 'workbox-core';
-import { cleanupOutdatedCaches, getCacheKeyForURL, matchPrecache, precacheAndRoute, type PrecacheEntry } from 'workbox-precaching';
+import { addPlugins, cleanupOutdatedCaches, getCacheKeyForURL, matchPrecache, precacheAndRoute, type PrecacheEntry } from 'workbox-precaching';
 import { createPartialResponse } from 'workbox-range-requests';
 import { registerRoute } from 'workbox-routing';
+import { verifyWeightsPlugin } from './verify-weights';
 
 /** Replaced by the build (esbuild `define`) with [{ url, revision, integrity }, ...] of dist/. */
 declare const __PRECACHE_MANIFEST__: PrecacheEntry[];
@@ -39,6 +40,8 @@ registerRoute(
     return whole ? createPartialResponse(request, whole) : fetch(request);
   },
 );
+// Weights are re-checked against their SRI hash each time they are served (verify-weights.ts).
+addPlugins([verifyWeightsPlugin(__PRECACHE_MANIFEST__, self.location.href)]);
 // Query strings are ignored when matching, so /?backend=cpu is answered by the cached index.html.
 precacheAndRoute(__PRECACHE_MANIFEST__, { ignoreURLParametersMatching: [/.*/] });
 // The first install takes control of the open page at once, so it works offline without a reload.

@@ -47,10 +47,10 @@ function checkLines(lines, backend) {
 
 const runs = {};
 for (const backend of ['cpu', 'webgpu']) {
-  test(`classify CLI --backend ${backend}: one line per image, an error line for the broken file`, async () => {
+  test(`classify CLI --backend ${backend}: one line per image, an error line for the broken file, exit code 1`, async () => {
     const out = join(dir, `${backend}.jsonl`);
     const r = await runClassify(['--backend', backend, '--out', out, join(dir, 'faces')]);
-    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.code, 1, `an input failed, so exit 1 (after the rest): ${r.stderr}`);
     runs[backend] = checkLines(parseJsonl(await readFile(out, 'utf8')), backend);
     assert.match(r.stderr, /error: happy\/PrivateTest_broken\.jpg: /, 'the bad file is reported on stderr');
     assert.match(r.stderr, new RegExp(`summary: ${images.length + 1} images \\(${images.length} classified, 1 errors\\)`));

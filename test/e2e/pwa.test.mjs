@@ -242,6 +242,10 @@ test('PWA (c): a rebuild with changed weights is offered as an update; the old r
   const v = view.getFloat32(last, true);
   view.setFloat32(last, v === 0 ? 1e-6 : v * 1.001, true);
   await writeFile(st, bytes);
+  // A real re-export writes the new file's digest into its manifest (src/nn/integrity.ts checks it).
+  const manifest = JSON.parse(await readFile(join(weightsB, 'emotion.json'), 'utf8'));
+  manifest.weights.sha256 = sha(bytes);
+  await writeFile(join(weightsB, 'emotion.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   const distA = dist;
   const distB = await build({ outdir: join(dir, 'dist-b'), quiet: true, weights: weightsB });
   const hashA = sha(await readFile(join(distA, 'weights/emotion.safetensors')));

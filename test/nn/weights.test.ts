@@ -273,10 +273,16 @@ suite('weights: validation errors name the tensor', () => {
 
 suite('fetchModel', () => {
   const spec = parseModelSpec(TINY);
-  const good = () => ({
-    'm/tiny.json': () => new Response(JSON.stringify(TINY), { headers: { 'content-type': 'application/json' } }),
-    'm/tiny.safetensors': () => new Response(writeSafetensors(stateDict(spec)), { headers: { 'content-type': 'application/octet-stream' } }),
-  } as Record<string, () => Response>);
+  const st = writeSafetensors(stateDict(spec));
+  let manifest: Record<string, unknown> = {};
+  suiteSetup(async () => {
+    // The digest the exporter writes, computed here with Web Crypto directly (not integrity.ts).
+    const hex = Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', st)), (b) => b.toString(16).padStart(2, '0')).join('');
+    manifest = { ...TINY, weights: { file: 'tiny.safetensors', bytes: st.byteLength, sha256: hex } };
+  });
+  const json = (o: unknown) => () => new Response(JSON.stringify(o), { headers: { 'content-type': 'application/json' } });
+  const bin = (b: ArrayBuffer | Uint8Array<ArrayBuffer>) => () => new Response(b, { headers: { 'content-type': 'application/octet-stream' } });
+  const good = () => ({ 'm/tiny.json': json(manifest), 'm/tiny.safetensors': bin(st) } as Record<string, () => Response>);
   const fake = (files: Record<string, () => Response>) => async (url: string) =>
     files[url] ? files[url]() : new Response('not here', { status: 404, statusText: 'Not Found' });
 
@@ -294,13 +300,27 @@ suite('fetchModel', () => {
     expect(await rejectionOf(fetchModel('m', 'tiny', down))).to.include('could not download m/tiny.json: Failed to fetch');
   });
 
-  test('HTML fallback page, corrupt file, bad JSON', async () => {
+  test('HTML fallback page, truncated file, bad JSON', async () => {
     const html = { ...good(), 'm/tiny.safetensors': () => new Response('<!doctype html>', { headers: { 'content-type': 'text/html' } }) };
     expect(await rejectionOf(fetchModel('m', 'tiny', fake(html)))).to.include('m/tiny.safetensors: the server returned an HTML page');
-    const cut = { ...good(), 'm/tiny.safetensors': () => new Response(writeSafetensors(stateDict(spec)).slice(0, 300)) };
-    expect(await rejectionOf(fetchModel('m', 'tiny', fake(cut)))).to.match(/^m\/tiny\.safetensors: .*truncated/);
+    const cut = { ...good(), 'm/tiny.safetensors': bin(st.slice(0, 300)) };
+    expect(await rejectionOf(fetchModel('m', 'tiny', fake(cut)))).to.equal(`m/tiny.safetensors is truncated: it has 300 of the ${st.byteLength} bytes its manifest says`);
     const badJson = { ...good(), 'm/tiny.json': () => new Response('{"name": ') };
     expect(await rejectionOf(fetchModel('m', 'tiny', fake(badJson)))).to.include('m/tiny.json: not valid JSON');
+  });
+
+  test('a damaged file that still parses is refused by its SHA-256; a manifest without one is refused', async () => {
+    // Flip bytes in the last tensor's data: structure, shapes and finiteness stay valid.
+    const bad = new Uint8Array(st.slice(0));
+    for (let i = bad.length - 40; i < bad.length - 20; i++) bad[i] ^= 0x01;
+    expect(loadMiniXception(spec, bad.buffer).blocks).to.have.length(2);
+    expect(await rejectionOf(fetchModel('m', 'tiny', fake({ ...good(), 'm/tiny.safetensors': bin(bad) }))))
+      .to.match(/^m\/tiny\.safetensors is damaged or from another build: its SHA-256 is [0-9a-f]{12}… where its manifest says [0-9a-f]{12}…$/);
+    expect(await rejectionOf(fetchModel('m', 'tiny', fake({ ...good(), 'm/tiny.json': json(TINY) }))))
+      .to.include('m/tiny.json has no valid "weights": {"file", "bytes", "sha256"} entry');
+    const other = { ...manifest, weights: { ...(manifest.weights as object), file: 'other.safetensors' } };
+    expect(await rejectionOf(fetchModel('m', 'tiny', fake({ ...good(), 'm/tiny.json': json(other) }))))
+      .to.equal('m/tiny.json describes the weights file "other.safetensors", not tiny.safetensors');
   });
 
   test('real weights/emotion.*: every tensor present, F32, finite, and folds', async () => {
