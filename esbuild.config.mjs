@@ -22,6 +22,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { copyBenchVendor } from './tools/bench-vendor.mjs';
 import { buildServiceWorker, formatReport } from './tools/precache.mjs';
+import { wasmKernelsEsbuild } from './tools/wasm-kernels.mjs';
 
 const root = dirname(fileURLToPath(import.meta.url));
 
@@ -59,6 +60,8 @@ function options(outdir, minify) {
     loader: { '.wgsl': 'text' },
     tsconfig: 'tsconfig.json',
     logLevel: 'warning',
+    // `emolens:kernels.wasm`: the AssemblyScript kernels, compiled and embedded in the bundles that use them.
+    plugins: [wasmKernelsEsbuild()],
   };
 }
 
@@ -114,7 +117,7 @@ async function main() {
   if (values.watch) {
     const ctx = await esbuild.context({
       ...options(out, values.minify),
-      plugins: [{ name: 'static', setup: (b) => b.onEnd(async (r) => { if (!r.errors.length) { await copyStatic(out, true); await buildServiceWorker(out, { minify: values.minify }); console.error('rebuilt'); } }) }],
+      plugins: [wasmKernelsEsbuild(), { name: 'static', setup: (b) => b.onEnd(async (r) => { if (!r.errors.length) { await copyStatic(out, true); await buildServiceWorker(out, { minify: values.minify }); console.error('rebuilt'); } }) }],
     });
     await ctx.watch();
   }
