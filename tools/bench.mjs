@@ -2,7 +2,7 @@
 // Benchmarks emolens against onnxruntime-web and TensorFlow.js in headless Chromium, through the
 // built app's own bench view (dist/index.html#bench → <emo-bench-view>, dist/bench/bench.worker.js).
 //
-//   npm run bench -- [--json] [--quick] [--batches 1,8,32] [--no-kernels] [--no-roofline] [--no-peers] [--no-saliency] [--prototypes]
+//   npm run bench -- [--json] [--quick] [--batches 1,8,32] [--threads N] [--no-kernels] [--no-roofline] [--no-peers] [--no-saliency] [--prototypes]
 //                    [--out FILE.json] [--png FILE.png] [--no-build] [--dist DIR]
 //
 // --dist: build into (or with --no-build, serve) DIR instead of dist/ (a private copy while others rebuild dist/).
@@ -20,7 +20,7 @@ import { forwardPageErrors, launchBrowser } from './browser.mjs';
 import { serveStatic } from './serve.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const USAGE = 'usage: npm run bench -- [--json] [--quick] [--batches 1,8,32] [--no-kernels] [--no-roofline] [--no-peers] [--no-saliency] [--prototypes] [--out FILE.json] [--png FILE.png] [--no-build] [--dist DIR]';
+const USAGE = 'usage: npm run bench -- [--json] [--quick] [--batches 1,8,32] [--threads N] [--no-kernels] [--no-roofline] [--no-peers] [--no-saliency] [--prototypes] [--out FILE.json] [--png FILE.png] [--no-build] [--dist DIR]';
 
 function parse(argv) {
   const { values } = parseArgs({
@@ -29,6 +29,7 @@ function parse(argv) {
       json: { type: 'boolean', default: false },
       quick: { type: 'boolean', default: false },
       batches: { type: 'string' },
+      threads: { type: 'string', default: '1' },
       'no-kernels': { type: 'boolean', default: false },
       'no-roofline': { type: 'boolean', default: false },
       'no-peers': { type: 'boolean', default: false },
@@ -50,7 +51,9 @@ function parse(argv) {
     batches = values.batches.split(',').map(Number);
     if (!batches.every((b) => Number.isInteger(b) && b >= 1 && b <= 256)) throw new Error('--batches: integers in 1..256, comma-separated');
   }
-  return { ...values, batches };
+  const threads = Number(values.threads);
+  if (!(Number.isInteger(threads) && threads >= 1 && threads <= 64)) throw new Error('--threads: an integer in 1..64');
+  return { ...values, batches, threads };
 }
 
 /**
@@ -70,7 +73,7 @@ export async function runBenchmark(o = {}) {
     await page.exposeFunction('__benchProgress', (p) => o.onProgress?.(p));
     await page.goto(`${server.url}#bench`);
     await page.waitForFunction(() => customElements.get('emo-bench-view') && document.querySelector('emo-bench-view'), { timeout: 60_000 });
-    const options = { quick: o.quick ?? false, batches: o.batches, kernels: o.kernels ?? true, roofline: o.roofline ?? true, peers: o.peers ?? true, saliency: o.saliency ?? true, prototypes: o.prototypes ?? false };
+    const options = { quick: o.quick ?? false, batches: o.batches, threads: o.threads ?? 1, kernels: o.kernels ?? true, roofline: o.roofline ?? true, peers: o.peers ?? true, saliency: o.saliency ?? true, prototypes: o.prototypes ?? false };
     // The run outlasts any single DevTools call (a full run on a loaded software adapter can take
     // over 10 minutes), so the page starts it and reports back through exposed functions.
     let settle;
@@ -116,6 +119,7 @@ async function main() {
   const { report, text, png } = await runBenchmark({
     quick: args.quick,
     batches: args.batches,
+    threads: args.threads,
     kernels: !args['no-kernels'],
     roofline: !args['no-roofline'],
     peers: !args['no-peers'],

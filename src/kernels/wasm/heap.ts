@@ -24,6 +24,8 @@ export interface KernelExports {
   upsampleAdd(skip: number, x: number, n: number, h: number, w: number, c: number, out: number): void;
   globalAvgPool(y: number, n: number, hw: number, c: number, out: number): void;
   affine(x: number, count: number, scale: number, offset: number, y: number): void;
+  /** The roofline's FMA chains: 96 FLOPs per iteration. */
+  fmaChains(iters: number): number;
 }
 
 /** Collects buffers (with their initial contents) before the memory exists. */
