@@ -6,11 +6,10 @@ import type { FoldedMiniXception } from './folded.js';
 import { cpuForward } from './mini-xception-cpu.js';
 import { GpuPlan } from './mini-xception-gpu.js';
 import { WasmPlan } from './mini-xception-wasm.js';
-import { wasmUnavailable } from '../kernels/wasm/module.js';
-import type { ModelSpec } from './model-spec.js';
+import { type ModelBackend, cpuPath } from './cpu-path.js';
 
-/** Where a model runs: WebGPU, our WebAssembly SIMD kernels, or the TypeScript reference loops. */
-export type ModelBackend = 'webgpu' | 'wasm' | 'cpu';
+export type { ModelBackend } from './cpu-path.js';
+import type { ModelSpec } from './model-spec.js';
 
 export interface Classifier {
   readonly backend: ModelBackend;
@@ -159,11 +158,6 @@ class MiniXception implements MiniXceptionClassifier {
     this.disposed = true;
     void this.queue.then(() => this.plan.dispose());
   }
-}
-
-/** The CPU path a device-less model takes: `asked` ('wasm' by default) unless WebAssembly SIMD is missing. */
-export function cpuPath(asked: 'wasm' | 'cpu' = 'wasm'): 'wasm' | 'cpu' {
-  return asked === 'wasm' && wasmUnavailable() === null ? 'wasm' : 'cpu';
 }
 
 /** Builds the classifier: backend 'webgpu' when opts.device is given (pipelines compiled here), else opts.cpu (cpuPath). */
