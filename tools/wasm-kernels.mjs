@@ -1,6 +1,7 @@
 // Compiles the AssemblyScript kernels (src/kernels/wasm/assembly/) to WebAssembly and hands the
-// binary to the bundlers as the virtual modules `emolens:kernels.wasm` (one thread: plain imported
-// memory) and `emolens:kernels-mt.wasm` (shared imported memory for the worker pool). The bytes are
+// binaries to the bundlers as virtual modules: `emolens:kernels.wasm` (plain SIMD128, plain imported
+// memory), `emolens:kernels-fma.wasm` (relaxed-simd fused multiply-add), and `-mt` twins of both on
+// shared imported memory for the worker pool (src/kernels/wasm/module.ts picks one). The bytes are
 // embedded in the bundle that imports them (esbuild's binary loader), so they are precached with it
 // and load without a fetch. Binaries are cached in .cache/wasm/ by a hash of the sources and flags.
 import asc from 'assemblyscript/asc';
@@ -16,9 +17,13 @@ const CACHE = join(root, '.cache/wasm');
 
 const COMMON = ['-O3', '--runtime', 'stub', '--noAssert', '--enable', 'simd', '--importMemory', '--initialMemory', '1'];
 /** Flags per variant. 65536 pages = 4 GiB, the wasm32 ceiling: the real size is set by the imported memory. */
+const SHARED = ['--enable', 'threads', '--sharedMemory', '--maximumMemory', '65536'];
+const FMA = ['--enable', 'relaxed-simd'];
 export const VARIANTS = {
   'kernels.wasm': [...COMMON],
-  'kernels-mt.wasm': [...COMMON, '--enable', 'threads', '--sharedMemory', '--maximumMemory', '65536'],
+  'kernels-fma.wasm': [...COMMON, ...FMA],
+  'kernels-mt.wasm': [...COMMON, ...SHARED],
+  'kernels-mt-fma.wasm': [...COMMON, ...SHARED, ...FMA],
 };
 
 async function sourceHash(flags) {
@@ -46,7 +51,7 @@ export async function compileKernels(variant = 'kernels.wasm') {
   return binary;
 }
 
-const VIRTUAL = /^emolens:(kernels(?:-mt)?\.wasm)$/;
+const VIRTUAL = /^emolens:(kernels(?:-mt)?(?:-fma)?\.wasm)$/;
 
 /** esbuild plugin: `import bytes from 'emolens:kernels.wasm'` → Uint8Array (binary loader). */
 export function wasmKernelsEsbuild() {

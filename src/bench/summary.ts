@@ -118,7 +118,7 @@ export function summaryText(rep: BenchReport): string {
     const r = rep.roofline;
     parts.push(`roofline: FMA ${f(r.fma_gflops)} GFLOP/s, copy ${f(r.copy_gbps)} GB/s (buffer copy) / ${f(r.copy_kernel_gbps)} GB/s (copy kernel), ridge ${f(r.ridge_flop_per_byte)} FLOP/B`);
   }
-  if (rep.wasm_roofline) parts.push(`wasm roofline: f32x4 mul + add ${f(rep.wasm_roofline.fma_gflops)} GFLOP/s on one core; ${rep.meta.threads ?? 1} thread(s), cross-origin isolated: ${rep.meta.cross_origin_isolated ?? false}`);
+  if (rep.wasm_roofline) parts.push(`wasm roofline: f32x4 ${rep.wasm_roofline.fused ? "fused multiply-add" : "mul + add"} ${f(rep.wasm_roofline.fma_gflops)} GFLOP/s on one core (SIMD128 mul + add ${f(rep.wasm_roofline.simd128_gflops)}); ${rep.meta.threads ?? 1} thread(s), cross-origin isolated: ${rep.meta.cross_origin_isolated ?? false}`);
   parts.push(`model: ${(rep.meta.model_flops_per_face / 1e6).toFixed(2)} MFLOP/face; kernel timing: ${rep.meta.kernel_timing}; wall ${rep.meta.wall_s.toFixed(0)} s${rep.meta.quick ? ' (quick)' : ''}${rep.meta.host_load_avg ? `; host load avg ${rep.meta.host_load_avg.join(' → ')}` : ''}`);
   parts.push('', modelTable(rep.results));
   const rs = ratios(rep);

@@ -15,6 +15,8 @@ interface WasmWeights {
   head: WConv;
 }
 
+const WARM_UP_PASSES = 3;
+
 export class WasmPlan {
   private constructor(
     private readonly f: FoldedMiniXception,
@@ -37,7 +39,12 @@ export class WasmPlan {
     const input = l.alloc(s * s * ch);
     const bufs = [0, 1, 2].map(() => l.alloc(sh.maxActivation));
     const logits = l.alloc(sh.k);
-    return new WasmPlan(f, await l.build(), w, input, bufs, logits);
+    const plan = new WasmPlan(f, await l.build(), w, input, bufs, logits);
+    // Warm-up: the engine runs new wasm code on its baseline compiler until it is hot; a few passes
+    // at load move the kernels onto the optimised tier before the first real face (2x on stem1).
+    const zeros = new Float32Array(s * s * ch);
+    for (let i = 0; i < WARM_UP_PASSES; i++) plan.face(zeros);
+    return plan;
   }
 
   /** One face (S*S*C pixels 0..255) through the network; its logits land at logitsPtr. taps: per-face activations. */

@@ -63,11 +63,14 @@ export class HeapLayout {
     return this.end;
   }
 
-  /** Makes the memory (shared for the thread pool), instantiates the kernels on it and writes the initial contents. */
-  async build(variant: KernelVariant = 'single'): Promise<WasmHeap> {
+  /**
+   * Makes the memory (shared for the thread pool), instantiates the kernels on it and writes the
+   * initial contents. fma: false forces the plain SIMD128 build (tests of both, the roofline).
+   */
+  async build(variant: KernelVariant = 'single', fma = true): Promise<WasmHeap> {
     const pages = Math.ceil(this.end / PAGE);
     const memory = new WebAssembly.Memory(variant === 'shared' ? { initial: pages, maximum: pages, shared: true } : { initial: pages, maximum: pages });
-    const module = await kernelModule(variant);
+    const module = await kernelModule(variant, fma);
     const instance = await WebAssembly.instantiate(module, { env: { memory } });
     const heap = new WasmHeap(memory, module, instance.exports as unknown as KernelExports);
     for (const [ptr, data] of this.inits) heap.f32(ptr, data.length).set(data);

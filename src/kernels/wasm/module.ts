@@ -1,26 +1,45 @@
 // Compiling the WebAssembly kernels once per realm, and the feature checks that decide whether the
-// wasm backend (SIMD) and its worker pool (shared memory) can run here.
-import singleBytes from 'emolens:kernels.wasm';
+// wasm backend (SIMD), its fused multiply-add build (relaxed-simd) and its worker pool (shared
+// memory) can run here.
+import plainBytes from 'emolens:kernels.wasm';
+import fmaBytes from 'emolens:kernels-fma.wasm';
 import sharedBytes from 'emolens:kernels-mt.wasm';
+import sharedFmaBytes from 'emolens:kernels-mt-fma.wasm';
 
 /** 'single': plain imported memory; 'shared': shared imported memory (the thread pool's). */
 export type KernelVariant = 'single' | 'shared';
 
-const modules = new Map<KernelVariant, Promise<WebAssembly.Module>>();
+const BYTES = { single: [plainBytes, fmaBytes], shared: [sharedBytes, sharedFmaBytes] } as const;
 
-export function kernelModule(variant: KernelVariant = 'single'): Promise<WebAssembly.Module> {
-  let m = modules.get(variant);
-  if (!m) {
-    const bytes = variant === 'shared' ? sharedBytes : singleBytes;
-    m = WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
-    modules.set(variant, m);
+let fmaOk: boolean | undefined;
+/** True where the relaxed-simd build validates (Chromium 114+); else the plain SIMD128 build runs. */
+export function fmaAvailable(): boolean {
+  if (fmaOk === undefined) {
+    try {
+      fmaOk = WebAssembly.validate(fmaBytes as Uint8Array<ArrayBuffer>);
+    } catch {
+      fmaOk = false;
+    }
   }
-  return m;
+  return fmaOk;
 }
 
-/** Size in bytes of a compiled kernel binary (the install-size report). */
-export function kernelBytes(variant: KernelVariant): number {
-  return (variant === 'shared' ? sharedBytes : singleBytes).byteLength;
+/** The binary a variant runs here: its fused multiply-add build when allowed and supported. */
+export function kernelBinary(variant: KernelVariant, fma = true): Uint8Array {
+  return BYTES[variant][fma && fmaAvailable() ? 1 : 0];
+}
+
+const modules = new Map<string, Promise<WebAssembly.Module>>();
+
+export function kernelModule(variant: KernelVariant = 'single', fma = true): Promise<WebAssembly.Module> {
+  const bytes = kernelBinary(variant, fma);
+  const key = `${variant} ${bytes === fmaBytes || bytes === sharedFmaBytes}`;
+  let m = modules.get(key);
+  if (!m) {
+    m = WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
+    modules.set(key, m);
+  }
+  return m;
 }
 
 // (module (func (result v128) (v128.const i32x4 0 0 0 0))): valid only where WebAssembly SIMD is.

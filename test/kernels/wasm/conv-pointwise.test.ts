@@ -4,6 +4,7 @@ import { expect } from '@esm-bundle/chai';
 import { conv2dRef, convOutSize } from '../../../src/kernels/conv2d.ref.js';
 import { pointwiseConv2dRef } from '../../../src/kernels/pointwise-conv2d.ref.js';
 import { tensor } from '../../../src/kernels/tensor.js';
+import { fmaAvailable } from '../../../src/kernels/wasm/module.js';
 import { conv2d, pointwise } from '../../../src/kernels/wasm/ops.js';
 import { assertClose, randomArray } from '../../helpers/gpu.js';
 import { randomConv, randomPw } from '../harness.js';
@@ -28,14 +29,19 @@ const convCases: ConvCase[] = [
 ];
 
 suite('wasm conv2d', () => {
-  for (const c of convCases) {
-    const name = `conv${c.k}x${c.k} s${c.stride} p${c.pad}${c.relu ? ' relu' : ''} x=${c.n}x${c.h}x${c.w}x${c.cin} cout=${c.cout}`;
+  test('the relaxed-simd (fused multiply-add) build validates in this Chromium', () => {
+    expect(fmaAvailable()).to.equal(true);
+  });
+
+  // Every case on the build the app runs here (fused multiply-add), and on the plain SIMD128 build.
+  for (const c of convCases) for (const fma of [true, false]) {
+    const name = `${fma ? '' : 'SIMD128 '}conv${c.k}x${c.k} s${c.stride} p${c.pad}${c.relu ? ' relu' : ''} x=${c.n}x${c.h}x${c.w}x${c.cin} cout=${c.cout}`;
     test(name, async () => {
       const x = tensor([c.n, c.h, c.w, c.cin], randomArray(c.n * c.h * c.w * c.cin, 11));
       const cw = randomConv(c.k, c.k, c.cin, c.cout, 5);
       const want = conv2dRef(x, cw, { stride: c.stride, pad: c.pad, relu: c.relu });
       expect(want.shape).to.deep.equal([c.n, convOutSize(c.h, c.k, c.stride, c.pad), convOutSize(c.w, c.k, c.stride, c.pad), c.cout]);
-      const s = await stage([x], want.data.length, (l) => l.conv(cw));
+      const s = await stage([x], want.data.length, (l) => l.conv(cw), fma);
       const y = conv2d(s.heap, s.xs[0], s.extra, c.stride, c.pad, c.relu, s.out);
       expect([y.n, y.h, y.w, y.c]).to.deep.equal(want.shape);
       assertClose(s.read(y, want.data.length), want.data, ATOL, name);
@@ -56,13 +62,13 @@ suite('wasm pointwise', () => {
     { n: 1, h: 3, w: 7, cin: 9, cout: 13, relu: false },     // 21 pixels: 4-px tiles + a tail of 1
     { n: 5, h: 2, w: 3, cin: 64, cout: 16, relu: true },     // YuNet head's pointwise shape
   ];
-  for (const c of cases) {
-    const name = `pw x=${c.n}x${c.h}x${c.w}x${c.cin} cout=${c.cout}${c.relu ? ' relu' : ''}`;
+  for (const c of cases) for (const fma of [true, false]) {
+    const name = `${fma ? '' : 'SIMD128 '}pw x=${c.n}x${c.h}x${c.w}x${c.cin} cout=${c.cout}${c.relu ? ' relu' : ''}`;
     test(name, async () => {
       const x = tensor([c.n, c.h, c.w, c.cin], randomArray(c.n * c.h * c.w * c.cin, 3));
       const pw = randomPw(c.cin, c.cout, 9);
       const want = pointwiseConv2dRef(x, pw, c.relu);
-      const s = await stage([x], want.data.length, (l) => l.pw(pw));
+      const s = await stage([x], want.data.length, (l) => l.pw(pw), fma);
       assertClose(s.read(pointwise(s.heap, s.xs[0], s.extra, c.relu, s.out), want.data.length), want.data, ATOL, name);
     });
   }

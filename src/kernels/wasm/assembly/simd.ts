@@ -1,7 +1,9 @@
-// Small SIMD helpers shared by the kernels. `madd` is acc + a·b: two rounded ops (WebAssembly SIMD
-// has no fused multiply-add outside relaxed-simd, which Firefox and older Safari lack).
+// Small SIMD helpers shared by the kernels. `madd` is acc + a·b: one fused multiply-add in the
+// relaxed-simd build (kernels-fma.wasm, used where the browser validates it), else a multiply and
+// an add (plain SIMD128: Firefox and older Safari lack relaxed-simd).
 
 @inline export function madd(acc: v128, a: v128, b: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, acc);
   return f32x4.add(acc, f32x4.mul(a, b));
 }
 
