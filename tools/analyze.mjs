@@ -3,7 +3,7 @@
 // Chromium: the same worker pipeline as the camera view (detect → crops → emotion (+ gender) →
 // tracker), one JSON line per image or video frame.
 //
-//   npm run analyze -- [--out FILE.jsonl] [--annotate DIR] [--no-gender] [--backend auto|webgpu|cpu]
+//   npm run analyze -- [--out FILE.jsonl] [--annotate DIR] [--no-gender] [--backend auto|webgpu|wasm|cpu]
 //                      [--max-frames N] PATH...
 //
 // PATH: photos, videos, or folders of them (searched recursively). Videos are decoded in the page
@@ -20,7 +20,7 @@ import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { Cli, isMain, pageErrorText } from './cli.mjs';
 
-const USAGE = `usage: npm run analyze -- [--out FILE.jsonl] [--annotate DIR] [--no-gender] [--backend auto|webgpu|cpu]
+const USAGE = `usage: npm run analyze -- [--out FILE.jsonl] [--annotate DIR] [--no-gender] [--backend auto|webgpu|wasm|cpu]
                            [--max-frames N] PATH...`;
 export const IMAGE_EXT = new Set(['.jpg', '.jpeg', '.png', '.webp', '.bmp', '.gif', '.avif']);
 export const VIDEO_EXT = new Set(['.mp4', '.webm', '.mov', '.m4v', '.mkv', '.ogv']);

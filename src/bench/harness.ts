@@ -15,6 +15,7 @@ import { type ModelRunner, benchInput, emolensRunner, emolensSaliencyRunner } fr
 import { maxAbsDiff, roundRobin, samplesFor, summarize } from './stats.js';
 import { tfjsRunner, tfjsVersion } from './tfjs-runner.js';
 import { type WasmRooflineReport, measureWasmRoofline } from './wasm-roofline.js';
+import { emolensYunetRunner, loadYunetForBench, ortYunetRunner, yunetFlops, yunetInput } from './yunet-bench.js';
 
 /** Logits within this of emolens' count as the same answer (they agree to ~1e-5 in practice). */
 export const TOLERANCE = 1e-3;
@@ -319,6 +320,26 @@ export async function runBench(o: BenchOptions, baseUrl: string, onProgress: (p:
       );
     }
     const results = await benchModels('emotion', s.batches, specs, s, flopsPerFace, roofs, (x, m) => report(0.3 + 0.6 * x, m));
+    if (o.detector ?? true) {
+      report(0.86, 'yunet: weights/yunet.* and bench/yunet.onnx');
+      const ym = await loadYunetForBench(baseUrl);
+      const yin = yunetInput();
+      const ys: RunnerSpec[] = [
+        { runtime: 'emolens', backend: 'webgpu', make: () => emolensYunetRunner(ym, yin, device) },
+        { runtime: 'emolens', backend: 'wasm', make: () => emolensYunetRunner(ym, yin, undefined, 'wasm') },
+      ];
+      if (o.peers ?? true) {
+        ys.push({
+          runtime: 'onnxruntime-web', backend: 'wasm', make: async () => {
+            const res = await fetch(new URL('bench/yunet.onnx', baseUrl));
+            if (!res.ok) throw new Error(`bench/yunet.onnx: HTTP ${res.status} (npm run bench copies it from the data folder's models/face_detection_yunet_2023mar.onnx)`);
+            return ortYunetRunner(await res.arrayBuffer(), yin, ym.spec.strides, `${vendor}ort/`, threads);
+          },
+        });
+        notes.push('yunet: one 640x480 frame (smooth synthetic B, G, R), packed heads compared; onnxruntime-web runs face_detection_yunet_2023mar.onnx (H, W symbolic) and its 12 outputs are packed as ours inside the timed call. TF.js has no YuNet graph here.');
+      }
+      results.push(...await benchModels('yunet', [1], ys, s, yunetFlops(ym), roofs, (x, m) => report(0.86 + 0.04 * x, `yunet: ${m}`)));
+    }
     if (o.saliency ?? true) {
       // Guided backprop (forward + backward, ~3x the forward FLOPs; FLOP columns use the forward's).
       // No peer has it: webgpu is checked against the CPU plan instead.

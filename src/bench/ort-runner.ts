@@ -7,7 +7,8 @@ import type { BenchInput, ModelRunner } from './runner.js';
 
 let configured = false;
 
-function configure(vendorUrl: string, threads: number): void {
+/** Once per worker: our own .wasm, log level, threads (the first caller's count wins). */
+export function configure(vendorUrl: string, threads: number): void {
   if (configured) return;
   configured = true;
   ort.env.logLevel = 'error';

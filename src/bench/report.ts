@@ -117,6 +117,8 @@ export interface BenchOptions {
   kernels?: boolean;
   roofline?: boolean;
   peers?: boolean;
+  /** Time the YuNet detector on a 640x480 frame too (default true). */
+  detector?: boolean;
   /** Time emolens' guided-backprop saliency too (batches ≤ 8; default true). */
   saliency?: boolean;
   /** Also time the kernel prototypes of src/bench/proto/ (the analysis in docs/benchmarks.md). */

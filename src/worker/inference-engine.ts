@@ -24,7 +24,7 @@ export interface LoadedModel {
   /** Input channels (1 gray, 3 RGB interleaved); default 1. */
   channels?: number;
   /** With a device: the WebGPU plan; without: the CPU plan. */
-  create(options: { device?: GPUDevice; maxBatch: number }): Promise<ClassifierLike>;
+  create(options: { device?: GPUDevice; cpu?: 'wasm' | 'cpu'; maxBatch: number }): Promise<ClassifierLike>;
   /** The saliency plan of the same weights (built on the first saliency call, on the classifier's backend). */
   createSaliency?(options: { device?: GPUDevice; maxBatch: number }): Promise<SaliencyLike>;
 }
@@ -128,7 +128,7 @@ export class InferenceEngine extends BackendEngine {
       choice: options.backend,
       gpu: this.gpu,
       cpuInstead: 'Running on the CPU instead.',
-      cpu: () => model.create({ maxBatch: options.maxBatch }),
+      cpu: (path) => model.create({ cpu: path, maxBatch: options.maxBatch }),
       webgpu: (device) => model.create({ device, maxBatch: options.maxBatch }),
       race: {
         run: async (gpu, cpu) => ({
