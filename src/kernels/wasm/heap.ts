@@ -64,12 +64,12 @@ export class HeapLayout {
   }
 
   /**
-   * Makes the memory (shared for the thread pool), instantiates the kernels on it and writes the
+   * Makes the memory, instantiates the kernels on it and writes the
    * initial contents. fma: false forces the plain SIMD128 build (tests of both, the roofline).
    */
   async build(variant: KernelVariant = 'single', fma = true): Promise<WasmHeap> {
     const pages = Math.ceil(this.end / PAGE);
-    const memory = new WebAssembly.Memory(variant === 'shared' ? { initial: pages, maximum: pages, shared: true } : { initial: pages, maximum: pages });
+    const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
     const module = await kernelModule(variant, fma);
     const instance = await WebAssembly.instantiate(module, { env: { memory } });
     const heap = new WasmHeap(memory, module, instance.exports as unknown as KernelExports);

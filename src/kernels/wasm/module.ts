@@ -1,15 +1,15 @@
 // Compiling the WebAssembly kernels once per realm, and the feature checks that decide whether the
-// wasm backend (SIMD), its fused multiply-add build (relaxed-simd) and its worker pool (shared
-// memory) can run here.
+// wasm backend (SIMD) and its fused multiply-add build (relaxed-simd) can run here.
 import plainBytes from 'emolens:kernels.wasm';
 import fmaBytes from 'emolens:kernels-fma.wasm';
-import sharedBytes from 'emolens:kernels-mt.wasm';
-import sharedFmaBytes from 'emolens:kernels-mt-fma.wasm';
 
-/** 'single': plain imported memory; 'shared': shared imported memory (the thread pool's). */
-export type KernelVariant = 'single' | 'shared';
+/**
+ * 'single': plain imported memory, one thread. (tools/wasm-kernels.mjs also compiles shared-memory
+ * twins, kernels-mt*.wasm, for a worker pool; they are not bundled until that pool exists.)
+ */
+export type KernelVariant = 'single';
 
-const BYTES = { single: [plainBytes, fmaBytes], shared: [sharedBytes, sharedFmaBytes] } as const;
+const BYTES = { single: [plainBytes, fmaBytes] } as const;
 
 let fmaOk: boolean | undefined;
 /** True where the relaxed-simd build validates (Chromium 114+); else the plain SIMD128 build runs. */
@@ -33,7 +33,7 @@ const modules = new Map<string, Promise<WebAssembly.Module>>();
 
 export function kernelModule(variant: KernelVariant = 'single', fma = true): Promise<WebAssembly.Module> {
   const bytes = kernelBinary(variant, fma);
-  const key = `${variant} ${bytes === fmaBytes || bytes === sharedFmaBytes}`;
+  const key = `${variant} ${bytes === fmaBytes}`;
   let m = modules.get(key);
   if (!m) {
     m = WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
@@ -53,9 +53,4 @@ export function wasmUnavailable(): string | null {
   } catch {
     return 'WebAssembly SIMD is not supported';
   }
-}
-
-/** True when this realm may share memory with workers (cross-origin isolated, SharedArrayBuffer present). */
-export function threadsAvailable(): boolean {
-  return typeof SharedArrayBuffer === 'function' && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
 }
