@@ -346,7 +346,8 @@ export async function runBench(o: BenchOptions, baseUrl: string, onProgress: (p:
       const batches = s.batches.filter((b) => b <= 8);
       const sal: RunnerSpec[] = [
         { runtime: 'emolens', backend: 'webgpu', make: () => emolensSaliencyRunner(f, input, device) },
-        { runtime: 'emolens', backend: 'cpu', make: () => emolensSaliencyRunner(f, input) },
+        { runtime: 'emolens', backend: 'wasm', make: () => emolensSaliencyRunner(f, input, undefined, 'wasm') },
+        { runtime: 'emolens', backend: 'cpu', make: () => emolensSaliencyRunner(f, input, undefined, 'cpu') },
       ];
       results.push(...await benchModels('saliency', batches, sal, s, flopsPerFace, roofs, (x, m) => report(0.9 + 0.1 * x, `saliency: ${m}`)));
     }

@@ -50,11 +50,12 @@ export async function emolensRunner(f: FoldedMiniXception, input: BenchInput, de
  * emolens guided-backprop saliency (src/nn/saliency.ts): forward + backward of the predicted class,
  * no flip. `logits` answers the [n, S, S] maps, so the same harness checks webgpu against cpu.
  */
-export async function emolensSaliencyRunner(f: FoldedMiniXception, input: BenchInput, device?: GPUDevice): Promise<ModelRunner> {
-  const m = await createSaliency(f, { device, maxBatch: input.maxBatch });
+export async function emolensSaliencyRunner(f: FoldedMiniXception, input: BenchInput, device?: GPUDevice, cpu: 'wasm' | 'cpu' = 'cpu'): Promise<ModelRunner> {
+  const m = await createSaliency(f, { device, cpu, maxBatch: input.maxBatch });
+  if (!device && m.backend !== cpu) throw new Error(`emolens ${cpu} saliency is unavailable here (got ${m.backend})`);
   return {
     runtime: 'emolens',
-    backend: device ? 'webgpu' : 'cpu',
+    backend: m.backend,
     logits: async (n) => (await m.saliency(input.pixels, n, { flip: false })).maps,
     dispose: () => m.dispose(),
   };

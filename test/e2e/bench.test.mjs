@@ -28,8 +28,8 @@ test('bench --json --quick: schema, one row per runtime/backend, correctness che
 
   const emotion = rep.results.filter((r) => r.model === 'emotion');
   assert.deepEqual(emotion.map((r) => `${r.runtime} ${r.backend}`), RUNNERS);
-  // Saliency (guided backprop) has no peer: emolens webgpu is checked against emolens cpu.
-  assert.deepEqual(rep.results.filter((r) => r.model === 'saliency').map((r) => `${r.runtime} ${r.backend}`), ['emolens webgpu', 'emolens cpu']);
+  // Saliency (guided backprop) has no peer: emolens wasm and cpu are checked against emolens webgpu.
+  assert.deepEqual(rep.results.filter((r) => r.model === 'saliency').map((r) => `${r.runtime} ${r.backend}`), ['emolens webgpu', 'emolens wasm', 'emolens cpu']);
   // The detector: one 640x480 frame; onnxruntime-web's row needs the data folder's YuNet ONNX.
   const yunet = rep.results.filter((r) => r.model === 'yunet');
   assert.deepEqual(yunet.map((r) => `${r.runtime} ${r.backend}`), ['emolens webgpu', 'emolens wasm', 'onnxruntime-web wasm']);
