@@ -4,7 +4,6 @@
 // shared imported memory for the worker pool (src/kernels/wasm/module.ts picks one). The bytes are
 // embedded in the bundle that imports them (esbuild's binary loader), so they are precached with it
 // and load without a fetch. Binaries are cached in .cache/wasm/ by a hash of the sources and flags.
-import asc from 'assemblyscript/asc';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
@@ -40,6 +39,8 @@ export async function compileKernels(variant = 'kernels.wasm') {
   if (existsSync(cached)) return new Uint8Array(await readFile(cached));
   let binary = null;
   const errors = [];
+  // Loaded only on a cache miss: the compiler (with binaryen) takes seconds to import.
+  const { default: asc } = await import('assemblyscript/asc');
   const { error } = await asc.main([join(SRC, 'index.ts'), '--outFile', 'out.wasm', ...flags], {
     writeFile: (name, contents) => { if (name.endsWith('.wasm')) binary = contents; },
     stdout: { write: () => true },
