@@ -24,6 +24,7 @@ import { parseArgs } from 'node:util';
 import { copyBenchVendor } from './tools/bench-vendor.mjs';
 import { dataPath, hasData } from './tools/data-dir.mjs';
 import { buildServiceWorker, formatReport } from './tools/precache.mjs';
+import { wasmKernelsEsbuild } from './tools/wasm-kernels.mjs';
 
 const root = dirname(fileURLToPath(import.meta.url));
 
@@ -67,6 +68,8 @@ function options(outdir, minify, sampleClip) {
     define: { __EMOLENS_SAMPLE_CLIP__: String(sampleClip) },
     tsconfig: 'tsconfig.json',
     logLevel: 'warning',
+    // `emolens:kernels.wasm`: the AssemblyScript kernels, compiled and embedded in the bundles that use them.
+    plugins: [wasmKernelsEsbuild()],
   };
 }
 
@@ -130,7 +133,7 @@ async function main() {
   if (values.watch) {
     const ctx = await esbuild.context({
       ...options(out, values.minify, !!sampleClipSource()),
-      plugins: [{ name: 'static', setup: (b) => b.onEnd(async (r) => { if (!r.errors.length) { await copyStatic(out, true, 'weights', sampleClipSource()); await buildServiceWorker(out, { minify: values.minify }); console.error('rebuilt'); } }) }],
+      plugins: [wasmKernelsEsbuild(), { name: 'static', setup: (b) => b.onEnd(async (r) => { if (!r.errors.length) { await copyStatic(out, true, 'weights', sampleClipSource()); await buildServiceWorker(out, { minify: values.minify }); console.error('rebuilt'); } }) }],
     });
     await ctx.watch();
   }

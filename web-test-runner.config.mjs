@@ -2,6 +2,7 @@
 // Never downloads a browser: CHROME_PATH or /usr/bin/chromium.
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
+import { wasmKernelsWtr } from './tools/wasm-kernels.mjs';
 import { wgslPlugin } from './tools/wtr-wgsl-plugin.mjs';
 
 export const chromiumArgs = [
@@ -23,7 +24,7 @@ export default {
   testsFinishTimeout: 15 * 60 * 1000,
   testFramework: { config: { ui: 'tdd', timeout: 120000 } },
   mimeTypes: { '**/*.wgsl': 'js' },
-  plugins: [wgslPlugin(), esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' })],
+  plugins: [wgslPlugin(), wasmKernelsWtr(), esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' })],
   browsers: [
     chromeLauncher({
       launchOptions: {

@@ -3,7 +3,7 @@
 // Chromium: the same worker pipeline as the camera view (detect → crops → emotion (+ gender) →
 // tracker), one JSON line per image or video frame.
 //
-//   npm run analyze -- [--out FILE.jsonl] [--annotate DIR] [--no-gender] [--backend auto|webgpu|cpu]
+//   npm run analyze -- [--out FILE.jsonl] [--annotate DIR] [--no-gender] [--backend auto|webgpu|wasm|cpu]
 //                      [--max-frames N] PATH...
 //
 // PATH: photos, videos, or folders of them (searched recursively). Videos are decoded in the page
@@ -29,7 +29,7 @@ import { Cli, isMain } from './cli.mjs';
 import { PageGone, PageTimeout } from './page-session.mjs';
 import { walkFiles } from './walk-files.mjs';
 
-const USAGE = `usage: npm run analyze -- [--out FILE.jsonl] [--annotate DIR] [--no-gender] [--backend auto|webgpu|cpu]
+const USAGE = `usage: npm run analyze -- [--out FILE.jsonl] [--annotate DIR] [--no-gender] [--backend auto|webgpu|wasm|cpu]
                            [--max-frames N] PATH...`;
 export const IMAGE_EXT = new Set(['.jpg', '.jpeg', '.png', '.webp', '.bmp', '.gif', '.avif']);
 export const VIDEO_EXT = new Set(['.mp4', '.webm', '.mov', '.m4v', '.mkv', '.ogv']);

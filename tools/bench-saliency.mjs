@@ -17,6 +17,7 @@ import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { wasmKernelsEsbuild } from './wasm-kernels.mjs';
 import { parseArgs } from 'node:util';
 import * as esbuild from 'esbuild';
 import { forwardPageErrors, launchBrowser } from './browser.mjs';
@@ -43,7 +44,7 @@ let browser, server;
 try {
   await esbuild.build({
     absWorkingDir: root, entryPoints: { bench: 'src/headless/saliency-bench-page.ts' }, outdir: dir, bundle: true, format: 'esm',
-    platform: 'browser', target: 'es2022', loader: { '.wgsl': 'text' }, tsconfig: 'tsconfig.json', logLevel: 'warning',
+    platform: 'browser', target: 'es2022', loader: { '.wgsl': 'text' }, plugins: [wasmKernelsEsbuild()], tsconfig: 'tsconfig.json', logLevel: 'warning',
   });
   await writeFile(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><title>saliency bench</title><script type="module" src="bench.js"></script>\n');
   for (const ext of ['json', 'safetensors']) await cp(join(root, 'weights', `${values.model}.${ext}`), join(dir, 'weights', `${values.model}.${ext}`));

@@ -2,7 +2,7 @@
 // Benchmarks emolens against onnxruntime-web and TensorFlow.js in headless Chromium, through the
 // built app's own bench view (dist/index.html#bench → <emo-bench-view>, dist/bench/bench.worker.js).
 //
-//   npm run bench -- [--json] [--quick] [--batches 1,8,32] [--no-kernels] [--no-roofline] [--no-peers] [--no-saliency] [--prototypes]
+//   npm run bench -- [--json] [--quick] [--batches 1,8,32] [--threads N] [--no-kernels] [--no-roofline] [--no-peers] [--no-saliency] [--no-detector] [--prototypes]
 //                    [--out FILE.json] [--png FILE.png] [--no-build] [--dist DIR]
 //
 // --dist: build into (or with --no-build, serve) DIR instead of dist/ (a private copy while others rebuild dist/).
@@ -10,7 +10,7 @@
 // stdout: the text tables, or with --json one JSON object (src/bench/report.ts BenchReport):
 //   {"adapter": {...}, "results": [...], "kernels": [...], "roofline": {...}, "meta": {...}}
 // stderr: progress. --out also writes the JSON to a file, --png the bar chart.
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,9 +18,11 @@ import { parseArgs } from 'node:util';
 import { build } from '../esbuild.config.mjs';
 import { forwardPageErrors, launchBrowser } from './browser.mjs';
 import { serveStatic } from './serve.mjs';
+import { dataPath, hasData, missingDataMessage } from './data-dir.mjs';
+import { dynamicYunetModel } from './yunet-oracle.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const USAGE = 'usage: npm run bench -- [--json] [--quick] [--batches 1,8,32] [--no-kernels] [--no-roofline] [--no-peers] [--no-saliency] [--prototypes] [--out FILE.json] [--png FILE.png] [--no-build] [--dist DIR]';
+const USAGE = 'usage: npm run bench -- [--json] [--quick] [--batches 1,8,32] [--threads N] [--no-kernels] [--no-roofline] [--no-peers] [--no-saliency] [--no-detector] [--prototypes] [--out FILE.json] [--png FILE.png] [--no-build] [--dist DIR]';
 
 function parse(argv) {
   const { values } = parseArgs({
@@ -29,10 +31,12 @@ function parse(argv) {
       json: { type: 'boolean', default: false },
       quick: { type: 'boolean', default: false },
       batches: { type: 'string' },
+      threads: { type: 'string', default: '1' },
       'no-kernels': { type: 'boolean', default: false },
       'no-roofline': { type: 'boolean', default: false },
       'no-peers': { type: 'boolean', default: false },
       'no-saliency': { type: 'boolean', default: false },
+      'no-detector': { type: 'boolean', default: false },
       'no-build': { type: 'boolean', default: false },
       prototypes: { type: 'boolean', default: false },
       dist: { type: 'string', default: 'dist' },
@@ -50,7 +54,9 @@ function parse(argv) {
     batches = values.batches.split(',').map(Number);
     if (!batches.every((b) => Number.isInteger(b) && b >= 1 && b <= 256)) throw new Error('--batches: integers in 1..256, comma-separated');
   }
-  return { ...values, batches };
+  const threads = Number(values.threads);
+  if (!(Number.isInteger(threads) && threads >= 1 && threads <= 64)) throw new Error('--threads: an integer in 1..64');
+  return { ...values, batches, threads };
 }
 
 /**
@@ -61,6 +67,14 @@ function parse(argv) {
 export async function runBenchmark(o = {}) {
   const outdir = o.dist ?? 'dist';
   const dist = o.build === false ? resolve(root, outdir) : await build({ outdir, quiet: true });
+  // The detector rows' peer: OpenCV zoo's YuNet ONNX from the data folder (never in the app or its precache).
+  const onnx = ['models', 'face_detection_yunet_2023mar.onnx'];
+  if (hasData(...onnx)) {
+    await mkdir(join(dist, 'bench'), { recursive: true });
+    await writeFile(join(dist, 'bench', 'yunet.onnx'), dynamicYunetModel(dataPath(...onnx)));
+  } else if (o.detector !== false && o.peers !== false) {
+    console.error(`bench: the onnxruntime-web yunet row is skipped: ${missingDataMessage(...onnx)}`);
+  }
   const server = await serveStatic({ root: dist });
   const browser = await launchBrowser();
   const loadBefore = loadavg()[0];
@@ -70,7 +84,7 @@ export async function runBenchmark(o = {}) {
     await page.exposeFunction('__benchProgress', (p) => o.onProgress?.(p));
     await page.goto(`${server.url}#bench`);
     await page.waitForFunction(() => customElements.get('emo-bench-view') && document.querySelector('emo-bench-view'), { timeout: 60_000 });
-    const options = { quick: o.quick ?? false, batches: o.batches, kernels: o.kernels ?? true, roofline: o.roofline ?? true, peers: o.peers ?? true, saliency: o.saliency ?? true, prototypes: o.prototypes ?? false };
+    const options = { quick: o.quick ?? false, batches: o.batches, threads: o.threads ?? 1, kernels: o.kernels ?? true, roofline: o.roofline ?? true, peers: o.peers ?? true, saliency: o.saliency ?? true, detector: o.detector ?? true, prototypes: o.prototypes ?? false };
     // The run outlasts any single DevTools call (a full run on a loaded software adapter can take
     // over 10 minutes), so the page starts it and reports back through exposed functions.
     let settle;
@@ -116,10 +130,12 @@ async function main() {
   const { report, text, png } = await runBenchmark({
     quick: args.quick,
     batches: args.batches,
+    threads: args.threads,
     kernels: !args['no-kernels'],
     roofline: !args['no-roofline'],
     peers: !args['no-peers'],
     saliency: !args['no-saliency'],
+    detector: !args['no-detector'],
     prototypes: args.prototypes,
     build: !args['no-build'],
     dist: args.dist,

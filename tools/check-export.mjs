@@ -3,6 +3,7 @@
 // inputs and compares the logits with PyTorch's (written by training/golden.py into the same dir).
 //   node tools/check-export.mjs .cache/smoke [emotion]
 import { build } from 'esbuild';
+import { wasmKernelsEsbuild } from './wasm-kernels.mjs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -18,7 +19,7 @@ await build({
       export { createMiniXception } from './src/nn/mini-xception.ts';`,
     resolveDir: process.cwd(), loader: 'ts',
   },
-  bundle: true, platform: 'node', format: 'esm', outfile: out, loader: { '.wgsl': 'text' }, logLevel: 'error',
+  bundle: true, platform: 'node', target: 'es2022', format: 'esm', outfile: out, loader: { '.wgsl': 'text' }, plugins: [wasmKernelsEsbuild()], logLevel: 'error',
 });
 // Node has no WebGPU; the GPU modules only read these flag constants at import time.
 globalThis.GPUBufferUsage ??= { MAP_READ: 1, MAP_WRITE: 2, COPY_SRC: 4, COPY_DST: 8, INDEX: 16, VERTEX: 32, UNIFORM: 64, STORAGE: 128, INDIRECT: 256, QUERY_RESOLVE: 512 };

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Classifies images with the built app in headless Chromium, one JSON line per image.
 //
-//   npm run classify -- [--backend auto|webgpu|cpu] [--split Training|PublicTest|PrivateTest]
+//   npm run classify -- [--backend auto|webgpu|wasm|cpu] [--split Training|PublicTest|PrivateTest]
 //                       [--split-file CSV --split NAME]
 //                       [--out FILE.jsonl] [--model emotion|gender] [--batch 64] [--limit N]
 //                       [--saliency DIR [--target predicted|CLASS] [--overlay-scale 4]] PATH
@@ -39,7 +39,7 @@ import { listInputs } from './classify-inputs.mjs';
 import { Cli, isMain } from './cli.mjs';
 import { PageGone, PageTimeout } from './page-session.mjs';
 
-const USAGE = `usage: npm run classify -- [--backend auto|webgpu|cpu] [--split Training|PublicTest|PrivateTest]
+const USAGE = `usage: npm run classify -- [--backend auto|webgpu|wasm|cpu] [--split Training|PublicTest|PrivateTest]
                             [--split-file CSV --split NAME]
                             [--out FILE.jsonl] [--model emotion|gender] [--batch 64] [--limit N]
                             [--saliency DIR [--target predicted|CLASS] [--overlay-scale 4]] PATH`;

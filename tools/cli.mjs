@@ -1,5 +1,5 @@
 // What the CLIs that drive a page of the built app share (analyze.mjs, classify.mjs): the common
-// flags (--backend auto|webgpu|cpu, --out FILE, --dist DIR, -h/--help), error exits (`NAME: message`,
+// flags (--backend auto|webgpu|wasm|cpu, --out FILE, --dist DIR, -h/--help), error exits (`NAME: message`,
 // exit code 2 for bad usage, 1 for a failure once started or any input that failed), JSON lines to
 // --out or stdout (progress and summaries go to stderr), and the page itself: dist/ served on a
 // free local port, opened in headless Chromium (page-session.mjs: crashes and stalls end calls),
@@ -22,7 +22,7 @@ import { serveStatic } from './serve.mjs';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-const BACKENDS = ['auto', 'webgpu', 'cpu'];
+const BACKENDS = ['auto', 'webgpu', 'wasm', 'cpu'];
 
 /** True when the module at `url` (its import.meta.url) is the script node was started with. */
 export function isMain(url) {
@@ -90,7 +90,7 @@ export class Cli {
     }
     if (paths === 'one' && positionals.length !== 1) this.fail(`give exactly one PATH\n${this.usage}`);
     if (paths === 'some' && !positionals.length) this.fail(`give at least one PATH\n${this.usage}`);
-    if (!BACKENDS.includes(values.backend)) this.fail(`--backend must be auto, webgpu or cpu, not ${values.backend}`);
+    if (!BACKENDS.includes(values.backend)) this.fail(`--backend must be auto, webgpu, wasm or cpu, not ${values.backend}`);
     return { values, positionals };
   }
 

@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { forwardPageErrors, launchBrowser } from './browser.mjs';
 import { serveStatic } from './serve.mjs';
+import { wasmKernelsEsbuild } from './wasm-kernels.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -33,6 +34,7 @@ export async function buildDetectorPage(dist = join(root, 'dist')) {
     platform: 'browser',
     target: 'es2022',
     loader: { '.wgsl': 'text' },
+    plugins: [wasmKernelsEsbuild()],
     tsconfig: 'tsconfig.json',
     logLevel: 'warning',
   });

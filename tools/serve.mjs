@@ -39,10 +39,12 @@ const TYPES = {
 };
 
 /**
- * What a worker needs beyond its page's policy: the bench's peers (onnxruntime-web, TF.js) compile
- * WebAssembly in the bench worker, and only there.
+ * What a worker needs beyond its page's policy: WebAssembly compiles only in workers, never in a
+ * page: the inference worker runs our wasm kernels (src/kernels/wasm/), the bench worker those and
+ * its peers' (onnxruntime-web, TF.js).
  */
-const WORKER_SOURCES = { 'bench/bench.worker.js': { 'script-src': ["'wasm-unsafe-eval'"] } };
+const WASM = { 'script-src': ["'wasm-unsafe-eval'"] };
+const WORKER_SOURCES = { 'inference.worker.js': WASM, 'bench/bench.worker.js': WASM };
 
 /** The policy of an HTML text's <meta http-equiv="Content-Security-Policy">, or undefined. */
 export function metaCsp(html) {

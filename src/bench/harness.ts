@@ -14,6 +14,8 @@ import { attainable, measureRoofline } from './roofline.js';
 import { type ModelRunner, benchInput, emolensRunner, emolensSaliencyRunner } from './runner.js';
 import { maxAbsDiff, roundRobin, samplesFor, summarize } from './stats.js';
 import { tfjsRunner, tfjsVersion } from './tfjs-runner.js';
+import { type WasmRooflineReport, measureWasmRoofline } from './wasm-roofline.js';
+import { emolensYunetRunner, loadYunetForBench, ortYunetRunner, yunetFlops, yunetInput } from './yunet-bench.js';
 
 /** Logits within this of emolens' count as the same answer (they agree to ~1e-5 in practice). */
 export const TOLERANCE = 1e-3;
@@ -156,7 +158,7 @@ interface RunnerSpec {
 }
 
 async function benchModels(model: ModelResult['model'], batches: number[], specs: RunnerSpec[], s: Settings, flopsPerFace: number,
-  roof: RooflineReport | null, progress: (f: number, m: string) => void): Promise<ModelResult[]> {
+  roofs: { gpu: RooflineReport | null; wasm: number | null }, progress: (f: number, m: string) => void): Promise<ModelResult[]> {
   const runners: (ModelRunner | string)[] = [];
   for (const sp of specs) {
     progress(0, `loading ${sp.runtime} ${sp.backend}`);
@@ -209,11 +211,12 @@ async function benchModels(model: ModelResult['model'], batches: number[], specs
       const t = summarize(c.times);
       const ok = !c.error && t.n > 0;
       const gflops = ok ? (flopsPerFace * batch) / (t.median * 1e6) : null;
+      const peak = c.sp.backend === 'wasm' ? roofs.wasm : roofs.gpu?.fma_gflops ?? null;
       results.push({
         runtime: c.sp.runtime, backend: c.sp.backend, model, batch,
         median_ms: ok ? t.median : null, min_ms: ok ? t.min : null, max_ms: ok ? t.max : null, samples: t.n,
         per_face_ms: ok ? t.median / batch : null, faces_per_s: ok ? (1000 * batch) / t.median : null,
-        gflops, roofline_fraction: gflops !== null && roof ? gflops / roof.fma_gflops : null,
+        gflops, roofline_fraction: gflops !== null && peak ? gflops / peak : null,
         max_abs_diff_vs_emolens: c.diff, correct: c.diff !== null && c.diff <= TOLERANCE,
         ...(c.error ? { error: c.error } : {}),
       });
@@ -233,6 +236,9 @@ export async function runBench(o: BenchOptions, baseUrl: string, onProgress: (p:
   const report = (fraction: number, message: string) => onProgress({ fraction, message });
   const vendor = new URL('bench/vendor/', baseUrl).href;
   const notes: string[] = [];
+  const threads = o.threads ?? 1;
+  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+  if (!(Number.isInteger(threads) && threads >= 1)) throw new Error(`bench: threads = ${threads} must be a positive integer`);
 
   report(0, 'opening the WebGPU adapter');
   const dev = await openDevice();
@@ -249,6 +255,13 @@ export async function runBench(o: BenchOptions, baseUrl: string, onProgress: (p:
       report(0.03, 'roofline: FMA chains and copy bandwidth');
       roof = await measureRoofline(device, timer, s.roof);
     }
+
+    let wasmRoof: WasmRooflineReport | null = null;
+    if (o.roofline ?? true) {
+      report(0.07, 'wasm roofline: f32x4 mul + add chains on one core');
+      wasmRoof = await measureWasmRoofline();
+    }
+    const roofs = { gpu: roof, wasm: wasmRoof ? wasmRoof.fma_gflops * threads : null };
 
     let kernels: KernelResult[] = [];
     if (o.kernels ?? true) {
@@ -280,7 +293,8 @@ export async function runBench(o: BenchOptions, baseUrl: string, onProgress: (p:
     let onnx: ArrayBuffer | null = null;
     const specs: RunnerSpec[] = [
       { runtime: 'emolens', backend: 'webgpu', make: () => emolensRunner(f, input, device) },
-      { runtime: 'emolens', backend: 'cpu', make: () => emolensRunner(f, input) },
+      { runtime: 'emolens', backend: 'wasm', make: () => emolensRunner(f, input, undefined, 'wasm') },
+      { runtime: 'emolens', backend: 'cpu', make: () => emolensRunner(f, input, undefined, 'cpu') },
     ];
     if (o.peers ?? true) {
       const model = async () => {
@@ -293,28 +307,49 @@ export async function runBench(o: BenchOptions, baseUrl: string, onProgress: (p:
       };
       specs.push(
         { runtime: 'onnxruntime-web', backend: 'webgpu', make: async () => ortRunner('webgpu', await model(), input, `${vendor}ort/`) },
-        { runtime: 'onnxruntime-web', backend: 'wasm', make: async () => ortRunner('wasm', await model(), input, `${vendor}ort/`) },
+        { runtime: 'onnxruntime-web', backend: 'wasm', make: async () => ortRunner('wasm', await model(), input, `${vendor}ort/`, threads) },
         { runtime: 'tfjs', backend: 'webgpu', make: () => tfjsRunner('webgpu', f, input, `${vendor}tfjs/`) },
-        { runtime: 'tfjs', backend: 'wasm', make: () => tfjsRunner('wasm', f, input, `${vendor}tfjs/`) },
+        { runtime: 'tfjs', backend: 'wasm', make: () => tfjsRunner('wasm', f, input, `${vendor}tfjs/`, threads) },
         { runtime: 'tfjs', backend: 'cpu', make: () => tfjsRunner('cpu', f, input, `${vendor}tfjs/`) },
       );
       notes.push(
         'Each call is timed end to end: input upload, forward pass, logits back in JavaScript.',
         'emolens takes 0..255 pixels and normalises inside its first conv; the peers get the normalised input for free.',
-        'CPU runtimes run on one thread (emolens cpu is plain TypeScript; ORT wasm and TF.js wasm use SIMD, numThreads 1; the page is not cross-origin isolated).',
+        `wasm runtimes run on ${threads} thread${threads > 1 ? 's' : ''} each (emolens wasm: our AssemblyScript SIMD kernels; ORT wasm and TF.js wasm use SIMD; page cross-origin isolated: ${isolated}); emolens cpu is the plain TypeScript reference.`,
         'TF.js runs the same graph from our BN-folded weights with tfjs-core ops (fused conv2d + bias + ReLU, depthwiseConv2d, maxPool pad 1).',
       );
     }
-    const results = await benchModels('emotion', s.batches, specs, s, flopsPerFace, roof, (x, m) => report(0.3 + 0.6 * x, m));
+    const results = await benchModels('emotion', s.batches, specs, s, flopsPerFace, roofs, (x, m) => report(0.3 + 0.6 * x, m));
+    if (o.detector ?? true) {
+      report(0.86, 'yunet: weights/yunet.* and bench/yunet.onnx');
+      const ym = await loadYunetForBench(baseUrl);
+      const yin = yunetInput();
+      const ys: RunnerSpec[] = [
+        { runtime: 'emolens', backend: 'webgpu', make: () => emolensYunetRunner(ym, yin, device) },
+        { runtime: 'emolens', backend: 'wasm', make: () => emolensYunetRunner(ym, yin, undefined, 'wasm') },
+      ];
+      if (o.peers ?? true) {
+        ys.push({
+          runtime: 'onnxruntime-web', backend: 'wasm', make: async () => {
+            const res = await fetch(new URL('bench/yunet.onnx', baseUrl));
+            if (!res.ok) throw new Error(`bench/yunet.onnx: HTTP ${res.status} (npm run bench copies it from the data folder's models/face_detection_yunet_2023mar.onnx)`);
+            return ortYunetRunner(await res.arrayBuffer(), yin, ym.spec.strides, `${vendor}ort/`, threads);
+          },
+        });
+        notes.push('yunet: one 640x480 frame (smooth synthetic B, G, R), packed heads compared; onnxruntime-web runs face_detection_yunet_2023mar.onnx (H, W symbolic) and its 12 outputs are packed as ours inside the timed call. TF.js has no YuNet graph here.');
+      }
+      results.push(...await benchModels('yunet', [1], ys, s, yunetFlops(ym), roofs, (x, m) => report(0.86 + 0.04 * x, `yunet: ${m}`)));
+    }
     if (o.saliency ?? true) {
       // Guided backprop (forward + backward, ~3x the forward FLOPs; FLOP columns use the forward's).
       // No peer has it: webgpu is checked against the CPU plan instead.
       const batches = s.batches.filter((b) => b <= 8);
       const sal: RunnerSpec[] = [
         { runtime: 'emolens', backend: 'webgpu', make: () => emolensSaliencyRunner(f, input, device) },
-        { runtime: 'emolens', backend: 'cpu', make: () => emolensSaliencyRunner(f, input) },
+        { runtime: 'emolens', backend: 'wasm', make: () => emolensSaliencyRunner(f, input, undefined, 'wasm') },
+        { runtime: 'emolens', backend: 'cpu', make: () => emolensSaliencyRunner(f, input, undefined, 'cpu') },
       ];
-      results.push(...await benchModels('saliency', batches, sal, s, flopsPerFace, roof, (x, m) => report(0.9 + 0.1 * x, `saliency: ${m}`)));
+      results.push(...await benchModels('saliency', batches, sal, s, flopsPerFace, roofs, (x, m) => report(0.9 + 0.1 * x, `saliency: ${m}`)));
     }
     report(1, 'done');
     return {
@@ -322,12 +357,15 @@ export async function runBench(o: BenchOptions, baseUrl: string, onProgress: (p:
       results,
       kernels,
       roofline: roof,
+      wasm_roofline: wasmRoof,
       meta: {
         user_agent: navigator.userAgent,
         date: new Date().toISOString(),
         quick: o.quick ?? false,
         kernel_timing: timer.method,
         model_flops_per_face: flopsPerFace,
+        threads,
+        cross_origin_isolated: isolated,
         tolerance: TOLERANCE,
         versions: { 'onnxruntime-web': ortVersion(), tfjs: tfjsVersion() },
         notes,

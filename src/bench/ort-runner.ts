@@ -7,11 +7,12 @@ import type { BenchInput, ModelRunner } from './runner.js';
 
 let configured = false;
 
-function configure(vendorUrl: string): void {
+/** Once per worker: our own .wasm, log level, threads (the first caller's count wins). */
+export function configure(vendorUrl: string, threads: number): void {
   if (configured) return;
   configured = true;
   ort.env.logLevel = 'error';
-  ort.env.wasm.numThreads = 1;
+  ort.env.wasm.numThreads = threads;
   ort.env.wasm.proxy = false;
   // Only the .wasm is overridden: the bundle's embedded glue module stays in use.
   ort.env.wasm.wasmPaths = { wasm: new URL('ort-wasm-simd-threaded.jsep.wasm', vendorUrl).href };
@@ -22,8 +23,8 @@ export function ortVersion(): string {
   return ort.env.versions?.web ?? 'unknown';
 }
 
-export async function ortRunner(backend: 'webgpu' | 'wasm', onnx: ArrayBuffer, input: BenchInput, vendorUrl: string): Promise<ModelRunner> {
-  configure(vendorUrl);
+export async function ortRunner(backend: 'webgpu' | 'wasm', onnx: ArrayBuffer, input: BenchInput, vendorUrl: string, threads = 1): Promise<ModelRunner> {
+  configure(vendorUrl, threads);
   const session = await ort.InferenceSession.create(new Uint8Array(onnx), {
     executionProviders: [backend],
     graphOptimizationLevel: 'all',

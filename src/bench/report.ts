@@ -2,6 +2,8 @@
 // saves. Field names are snake_case where the issue fixed them (results[]), so the JSON can be
 // compared across runs and machines without a mapping table.
 
+import type { WasmRooflineReport } from './wasm-roofline.js';
+
 export type Runtime = 'emolens' | 'onnxruntime-web' | 'tfjs';
 export type BenchBackend = 'webgpu' | 'wasm' | 'cpu';
 
@@ -18,7 +20,7 @@ export interface AdapterReport {
 export interface ModelResult {
   runtime: Runtime;
   backend: BenchBackend;
-  model: 'emotion' | 'saliency';
+  model: 'emotion' | 'saliency' | 'yunet';
   batch: number;
   /** Milliseconds per call (the whole batch); null when the runner failed or its logits were wrong. */
   median_ms: number | null;
@@ -29,7 +31,7 @@ export interface ModelResult {
   faces_per_s: number | null;
   /** Model FLOPs (training/model.py count_flops x batch) / median time. */
   gflops: number | null;
-  /** gflops / the adapter's measured FMA peak (webgpu rows; the CPU rows use the same number as a yardstick). */
+  /** gflops / the measured peak: the adapter's FMA roof for webgpu and cpu rows, one core's wasm SIMD roof x threads for wasm rows. */
   roofline_fraction: number | null;
   /** Max |logit - emolens webgpu logit| over the batch (0 for the reference itself); saliency rows: max |map - webgpu map|. */
   max_abs_diff_vs_emolens: number | null;
@@ -90,6 +92,9 @@ export interface BenchMeta {
   /** Notes on fairness (threads, input preprocessing) shown under the table. */
   notes: string[];
   wall_s: number;
+  /** Threads every wasm runtime was given (emolens wasm, onnxruntime-web wasm, TF.js wasm), and whether the page was cross-origin isolated. */
+  threads?: number;
+  cross_origin_isolated?: boolean;
   /** The host's 1-minute load average before and after the run (set by `npm run bench`, not in the app). */
   host_load_avg?: number[];
 }
@@ -99,6 +104,8 @@ export interface BenchReport {
   results: ModelResult[];
   kernels: KernelResult[];
   roofline: RooflineReport | null;
+  /** One core's WebAssembly SIMD peak (f32x4 mul + add chains): the yardstick of the wasm rows' roofline_fraction. */
+  wasm_roofline?: WasmRooflineReport | null;
   meta: BenchMeta;
 }
 
@@ -110,10 +117,14 @@ export interface BenchOptions {
   kernels?: boolean;
   roofline?: boolean;
   peers?: boolean;
+  /** Time the YuNet detector on a 640x480 frame too (default true). */
+  detector?: boolean;
   /** Time emolens' guided-backprop saliency too (batches ≤ 8; default true). */
   saliency?: boolean;
   /** Also time the kernel prototypes of src/bench/proto/ (the analysis in docs/benchmarks.md). */
   prototypes?: boolean;
+  /** Threads for every wasm runtime alike (default 1; more need a cross-origin isolated page). */
+  threads?: number;
   /** The app's folder (holding weights/ and bench/vendor/); default: the bench worker's '../' (dist/). */
   baseUrl?: string;
 }

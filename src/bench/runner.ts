@@ -34,12 +34,13 @@ export interface ModelRunner {
   dispose(): Promise<void> | void;
 }
 
-/** emolens itself, through the app's Classifier (webgpu plan with a device, else the CPU plan). */
-export async function emolensRunner(f: FoldedMiniXception, input: BenchInput, device?: GPUDevice): Promise<ModelRunner> {
-  const m = await createMiniXception(f, { device, maxBatch: input.maxBatch });
+/** emolens itself, through the app's Classifier (webgpu plan with a device, else the `cpu` path: wasm kernels or the TS reference). */
+export async function emolensRunner(f: FoldedMiniXception, input: BenchInput, device?: GPUDevice, cpu: 'wasm' | 'cpu' = 'cpu'): Promise<ModelRunner> {
+  const m = await createMiniXception(f, { device, cpu, maxBatch: input.maxBatch });
+  if (!device && m.backend !== cpu) throw new Error(`emolens ${cpu} is unavailable here (got ${m.backend})`);
   return {
     runtime: 'emolens',
-    backend: device ? 'webgpu' : 'cpu',
+    backend: m.backend,
     logits: (n) => m.logits(input.pixels, n),
     dispose: () => m.dispose(),
   };
@@ -49,11 +50,12 @@ export async function emolensRunner(f: FoldedMiniXception, input: BenchInput, de
  * emolens guided-backprop saliency (src/nn/saliency.ts): forward + backward of the predicted class,
  * no flip. `logits` answers the [n, S, S] maps, so the same harness checks webgpu against cpu.
  */
-export async function emolensSaliencyRunner(f: FoldedMiniXception, input: BenchInput, device?: GPUDevice): Promise<ModelRunner> {
-  const m = await createSaliency(f, { device, maxBatch: input.maxBatch });
+export async function emolensSaliencyRunner(f: FoldedMiniXception, input: BenchInput, device?: GPUDevice, cpu: 'wasm' | 'cpu' = 'cpu'): Promise<ModelRunner> {
+  const m = await createSaliency(f, { device, cpu, maxBatch: input.maxBatch });
+  if (!device && m.backend !== cpu) throw new Error(`emolens ${cpu} saliency is unavailable here (got ${m.backend})`);
   return {
     runtime: 'emolens',
-    backend: device ? 'webgpu' : 'cpu',
+    backend: m.backend,
     logits: async (n) => (await m.saliency(input.pixels, n, { flip: false })).maps,
     dispose: () => m.dispose(),
   };

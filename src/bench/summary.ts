@@ -3,6 +3,7 @@
 import type { BenchReport, KernelResult, ModelResult } from './report.js';
 
 export interface Ratio {
+  model: ModelResult['model'];
   batch: number;
   /** 'onnxruntime-web webgpu' etc. */
   peer: string;
@@ -13,19 +14,27 @@ export interface Ratio {
 
 const key = (r: ModelResult) => `${r.runtime} ${r.backend}`;
 
-/** emolens webgpu vs every webgpu peer, and emolens cpu vs every CPU-side peer (wasm, cpu), per batch. */
+/**
+ * emolens webgpu vs every webgpu peer, and emolens' CPU path (wasm, else the cpu reference) vs every
+ * CPU-side peer (wasm, cpu), per model (emotion, yunet) and batch.
+ */
 export function ratios(rep: BenchReport): Ratio[] {
   const out: Ratio[] = [];
-  const emotion = rep.results.filter((r) => r.model === 'emotion');
+  for (const model of ['emotion', 'yunet'] as const) out.push(...modelRatios(rep.results.filter((r) => r.model === model)));
+  return out;
+}
+
+function modelRatios(emotion: ModelResult[]): Ratio[] {
+  const out: Ratio[] = [];
   for (const batch of [...new Set(emotion.map((r) => r.batch))]) {
     const rows = emotion.filter((r) => r.batch === batch);
     const gpu = rows.find((r) => r.runtime === 'emolens' && r.backend === 'webgpu');
-    const cpu = rows.find((r) => r.runtime === 'emolens' && r.backend === 'cpu');
+    const cpu = rows.find((r) => r.runtime === 'emolens' && r.backend === 'wasm' && r.median_ms) ?? rows.find((r) => r.runtime === 'emolens' && r.backend === 'cpu');
     for (const r of rows) {
       if (r.runtime === 'emolens') continue;
       const mine = r.backend === 'webgpu' ? gpu : cpu;
       const ok = mine?.median_ms && r.median_ms;
-      out.push({ batch, peer: key(r), emolens: mine ? key(mine) : 'emolens', speedup: ok ? r.median_ms! / mine!.median_ms! : null });
+      out.push({ model: r.model, batch, peer: key(r), emolens: mine ? key(mine) : 'emolens', speedup: ok ? r.median_ms! / mine!.median_ms! : null });
     }
   }
   return out;
@@ -109,12 +118,13 @@ export function summaryText(rep: BenchReport): string {
     const r = rep.roofline;
     parts.push(`roofline: FMA ${f(r.fma_gflops)} GFLOP/s, copy ${f(r.copy_gbps)} GB/s (buffer copy) / ${f(r.copy_kernel_gbps)} GB/s (copy kernel), ridge ${f(r.ridge_flop_per_byte)} FLOP/B`);
   }
+  if (rep.wasm_roofline) parts.push(`wasm roofline: f32x4 ${rep.wasm_roofline.fused ? "fused multiply-add" : "mul + add"} ${f(rep.wasm_roofline.fma_gflops)} GFLOP/s on one core (SIMD128 mul + add ${f(rep.wasm_roofline.simd128_gflops)}); ${rep.meta.threads ?? 1} thread(s), cross-origin isolated: ${rep.meta.cross_origin_isolated ?? false}`);
   parts.push(`model: ${(rep.meta.model_flops_per_face / 1e6).toFixed(2)} MFLOP/face; kernel timing: ${rep.meta.kernel_timing}; wall ${rep.meta.wall_s.toFixed(0)} s${rep.meta.quick ? ' (quick)' : ''}${rep.meta.host_load_avg ? `; host load avg ${rep.meta.host_load_avg.join(' → ')}` : ''}`);
   parts.push('', modelTable(rep.results));
   const rs = ratios(rep);
   if (rs.length) {
     parts.push('', 'emolens speed-up (peer median / emolens median, >1 = emolens faster):');
-    parts.push(table(['batch', 'emolens', 'vs', 'speed-up'], rs.map((r) => [String(r.batch), r.emolens, r.peer, r.speedup === null ? '—' : `${r.speedup.toFixed(2)}×`]), [true, false, false, true]));
+    parts.push(table(['model', 'batch', 'emolens', 'vs', 'speed-up'], rs.map((r) => [r.model, String(r.batch), r.emolens, r.peer, r.speedup === null ? '—' : `${r.speedup.toFixed(2)}×`]), [false, true, false, false, true]));
   }
   if (rep.kernels.length) parts.push('', kernelTable(rep.kernels));
   if (protoRows(rep.kernels).length) parts.push('', 'prototypes (src/bench/proto/) vs the shipped kernel, same layer and batch:', protoTable(rep.kernels));

@@ -54,11 +54,11 @@ function forward(W: Weights, x: tf.Tensor4D): tf.Tensor2D {
   return tf.mean(z, [1, 2]) as tf.Tensor2D;
 }
 
-export async function tfjsRunner(backend: Backend, f: FoldedMiniXception, input: BenchInput, vendorUrl: string): Promise<ModelRunner> {
+export async function tfjsRunner(backend: Backend, f: FoldedMiniXception, input: BenchInput, vendorUrl: string, threads = 1): Promise<ModelRunner> {
   if (backend === 'wasm' && !wasmConfigured) {
     wasmConfigured = true;
     setWasmPaths(vendorUrl);
-    setThreadsCount(1);
+    setThreadsCount(threads);
   }
   if (!(await tf.setBackend(backend))) throw new Error(`tfjs: backend ${backend} failed to initialise`);
   await tf.ready();

@@ -1,13 +1,18 @@
 // The mini-Xception classifier (docs/ARCHITECTURE.md "Backends and the runner"): a WebGPU plan when
-// a device is given, else the CPU plan; flip TTA, batching beyond maxBatch, and one call at a time.
+// a device is given, else the wasm plan (WebAssembly SIMD kernels) or the CPU plan (the TypeScript
+// reference loops); flip TTA, batching beyond maxBatch, and one call at a time.
 import type { Tensor } from '../kernels/tensor.js';
 import type { FoldedMiniXception } from './folded.js';
 import { cpuForward } from './mini-xception-cpu.js';
 import { GpuPlan } from './mini-xception-gpu.js';
+import { WasmPlan } from './mini-xception-wasm.js';
+import { type ModelBackend, cpuPath } from './cpu-path.js';
+
+export type { ModelBackend } from './cpu-path.js';
 import type { ModelSpec } from './model-spec.js';
 
 export interface Classifier {
-  readonly backend: 'webgpu' | 'cpu';
+  readonly backend: ModelBackend;
   readonly spec: ModelSpec;
   /**
    * gray: N×S×S pixels 0..255 (Uint8Array or Float32Array); for a model with input.channels C > 1,
@@ -27,6 +32,8 @@ export interface MiniXceptionClassifier extends Classifier {
 export interface MiniXceptionOptions {
   /** WebGPU device; without one the classifier runs on the CPU. */
   device?: GPUDevice;
+  /** The CPU path without a device: 'wasm' (default where WebAssembly SIMD runs) or 'cpu' (the reference loops). */
+  cpu?: 'wasm' | 'cpu';
   /** Faces per forward pass; larger inputs are split into chunks of this size. */
   maxBatch: number;
 }
@@ -61,7 +68,7 @@ class MiniXception implements MiniXceptionClassifier {
   private disposed = false;
 
   constructor(
-    readonly backend: 'webgpu' | 'cpu',
+    readonly backend: ModelBackend,
     readonly spec: ModelSpec,
     private readonly plan: Plan,
     private readonly maxBatch: number,
@@ -153,7 +160,7 @@ class MiniXception implements MiniXceptionClassifier {
   }
 }
 
-/** Builds the classifier: backend 'webgpu' when opts.device is given (pipelines compiled here), else 'cpu'. */
+/** Builds the classifier: backend 'webgpu' when opts.device is given (pipelines compiled here), else opts.cpu (cpuPath). */
 export async function createMiniXception(weights: FoldedMiniXception, opts: MiniXceptionOptions): Promise<MiniXceptionClassifier> {
   const maxBatch = Math.floor(opts.maxBatch);
   if (!(maxBatch >= 1)) throw new Error(`createMiniXception: maxBatch = ${opts.maxBatch} must be at least 1`);
@@ -162,5 +169,6 @@ export async function createMiniXception(weights: FoldedMiniXception, opts: Mini
     const plan = await GpuPlan.create(opts.device, weights, rows);
     return new MiniXception('webgpu', weights.spec, plan, maxBatch, rows);
   }
+  if (cpuPath(opts.cpu) === 'wasm') return new MiniXception('wasm', weights.spec, await WasmPlan.create(weights), maxBatch, rows);
   return new MiniXception('cpu', weights.spec, new CpuPlan(weights), maxBatch, rows);
 }

@@ -1,12 +1,14 @@
 // Guided back-propagation saliency for the mini-Xception (docs/ARCHITECTURE.md, issue 5): for each
 // face, d logit_t / d normalised input with guided ReLUs (training/golden.py's definition), t = the
 // predicted class or any class the caller names. A WebGPU plan (saliency-gpu.ts: our backward
-// kernels, forward activations kept from the same pass) when a device is given, else the CPU plan
-// (saliency-cpu.ts: the refs). Calls run one at a time; batches beyond maxBatch are split.
+// kernels, forward activations kept from the same pass) when a device is given, else the wasm plan
+// (saliency-wasm.ts: the wasm kernels on transformed weights) or the CPU plan (saliency-cpu.ts: the refs). Calls run one at a time; batches beyond maxBatch are split.
 import type { FoldedMiniXception } from './folded.js';
 import type { ModelSpec } from './model-spec.js';
 import { cpuSaliency, mirrorFaces } from './saliency-cpu.js';
 import { SaliencyGpuPlan } from './saliency-gpu.js';
+import { SaliencyWasmPlan } from './saliency-wasm.js';
+import { type ModelBackend, cpuPath } from './cpu-path.js';
 
 /** Which class each map explains: 'predicted' (default), one class for all faces, or one per face (-1 = predicted). */
 export type SaliencyTarget = 'predicted' | number | readonly number[];
@@ -33,7 +35,7 @@ export interface SaliencyResult {
 }
 
 export interface SaliencyModel {
-  readonly backend: 'webgpu' | 'cpu';
+  readonly backend: ModelBackend;
   readonly spec: ModelSpec;
   /** gray: n×S×S (×C for colour models, NHWC) pixels 0..255. */
   saliency(gray: ArrayLike<number>, n: number, options?: SaliencyOptions): Promise<SaliencyResult>;
@@ -43,6 +45,8 @@ export interface SaliencyModel {
 export interface SaliencyModelOptions {
   /** WebGPU device; without one the saliency runs on the CPU. */
   device?: GPUDevice;
+  /** The CPU path without a device: 'wasm' (default where WebAssembly SIMD runs) or 'cpu' (the reference loops). */
+  cpu?: 'wasm' | 'cpu';
   /** Faces per pass (the GPU plan keeps every activation for 2x this many rows). Default 8. */
   maxBatch?: number;
 }
@@ -71,7 +75,7 @@ class Saliency implements SaliencyModel {
   private readonly k: number;
 
   constructor(
-    readonly backend: 'webgpu' | 'cpu',
+    readonly backend: ModelBackend,
     readonly spec: ModelSpec,
     private readonly chunk: Chunk,
     private readonly maxBatch: number,
@@ -121,6 +125,12 @@ export async function createSaliency(f: FoldedMiniXception, options: SaliencyMod
   const maxBatch = Math.floor(options.maxBatch ?? 8);
   if (!(maxBatch >= 1)) throw new Error(`createSaliency: maxBatch = ${options.maxBatch} must be at least 1`);
   const k = f.spec.classes.length;
+  if (!options.device && cpuPath(options.cpu) === 'wasm') {
+    const plan = await SaliencyWasmPlan.create(f);
+    // The chunk holds the crops then (with flip) their mirrors; the plan mirrors on its own.
+    const chunk: Chunk = async (px, c, targets, flip) => plan.run(px, c, targets, flip);
+    return new Saliency('wasm', f.spec, chunk, maxBatch, () => undefined);
+  }
   if (!options.device) {
     const chunk: Chunk = async (px, c, targets, flip) => cpuSaliency(f, px, c, targets, flip);
     return new Saliency('cpu', f.spec, chunk, maxBatch, () => undefined);

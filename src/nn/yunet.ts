@@ -1,7 +1,8 @@
 // The YuNet face detector (docs/ARCHITECTURE.md "Camera pipeline"): a frame in, Face[] out, on the
-// WebGPU plan (src/nn/yunet-gpu.ts) or the CPU plan (src/nn/yunet-cpu.ts). Stable API:
+// WebGPU plan (src/nn/yunet-gpu.ts), the wasm plan (src/nn/yunet-wasm.ts: WebAssembly SIMD kernels)
+// or the CPU plan (src/nn/yunet-cpu.ts: the TypeScript reference). Stable API:
 //
-//   const det = await createYunet(model, { device });       // no device: the CPU backend
+//   const det = await createYunet(model, { device });       // no device: wasm (cpu: 'cpu': the reference)
 //   const faces = await det.detect(bitmapOrVideoFrame);     // Face[] in frame pixels, best first
 //   det.frameTexture                                        // WebGPU: the frame of the last detect()
 //   det.dispose();
@@ -24,6 +25,8 @@ import type { Face } from '../vision/types.js';
 import { CANDIDATE, type DetectorGeometry, SCORE, decodeScratch, decodeYunet, detectorGeometry, toFaces } from '../vision/yunet-decode.js';
 import { yunetCpuForward } from './yunet-cpu.js';
 import { YunetGpuPlan } from './yunet-gpu.js';
+import { YunetWasmPlan } from './yunet-wasm.js';
+import { type ModelBackend, cpuPath } from './cpu-path.js';
 import type { YunetModel, YunetSpec } from './yunet-weights.js';
 
 export interface DetectOptions {
@@ -38,6 +41,8 @@ export interface DetectOptions {
 export interface YunetOptions extends DetectOptions {
   /** WebGPU device; without one the detector runs on the CPU. */
   device?: GPUDevice;
+  /** The CPU path without a device: 'wasm' (default where WebAssembly SIMD runs) or 'cpu' (the reference loops). */
+  cpu?: 'wasm' | 'cpu';
   /** Longest side of the detector input in pixels (frames are fitted, never upscaled). Default 640. */
   maxSide?: number;
   /** WebGPU: a FrameTexture to upload frames into (share it with the crop kernel). Default: own. */
@@ -57,7 +62,7 @@ export interface DetectionDetail {
 }
 
 export interface FaceDetector {
-  readonly backend: 'webgpu' | 'cpu';
+  readonly backend: ModelBackend;
   readonly spec: YunetSpec;
   /** WebGPU: the texture the last frame went into (for crops from the same upload); CPU: undefined. */
   readonly frameTexture?: FrameTexture;
@@ -136,8 +141,22 @@ class GpuBackend implements Backend {
 class CpuBackend implements Backend {
   private readonly pixels = new FramePixels();
   private tensorBuf = new Float32Array(0);
+  /** The wasm plans by padded size (at most maxPlans, oldest dropped); empty on the reference path. */
+  private readonly plans = new Map<string, Promise<YunetWasmPlan>>();
 
-  constructor(private readonly model: YunetModel) {}
+  constructor(private readonly model: YunetModel, private readonly wasm: boolean, private readonly maxPlans: number) {}
+
+  private forward(t: Tensor): Promise<Float32Array> | Float32Array {
+    if (!this.wasm) return yunetCpuForward(this.model, t);
+    const [, padH, padW] = t.shape;
+    const key = `${padW}x${padH}`;
+    let p = this.plans.get(key);
+    if (p) this.plans.delete(key); // re-insert: Map order is the LRU order
+    else p = YunetWasmPlan.create(this.model, padW, padH);
+    this.plans.set(key, p);
+    while (this.plans.size > this.maxPlans) this.plans.delete(this.plans.keys().next().value as string);
+    return p.then((plan) => plan.run(t.data));
+  }
 
   private tensor(g: DetectorGeometry): Tensor {
     const n = g.padW * g.padH * 3;
@@ -148,16 +167,20 @@ class CpuBackend implements Backend {
   async run(frame: FrameSource, g: DetectorGeometry, keepInput: boolean): Promise<{ heads: Float32Array; input?: Float32Array }> {
     const { data } = this.pixels.read(frame);
     const t = resizeToTensorRef(data, g, this.tensor(g).data);
-    return { heads: yunetCpuForward(this.model, t), input: keepInput ? t.data.slice() : undefined };
+    return { heads: await this.forward(t), input: keepInput ? t.data.slice() : undefined };
   }
 
   async heads(input: Float32Array, padW: number, padH: number): Promise<Float32Array> {
-    return yunetCpuForward(this.model, { shape: [1, padH, padW, 3], data: input });
+    return this.forward({ shape: [1, padH, padW, 3], data: input });
   }
 
-  async prepare(): Promise<void> {}
+  async prepare(g: DetectorGeometry): Promise<void> {
+    if (this.wasm) await this.forward({ shape: [1, g.padH, g.padW, 3], data: new Float32Array(g.padW * g.padH * 3) });
+  }
 
-  dispose(): void {}
+  dispose(): void {
+    this.plans.clear();
+  }
 }
 
 class Yunet implements FaceDetector {
@@ -166,7 +189,7 @@ class Yunet implements FaceDetector {
   private readonly scratch = decodeScratch();
 
   constructor(
-    readonly backend: 'webgpu' | 'cpu',
+    readonly backend: ModelBackend,
     private readonly model: YunetModel,
     private readonly impl: Backend,
     private readonly defaults: Required<DetectOptions>,
@@ -239,7 +262,7 @@ class Yunet implements FaceDetector {
   }
 }
 
-/** Builds the detector: WebGPU when options.device is given (the first plan is built on first use), else CPU. */
+/** Builds the detector: WebGPU when options.device is given (the first plan is built on first use), else options.cpu (cpuPath). */
 export async function createYunet(model: YunetModel, options: YunetOptions = {}): Promise<FaceDetector> {
   const defaults: Required<DetectOptions> = {
     scoreThreshold: options.scoreThreshold ?? DEFAULT_DETECT.scoreThreshold,
@@ -253,5 +276,6 @@ export async function createYunet(model: YunetModel, options: YunetOptions = {})
     const impl = new GpuBackend(options.device, model, ft, !options.frameTexture, Math.max(1, options.maxPlans ?? 2));
     return new Yunet('webgpu', model, impl, defaults, maxSide);
   }
-  return new Yunet('cpu', model, new CpuBackend(model), defaults, maxSide);
+  const cpu = cpuPath(options.cpu);
+  return new Yunet(cpu, model, new CpuBackend(model, cpu === 'wasm', Math.max(1, options.maxPlans ?? 2)), defaults, maxSide);
 }

@@ -5,9 +5,10 @@
 export type ModelName = 'emotion' | 'gender';
 
 /** Which backend to run: 'auto' picks (see LoadResult.reason for why). */
-export type BackendChoice = 'auto' | 'webgpu' | 'cpu';
+export type BackendChoice = 'auto' | 'webgpu' | 'wasm' | 'cpu';
 
-export type Backend = 'webgpu' | 'cpu';
+/** 'wasm': our WebAssembly SIMD kernels; 'cpu': the TypeScript reference loops. */
+export type Backend = 'webgpu' | 'wasm' | 'cpu';
 
 export interface LoadOptions {
   model: ModelName;

@@ -1,7 +1,8 @@
 // What the worker's engines (InferenceEngine, DetectorEngine, PipelineEngine) share: calls run one
 // at a time, events go to subscribers, and the backend is chosen, watched and rebuilt alike.
 //
-// Backend policy (chooseBackend): 'cpu' → the CPU; no WebGPU → the CPU and why (an error when
+// Backend policy (chooseBackend): 'wasm' → our WebAssembly kernels; 'cpu' → the TypeScript reference;
+// no WebGPU → the CPU path (wasm where WebAssembly SIMD runs) and why (an error when
 // 'webgpu' was asked for); 'webgpu' or a hardware adapter → WebGPU; a software adapter
 // (SwiftShader) → both backends timed, the faster kept and the other disposed. The camera pipeline
 // takes whatever device there is and uses probeBackend alone.
@@ -10,6 +11,7 @@
 // next call rebuilds and emits 'recovered' with both reasons. A device we destroy ourselves (the
 // slower backend, a failed build, a reload) is not reported.
 import type { GpuProbe } from '../gpu/device-select';
+import { cpuPath } from '../nn/cpu-path';
 import type { Backend, BackendChoice, WorkerEvent } from './api';
 
 export function errorMessage(e: unknown): string {
@@ -25,10 +27,21 @@ export type Probed = { probe: Extract<GpuProbe, { ok: true }> } | { probe?: unde
  */
 export async function probeBackend(choice: BackendChoice, gpu: () => Promise<GpuProbe>, cpuInstead: string): Promise<Probed> {
   if (choice === 'cpu') return { reason: 'CPU backend requested.' };
+  if (choice === 'wasm') return { reason: 'WebAssembly backend requested.' };
   const probe = await gpu();
   if (probe.ok) return { probe };
   if (choice === 'webgpu') throw new Error(`WebGPU unavailable: ${probe.why}.`);
   return { reason: `WebGPU unavailable: ${probe.why}. ${cpuInstead}` };
+}
+
+/** The CPU path of a choice: the TypeScript reference only when 'cpu' is asked for, else wasm (where it runs). */
+export function cpuPathFor(choice: BackendChoice): 'wasm' | 'cpu' {
+  return cpuPath(choice === 'cpu' ? 'cpu' : 'wasm');
+}
+
+/** What a built model says it runs on (the real ones do), else the path it was asked for. */
+function ranOn(impl: unknown, path: 'wasm' | 'cpu'): Backend {
+  return (impl as { backend?: Backend }).backend ?? path;
 }
 
 /** Where an engine keeps the device its current build runs on (undefined: none, or CPU). */
@@ -41,7 +54,8 @@ export interface BackendOptions<T extends { dispose(): void }, R extends { webgp
   gpu: () => Promise<GpuProbe>;
   /** Ends the reason when 'auto' falls back for want of WebGPU. */
   cpuInstead: string;
-  cpu(): Promise<T>;
+  /** The model on the CPU path `path` (cpuPathFor(choice)). */
+  cpu(path: 'wasm' | 'cpu'): Promise<T>;
   webgpu(device: GPUDevice): Promise<T>;
   /**
    * Software adapter only: times both (ms per unit; the engine's other fields ride along into
@@ -110,7 +124,11 @@ export abstract class BackendEngine {
     o: BackendOptions<T, R>,
   ): Promise<Chosen<T, R>> {
     const p = await probeBackend(o.choice, o.gpu, o.cpuInstead);
-    if (!p.probe) return { impl: await o.cpu(), result: { backend: 'cpu', reason: p.reason } };
+    const path = cpuPathFor(o.choice);
+    if (!p.probe) {
+      const impl = await o.cpu(path);
+      return { impl, result: { backend: ranOn(impl, path), reason: p.reason } };
+    }
     const { device, name: adapter, fallback } = p.probe;
     holder.device = device;
     this.watch(device, () => o.current() && holder.device === device, () => {
@@ -136,7 +154,8 @@ export abstract class BackendEngine {
       };
     }
     // A software adapter can be slower than plain JS: time both, keep the faster.
-    const cpu = await o.cpu();
+    const cpu = await o.cpu(path);
+    const cpuName = ranOn(cpu, path) === 'wasm' ? 'wasm' : 'CPU';
     const timings = await o.race.run(gpu, cpu);
     const useGpu = timings.webgpu <= timings.cpu;
     if (useGpu) {
@@ -149,11 +168,11 @@ export abstract class BackendEngine {
     return {
       impl: useGpu ? gpu : cpu,
       result: {
-        backend: useGpu ? 'webgpu' : 'cpu',
+        backend: useGpu ? 'webgpu' : ranOn(cpu, path),
         adapter,
         timings,
         reason: `The WebGPU adapter (${adapter}) is a software fallback, so both backends were timed${o.race.on ?? ''}: ` +
-          `WebGPU ${fmt(timings.webgpu)} vs CPU ${fmt(timings.cpu)}${o.race.per ?? ''}; using the faster, ${useGpu ? 'WebGPU' : 'CPU'}.`,
+          `WebGPU ${fmt(timings.webgpu)} vs ${cpuName} ${fmt(timings.cpu)}${o.race.per ?? ''}; using the faster, ${useGpu ? 'WebGPU' : cpuName}.`,
       },
     };
   }

@@ -14,7 +14,7 @@ import type { DetectorFactory } from './pipeline-engine';
 /** Fetched once per weights URL: a rebuild after a lost device reuses the parsed weights. */
 const models = new Map<string, Promise<YunetModel>>();
 
-export const createDetector: DetectorFactory = async (device, weightsUrl): Promise<FrameDetector> => {
+export const createDetector: DetectorFactory = async (device, weightsUrl, cpu): Promise<FrameDetector> => {
   let model = models.get(weightsUrl);
   if (!model) {
     model = fetchYunet(weightsUrl).catch((e: unknown) => {
@@ -24,7 +24,7 @@ export const createDetector: DetectorFactory = async (device, weightsUrl): Promi
     models.set(weightsUrl, model);
   }
   const texture = device ? new FrameTexture(device, 'Pipeline.frame') : undefined;
-  const yunet = await createYunet(await model, { device, frameTexture: texture });
+  const yunet = await createYunet(await model, { device, cpu, frameTexture: texture });
   const pixels = new FramePixels();
   return {
     async detect(frame) {

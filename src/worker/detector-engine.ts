@@ -15,7 +15,7 @@ import { type YunetModel, fetchYunet } from '../nn/yunet-weights';
 import type { FrameSource } from '../vision/frame-texture';
 import type { Face } from '../vision/types';
 import type { Backend, DetectorLoadOptions, DetectorLoadResult } from './api';
-import { BackendEngine, errorMessage } from './backend-engine';
+import { BackendEngine, cpuPathFor, errorMessage } from './backend-engine';
 
 /** What the engine needs from a detector (src/nn/yunet.ts's FaceDetector satisfies it). */
 export interface DetectorLike {
@@ -133,7 +133,7 @@ export class DetectorEngine extends BackendEngine {
   }
 
   private yunetOptions(o: DetectorLoadOptions, device?: GPUDevice): YunetOptions {
-    return { device, maxSide: o.maxSide, scoreThreshold: o.scoreThreshold, nmsThreshold: o.nmsThreshold, topK: o.topK };
+    return { device, cpu: cpuPathFor(o.backend ?? 'auto'), maxSide: o.maxSide, scoreThreshold: o.scoreThreshold, nmsThreshold: o.nmsThreshold, topK: o.topK };
   }
 
   /** Picks the backend and builds the detector into `a` (also after a lost device: drops it, the next detect() rebuilds). */

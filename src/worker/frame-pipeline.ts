@@ -12,6 +12,7 @@
 // Timings (ms): detect (with the frame's upload), crop, emotion, gender (whenever gender is on; 0 on
 // frames where no face was due), classify (both), track, total. `runs.genderFaces` counts the faces
 // the gender model has classified.
+import type { Backend } from './api.js';
 import { CropResize, type CropJob } from '../kernels/crop-resize.js';
 import { cropResizeRef, tapsFor } from '../kernels/crop-resize.ref.js';
 import { EMOTION_CROP, GENDER_CROP, affineScale, cropTransform } from '../vision/crop-policy.js';
@@ -42,7 +43,7 @@ export interface PipelineClassifier {
 }
 
 export interface PipelineParts {
-  backend: 'webgpu' | 'cpu';
+  backend: Backend;
   device?: GPUDevice;
   detector: FrameDetector;
   emotion: PipelineClassifier;
@@ -82,7 +83,7 @@ export class FramePipeline {
     this.tracker = new Tracker(parts.emotionClasses, parts.genderClasses);
   }
 
-  get backend(): 'webgpu' | 'cpu' {
+  get backend(): Backend {
     return this.parts.backend;
   }
 

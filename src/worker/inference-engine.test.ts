@@ -7,7 +7,7 @@ const CLASSES = ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutra
 const SIZE = 4;
 
 /** A classifier whose answer encodes the backend and the first pixel; msPerCall fakes speed. */
-function fakeClassifier(backend: 'webgpu' | 'cpu', msPerCall: number, calls: number[]): ClassifierLike {
+function fakeClassifier(backend: 'webgpu' | 'wasm' | 'cpu', msPerCall: number, calls: number[]): ClassifierLike {
   return {
     backend,
     async classify(gray, n) {
@@ -36,9 +36,9 @@ function setup(o: { gpu?: 'none' | 'hardware' | 'fallback'; gpuMs?: number; cpuM
   const model: LoadedModel = {
     classes: CLASSES,
     inputSize: SIZE,
-    async create({ device }) {
-      created.push(device ? 'webgpu' : 'cpu');
-      return device ? fakeClassifier('webgpu', o.gpuMs ?? 0, calls) : fakeClassifier('cpu', o.cpuMs ?? 0, calls);
+    async create({ device, cpu }) {
+      created.push(device ? 'webgpu' : `cpu path ${cpu}`);
+      return device ? fakeClassifier('webgpu', o.gpuMs ?? 0, calls) : fakeClassifier(cpu ?? 'cpu', o.cpuMs ?? 0, calls);
     },
   };
   const gpu = async (): Promise<GpuProbe> => {
@@ -65,10 +65,20 @@ suite('inference engine', () => {
     expect(urls).to.deep.equal(['http://example.test/app/weights/emotion']);
   });
 
+  test('wasm requested: the wasm kernels; cpu requested: the TS reference; no WebGPU: wasm', async () => {
+    const a = setup();
+    const r = await a.engine.load({ model: 'emotion', backend: 'wasm' });
+    expect([r.backend, r.reason]).to.deep.equal(['wasm', 'WebAssembly backend requested.']);
+    await a.engine.load({ model: 'emotion', backend: 'cpu' });
+    const b = setup({ gpu: 'none' });
+    expect((await b.engine.load({ model: 'emotion' })).backend).to.equal('wasm');
+    expect([...a.created, ...b.created]).to.deep.equal(['cpu path wasm', 'cpu path cpu', 'cpu path wasm']);
+  });
+
   test('auto without WebGPU falls back to the CPU and says why', async () => {
     const { engine } = setup({ gpu: 'none' });
     const r = await engine.load({ model: 'emotion' });
-    expect(r.backend).to.equal('cpu');
+    expect(r.backend).to.equal('wasm');
     expect(r.reason).to.match(/^WebGPU unavailable: no adapter here/);
   });
 
@@ -87,13 +97,13 @@ suite('inference engine', () => {
     expect(created).to.deep.equal(['webgpu']);
   });
 
-  test('auto on a fallback adapter times both and keeps the faster (cpu here)', async () => {
+  test('auto on a fallback adapter times both and keeps the faster (wasm here)', async () => {
     const { engine, device } = setup({ gpu: 'fallback', gpuMs: 30, cpuMs: 1 });
     const r = await engine.load({ model: 'emotion', typicalBatch: 2 });
-    expect(r.backend).to.equal('cpu');
+    expect(r.backend).to.equal('wasm');
     expect(r.timings!.batch).to.equal(2);
     expect(r.timings!.webgpu!).to.be.greaterThan(r.timings!.cpu!);
-    expect(r.reason).to.match(/software fallback.*using the faster, CPU/);
+    expect(r.reason).to.match(/software fallback.*vs wasm .*using the faster, wasm/);
     expect((device().raw as { destroyed: boolean }).destroyed).to.equal(true);
   });
 

@@ -24,9 +24,9 @@ export interface LoadedModel {
   /** Input channels (1 gray, 3 RGB interleaved); default 1. */
   channels?: number;
   /** With a device: the WebGPU plan; without: the CPU plan. */
-  create(options: { device?: GPUDevice; maxBatch: number }): Promise<ClassifierLike>;
+  create(options: { device?: GPUDevice; cpu?: 'wasm' | 'cpu'; maxBatch: number }): Promise<ClassifierLike>;
   /** The saliency plan of the same weights (built on the first saliency call, on the classifier's backend). */
-  createSaliency?(options: { device?: GPUDevice; maxBatch: number }): Promise<SaliencyLike>;
+  createSaliency?(options: { device?: GPUDevice; cpu?: 'wasm' | 'cpu'; maxBatch: number }): Promise<SaliencyLike>;
 }
 
 /** Fetches weights/<name>.{json,safetensors} under baseUrl. Errors name the bad file/tensor. */
@@ -128,7 +128,7 @@ export class InferenceEngine extends BackendEngine {
       choice: options.backend,
       gpu: this.gpu,
       cpuInstead: 'Running on the CPU instead.',
-      cpu: () => model.create({ maxBatch: options.maxBatch }),
+      cpu: (path) => model.create({ cpu: path, maxBatch: options.maxBatch }),
       webgpu: (device) => model.create({ device, maxBatch: options.maxBatch }),
       race: {
         run: async (gpu, cpu) => ({
@@ -166,7 +166,7 @@ export class InferenceEngine extends BackendEngine {
   private async doSaliency(request: SaliencyRequest): Promise<SaliencyAnswer> {
     const a = await this.ready('saliency', request);
     if (!a.model.createSaliency) throw new Error('saliency: this model has no saliency plan.');
-    a.saliency ??= await a.model.createSaliency({ device: a.result.backend === 'webgpu' ? a.device : undefined, maxBatch: SALIENCY_MAX_BATCH });
+    a.saliency ??= await a.model.createSaliency({ device: a.result.backend === 'webgpu' ? a.device : undefined, cpu: a.result.backend === 'cpu' ? 'cpu' : 'wasm', maxBatch: SALIENCY_MAX_BATCH });
     return a.saliency.saliency(request.gray, request.n, { target: request.target ?? 'predicted' });
   }
 

@@ -2,8 +2,8 @@
 // analyse frames one at a time, and after a lost GPU device build everything again on a new one
 // (the next frame does it; the page's loop just goes on).
 import { requestGpu, type GpuProbe } from '../gpu/device-select';
-import type { BackendChoice } from './api';
-import { BackendEngine, errorMessage, probeBackend } from './backend-engine';
+import type { Backend, BackendChoice } from './api';
+import { BackendEngine, cpuPathFor, errorMessage, probeBackend } from './backend-engine';
 import { FramePipeline, type AnalyzeOptions, type FrameDetector, type PipelineResult } from './frame-pipeline';
 import type { LoadedModel, ModelLoader } from './inference-engine';
 
@@ -15,7 +15,7 @@ export interface PipelineInit {
 }
 
 export interface PipelineInfo {
-  backend: 'webgpu' | 'cpu';
+  backend: Backend;
   /** One sentence for the user: why this backend runs. */
   reason: string;
   adapter?: string;
@@ -24,7 +24,7 @@ export interface PipelineInfo {
 }
 
 /** What the detector side provides for a device (or for the CPU without one). */
-export type DetectorFactory = (device: GPUDevice | undefined, weightsUrl: string) => Promise<FrameDetector>;
+export type DetectorFactory = (device: GPUDevice | undefined, weightsUrl: string, cpu?: 'wasm' | 'cpu') => Promise<FrameDetector>;
 
 const MAX_BATCH = 16;
 
@@ -98,15 +98,16 @@ export class PipelineEngine extends BackendEngine {
     const adapter = p.probe?.name;
     const reason = p.probe ? `WebGPU on ${p.probe.name}${p.probe.fallback ? ' (a software adapter)' : ''}.` : p.reason;
     try {
-      const detector = await this.makeDetector(device, url);
-      const emotion = await models.emotion.create({ device, maxBatch: MAX_BATCH });
+      const cpu = cpuPathFor(backend);
+      const detector = await this.makeDetector(device, url, cpu);
+      const emotion = await models.emotion.create({ device, cpu, maxBatch: MAX_BATCH });
       const pipeline = new FramePipeline({
-        backend: device ? 'webgpu' : 'cpu',
+        backend: device ? 'webgpu' : emotion.backend,
         device,
         detector,
         emotion,
         emotionClasses: models.emotion.classes,
-        gender: async () => (await models.gender).create({ device, maxBatch: MAX_BATCH }),
+        gender: async () => (await models.gender).create({ device, cpu, maxBatch: MAX_BATCH }),
         genderClasses: ['female', 'male'],
       });
       this.pipeline = pipeline;

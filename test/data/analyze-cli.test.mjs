@@ -67,3 +67,20 @@ test('analyze: an unreadable file gives an error line and exit code 1, the other
   assert.match(lines[0].error, /could not decode/);
   assert.deepEqual(lines[1].faces, []);
 });
+
+test('analyze --backend wasm (our WebAssembly kernels) finds the faces and emotions the TypeScript reference (--backend cpu) finds', async () => {
+  const run = async (backend) => {
+    const r = await runAnalyze(['--backend', backend, join(MEDIA, 'race.jpg')]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, new RegExp(`backend: ${backend} \\(`));
+    return parseJsonl(r.stdout)[0].faces;
+  };
+  const [wasm, cpu] = [await run('wasm'), await run('cpu')];
+  assert.ok(wasm.length >= 6, `${wasm.length} faces`);
+  assert.equal(wasm.length, cpu.length);
+  wasm.forEach((f, i) => {
+    f.box.forEach((v, k) => assert.ok(Math.abs(v - cpu[i].box[k]) < 0.5, `face ${i} box ${f.box} vs ${cpu[i].box}`));
+    assert.equal(f.emotion.label, cpu[i].emotion.label);
+    for (const [k, p] of Object.entries(f.emotion.probs)) assert.ok(Math.abs(p - cpu[i].emotion.probs[k]) < 1e-3, `face ${i} ${k}`);
+  });
+});

@@ -108,11 +108,11 @@ function matchFaces(ours, theirs, what) {
   return { minIoU, maxScoreDiff, matched, unmatched: unmatched.length };
 }
 
-test('YuNet heads and faces match onnxruntime; WebGPU matches CPU (race.jpg, person_cropped_2.png, video_01 frames)', { timeout: 600_000 }, async (t) => {
+test('YuNet heads and faces match onnxruntime on webgpu, wasm and cpu; WebGPU matches CPU (race.jpg, person_cropped_2.png, video_01 frames)', { timeout: 600_000 }, async (t) => {
   const summary = [];
   for (const im of images) {
     const res = {};
-    for (const backend of ['webgpu', 'cpu']) {
+    for (const backend of ['webgpu', 'wasm', 'cpu']) {
       res[backend] = await session.page.evaluate((b64, be) => window.detectorPage.inspect(b64, be), im.base64, backend);
     }
     const g = res.webgpu.geometry;
@@ -146,7 +146,7 @@ test('YuNet heads and faces match onnxruntime; WebGPU matches CPU (race.jpg, per
     const ort = await oracle.run(bgr, g.padH, g.padW);
     const theirs = oracleFaces(ort, g);
     const row = { image: im.name, size: `${g.frameW}x${g.frameH}→${g.padW}x${g.padH}`, ort: theirs.length, inputMeanDiffVsFfmpeg: +meanDiff.toFixed(3) };
-    for (const backend of ['webgpu', 'cpu']) {
+    for (const backend of ['webgpu', 'wasm', 'cpu']) {
       const heads = f32(res[backend].heads);
       const e = headErrors(heads, ort, g.padW, g.padH);
       for (const k of Object.keys(HEAD_ATOL)) assert.ok(e[k] <= HEAD_ATOL[k], `${im.name} ${backend}: ${k} head max abs error ${e[k]} > ${HEAD_ATOL[k]}`);

@@ -115,6 +115,8 @@ test('app: without navigator.gpu (page and worker) it runs on the CPU and says W
     const text = await notice(page);
     assert.match(text, /Running on the CPU\./);
     assert.match(text, /WebGPU unavailable: .*navigator\.gpu/);
+    // The CPU path is our WebAssembly kernels, not the TypeScript reference.
+    assert.equal(await page.$eval('emo-app-shell >>> emo-backend-notice >>> .backend', (e) => e.dataset.backend), 'wasm');
     assert.ok(await page.$eval('emo-app-shell >>> emo-backend-notice', (e) => e.getBoundingClientRect().height > 0), 'notice visible');
   } finally {
     await page.close();

@@ -3,9 +3,10 @@
 // logits were checked against emolens before it was timed. No timing assertions.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { hasData } from '../../tools/data-dir.mjs';
 import { ensureBuilt, runTool } from './helpers.mjs';
 
-const RUNNERS = ['emolens webgpu', 'emolens cpu', 'onnxruntime-web webgpu', 'onnxruntime-web wasm', 'tfjs webgpu', 'tfjs wasm', 'tfjs cpu'];
+const RUNNERS = ['emolens webgpu', 'emolens wasm', 'emolens cpu', 'onnxruntime-web webgpu', 'onnxruntime-web wasm', 'tfjs webgpu', 'tfjs wasm', 'tfjs cpu'];
 
 const runBenchCli = (args) => runTool('bench', args, { timeoutMs: 300_000 });
 
@@ -20,16 +21,21 @@ test('bench --json --quick: schema, one row per runtime/backend, correctness che
   assert.equal(lines.length, 1, 'stdout is exactly one JSON object');
   const rep = JSON.parse(lines[0]);
 
-  assert.deepEqual(Object.keys(rep).sort(), ['adapter', 'kernels', 'meta', 'results', 'roofline']);
+  assert.deepEqual(Object.keys(rep).sort(), ['adapter', 'kernels', 'meta', 'results', 'roofline', 'wasm_roofline']);
   for (const k of ['vendor', 'architecture', 'description']) assert.equal(typeof rep.adapter[k], 'string', `adapter.${k}`);
   assert.equal(typeof rep.adapter.isFallbackAdapter, 'boolean');
   assert.ok(Array.isArray(rep.adapter.features));
 
   const emotion = rep.results.filter((r) => r.model === 'emotion');
   assert.deepEqual(emotion.map((r) => `${r.runtime} ${r.backend}`), RUNNERS);
-  // Saliency (guided backprop) has no peer: emolens webgpu is checked against emolens cpu.
-  assert.deepEqual(rep.results.filter((r) => r.model === 'saliency').map((r) => `${r.runtime} ${r.backend}`), ['emolens webgpu', 'emolens cpu']);
-  for (const r of rep.results) {
+  // Saliency (guided backprop) has no peer: emolens wasm and cpu are checked against emolens webgpu.
+  assert.deepEqual(rep.results.filter((r) => r.model === 'saliency').map((r) => `${r.runtime} ${r.backend}`), ['emolens webgpu', 'emolens wasm', 'emolens cpu']);
+  // The detector: one 640x480 frame; onnxruntime-web's row needs the data folder's YuNet ONNX.
+  const yunet = rep.results.filter((r) => r.model === 'yunet');
+  assert.deepEqual(yunet.map((r) => `${r.runtime} ${r.backend}`), ['emolens webgpu', 'emolens wasm', 'onnxruntime-web wasm']);
+  const onnx = hasData('models', 'face_detection_yunet_2023mar.onnx');
+  if (!onnx) assert.match(yunet[2].error, /bench\/yunet\.onnx: HTTP 404/);
+  for (const r of rep.results.filter((x) => onnx || x !== yunet[2])) {
     const what = `${r.runtime} ${r.backend}`;
     assert.equal(r.batch, 1, what);
     for (const k of ['median_ms', 'min_ms', 'max_ms', 'per_face_ms', 'max_abs_diff_vs_emolens']) assert.ok(isNum(r[k]), `${what}: ${k} = ${r[k]} (${r.error ?? ''})`);
@@ -47,4 +53,6 @@ test('bench --json --quick: schema, one row per runtime/backend, correctness che
   }
   for (const f of ['fma_gflops', 'copy_gbps', 'copy_kernel_gbps', 'bandwidth_gbps']) assert.ok(isNum(rep.roofline[f]) && rep.roofline[f] > 0, `roofline.${f}`);
   assert.equal(rep.meta.model_flops_per_face, 23_313_600);
+  assert.ok(isNum(rep.wasm_roofline.fma_gflops) && isNum(rep.wasm_roofline.simd128_gflops) && rep.wasm_roofline.simd128_gflops > 0, 'wasm roofline');
+  assert.equal(rep.meta.threads, 1);
 });

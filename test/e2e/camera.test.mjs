@@ -48,7 +48,7 @@ after(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-const openApp = (setup) => openPage(browser, server.url, setup);
+const openApp = (setup, query = '') => openPage(browser, `${server.url}${query}`, setup);
 
 test('fake camera (six faces): faces found, track ids stable across frames, labels and HUD frame rate shown', async () => {
   const { page, errors } = await openApp();
@@ -77,6 +77,25 @@ test('fake camera (six faces): faces found, track ids stable across frames, labe
     // ~30 camera frames a second against ~1 analysed: the rest are dropped, never queued.
     const { dropped, analysed } = await page.$eval(view, (el) => ({ dropped: el.framesDropped, analysed: el.framesAnalyzed }));
     assert.ok(dropped > analysed, `dropped ${dropped}, analysed ${analysed}`);
+    assert.deepEqual(errors, []);
+  } finally {
+    await page.close();
+  }
+});
+
+test('?backend=wasm: the live view runs on the WebAssembly kernels (detector and classifiers): faces, labels, HUD says wasm', async () => {
+  const { page, errors } = await openApp(undefined, '?backend=wasm');
+  try {
+    await tap(page, `${view} >>> #start`);
+    await waitFrames(page, 4);
+    const fs = await frames(page);
+    assert.ok(fs.every((f) => f.backend === 'wasm'), `frame backends: ${fs.map((f) => f.backend)}`);
+    const withFaces = fs.filter((f) => f.faces.length > 0);
+    assert.ok(withFaces.length >= 3, `faces in ${withFaces.length} of ${fs.length} frames`);
+    for (const f of fs.at(-1).faces) assert.equal(Object.keys(f.emotion.probs).length, 7);
+    const items = await faceTexts(page);
+    assert.ok(items.length >= 1 && items.every((t) => LABEL.test(t)), `face list: ${items}`);
+    assert.match(await text(page, '#hud'), /detect \d+ ms · classify \d+ ms · wasm/);
     assert.deepEqual(errors, []);
   } finally {
     await page.close();

@@ -11,7 +11,7 @@ import { createInferenceClient, type InferenceClient } from '../../src/worker/cl
 import { type DetectorGeometry, detectorGeometry } from '../../src/vision/yunet-decode.js';
 import type { Face } from '../../src/vision/types.js';
 
-type Backend = 'webgpu' | 'cpu';
+type Backend = 'webgpu' | 'wasm' | 'cpu';
 
 export interface Inspected {
   faces: Face[];
@@ -65,7 +65,7 @@ function detector(backend: Backend): Promise<FaceDetector> {
   let d = detectors.get(backend);
   if (!d) {
     d = (async () => {
-      if (backend === 'cpu') return createYunet(await model!);
+      if (backend !== 'webgpu') return createYunet(await model!, { cpu: backend });
       const r = await requestGpuDevice('detector-page');
       if (!r.device) throw new Error(r.reason);
       return createYunet(await model!, { device: r.device });

@@ -1,4 +1,4 @@
-// Both backends vs PyTorch (training/golden.py): logits, probabilities, flip-TTA probabilities and the
+// Every backend (webgpu, wasm, the cpu reference) vs PyTorch (training/golden.py): logits, probabilities, flip-TTA probabilities and the
 // stem/module taps of the trained emotion (gray 48x48) and gender (RGB 64x64) models. Fails, naming the file, while the fixtures are missing.
 import { expect } from '@esm-bundle/chai';
 import type { FoldedMiniXception } from '../../src/nn/folded.js';
@@ -37,7 +37,7 @@ function get(g: Map<string, SafeTensor>, name: string): SafeTensor {
 
 suite('mini-xception vs PyTorch golden vectors', () => {
   for (const model of ['emotion', 'gender'])
-  for (const backend of ['cpu', 'webgpu'] as const) {
+  for (const backend of ['cpu', 'wasm', 'webgpu'] as const) {
     test(`${model} ${backend}: logits, probs, probs_flip and taps match PyTorch`, async () => {
       const { f, g } = await load(model);
       const pixels = get(g, 'pixels');
@@ -45,7 +45,8 @@ suite('mini-xception vs PyTorch golden vectors', () => {
       const device = backend === 'webgpu' ? await requestTestDevice() : undefined;
       device?.pushErrorScope('validation');
       try {
-        const m = await createMiniXception(f, { device, maxBatch: n });
+        const cpu = backend === 'webgpu' ? undefined : backend;
+        const m = await createMiniXception(f, { device, cpu, maxBatch: n });
         expect(m.backend).to.equal(backend);
         const report: string[] = [];
         const check = (got: Float32Array, name: string, atol: number) => {
@@ -60,7 +61,7 @@ suite('mini-xception vs PyTorch golden vectors', () => {
           check(t.data, `taps.${name}`, ATOL);
         }
         check(await m.classify(pixels.data, n), f.spec.flip_tta ? 'probs_flip' : 'probs', ATOL_PROBS);
-        const noFlip = await createMiniXception({ ...f, spec: { ...f.spec, flip_tta: false } }, { device, maxBatch: n });
+        const noFlip = await createMiniXception({ ...f, spec: { ...f.spec, flip_tta: false } }, { device, cpu, maxBatch: n });
         check(await noFlip.classify(pixels.data, n), 'probs', ATOL_PROBS);
         console.log(`golden ${model} ${backend} max abs error: ${report.join(', ')}`);
         m.dispose();

@@ -22,14 +22,16 @@ function mirror(px: Float32Array, n: number, s: number): Float32Array {
 suite('mini-xception', () => {
   for (const [stem, widths] of [[8, [16, 32, 64, 128]], [12, [24, 48, 96, 192]]] as const) {
     for (const n of [1, 17]) {
-      const name = `webgpu vs cpu plan, random weights stem=${stem} widths=${widths.join('/')} n=${n}`;
+      const name = `webgpu and wasm vs cpu plan, random weights stem=${stem} widths=${widths.join('/')} n=${n}`;
       test(name, withDevice(async (device) => {
         const f = randomMiniXception(randomSpec(stem, [...widths]), 3);
         const px = pixels(n);
         const gpu = await createMiniXception(f, { device, maxBatch: n });
-        const cpu = await createMiniXception(f, { maxBatch: n });
+        const cpu = await createMiniXception(f, { cpu: 'cpu', maxBatch: n });
+        const wasm = await createMiniXception(f, { maxBatch: n });
         expect(gpu.backend).to.equal('webgpu');
         expect(cpu.backend).to.equal('cpu');
+        expect(wasm.backend, 'the default CPU path').to.equal('wasm');
         const [lg, lc] = [await gpu.logits(px, n), await cpu.logits(px, n)];
         expect(lg.length).to.equal(n * 7);
         const spread = Math.max(...lc) - Math.min(...lc);
@@ -42,6 +44,11 @@ suite('mini-xception', () => {
           assertClose(tg.get(k)!.data, t.data, ATOL_LOGITS, `${name} taps.${k}`);
         }
         assertClose(await gpu.classify(px, n), await cpu.classify(px, n), 1e-4, `${name} classify`);
+        assertClose(await wasm.logits(px, n), lc, ATOL_LOGITS, `${name} wasm logits`);
+        const tw = await wasm.taps(px, n);
+        for (const [k, t] of tc) assertClose(tw.get(k)!.data, t.data, ATOL_LOGITS, `${name} wasm taps.${k}`);
+        assertClose(await wasm.classify(px, n), await cpu.classify(px, n), 1e-4, `${name} wasm classify`);
+        wasm.dispose();
         gpu.dispose();
         cpu.dispose();
       }));
@@ -63,12 +70,12 @@ suite('mini-xception', () => {
   test('classify = mean softmax of the crop and its mirror; logits = no flip (cpu)', async () => {
     const f = randomMiniXception(randomSpec(8, [16, 32, 64, 128]), 4);
     const n = 3, px = pixels(n, 48, 9);
-    const m = await createMiniXception(f, { maxBatch: 4 });
+    const m = await createMiniXception(f, { cpu: 'cpu', maxBatch: 4 });
     const a = softmaxRef(await m.logits(px, n), 7);
     const b = softmaxRef(await m.logits(mirror(px, n, 48), n), 7);
     const want = a.map((v, i) => 0.5 * (v + b[i]));
     assertClose(await m.classify(px, n), want, 1e-6, 'flip TTA');
-    const noFlip = await createMiniXception({ ...f, spec: { ...f.spec, flip_tta: false } }, { maxBatch: 4 });
+    const noFlip = await createMiniXception({ ...f, spec: { ...f.spec, flip_tta: false } }, { cpu: 'cpu', maxBatch: 4 });
     assertClose(await noFlip.classify(px, n), a, 1e-6, 'no flip');
   });
 

@@ -55,7 +55,7 @@ function normalised(maps: Float32Array, ss: number): Float32Array {
 
 suite('saliency vs PyTorch guided back-propagation', () => {
   for (const model of ['emotion', 'gender'])
-  for (const backend of ['cpu', 'webgpu'] as const) {
+  for (const backend of ['cpu', 'wasm', 'webgpu'] as const) {
     test(`${model} ${backend}: maps of every class match golden saliency (raw and normalised)`, async () => {
       const [json, weights, golden] = await Promise.all([
         fetch(`/weights/${model}.json`).then((r) => r.json()),
@@ -70,7 +70,7 @@ suite('saliency vs PyTorch guided back-propagation', () => {
       const device = backend === 'webgpu' ? await requestTestDevice() : undefined;
       device?.pushErrorScope('validation');
       try {
-        const m = await createSaliency(f, { device, maxBatch: n });
+        const m = await createSaliency(f, { device, cpu: backend === 'webgpu' ? undefined : backend, maxBatch: n });
         expect(m.backend).to.equal(backend);
         let raw = 0, norm = 0, peak = 0;
         for (let t = 0; t < k; t++) {

@@ -29,14 +29,16 @@ suite('saliency', () => {
     [12, [24, 48, 96, 192], 11, 4, 1, 48],   // 3 chunks
     [8, [16, 32, 32, 64], 2, 2, 3, 64],      // RGB 64x64: the map sums the channels
   ] as const) {
-    const name = `webgpu vs cpu: stem=${stem} widths=${widths.join('/')} ${size}x${size}x${channels} n=${n} maxBatch=${maxBatch}`;
+    const name = `webgpu and wasm vs cpu: stem=${stem} widths=${widths.join('/')} ${size}x${size}x${channels} n=${n} maxBatch=${maxBatch}`;
     test(name, withDevice(async (device) => {
       const spec = { ...randomSpec(stem, [...widths], 7, true, size), input: { size, channels, scale: 2 / 255, offset: -1 } };
       const f = randomMiniXception(spec, 3);
       if (channels === 3) f.stem[0] = { ...f.stem[0], cin: 3, w: randomArray(9 * 3 * stem, 77, -0.3, 0.3) };
       const px = pixels(n, size, channels);
       const gpu = await createSaliency(f, { device, maxBatch });
-      const cpu = await createSaliency(f, { maxBatch });
+      const cpu = await createSaliency(f, { cpu: 'cpu', maxBatch });
+      const wasm = await createSaliency(f, { maxBatch });
+      expect([cpu.backend, wasm.backend]).to.deep.equal(['cpu', 'wasm']);
       const targets = Array.from({ length: n }, (_, i) => (i % 2 ? i % 7 : -1));
       for (const flip of [true, false]) {
         const [a, b] = [await gpu.saliency(px, n, { target: targets, flip }), await cpu.saliency(px, n, { target: targets, flip })];
@@ -47,6 +49,11 @@ suite('saliency', () => {
         assertClose(a.maps, b.maps, ATOL * Math.max(1, peak), `${name} flip=${flip} maps`);
         assertClose(a.probs, b.probs, 1e-4, `${name} flip=${flip} probs`);
         assertClose(a.logits, b.logits, ATOL, `${name} flip=${flip} logits`);
+        const w = await wasm.saliency(px, n, { target: targets, flip });
+        expect(Array.from(w.targets), 'wasm targets').to.deep.equal(Array.from(b.targets));
+        assertClose(w.maps, b.maps, ATOL * Math.max(1, peak), `${name} flip=${flip} wasm maps`);
+        assertClose(w.probs, b.probs, 1e-4, `${name} flip=${flip} wasm probs`);
+        assertClose(w.logits, b.logits, ATOL, `${name} flip=${flip} wasm logits`);
       }
       gpu.dispose();
       cpu.dispose();

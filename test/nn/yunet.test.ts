@@ -1,5 +1,5 @@
 // YuNet runtime: the converted weights load and validate, broken files fail naming the problem,
-// the WebGPU plan matches the CPU plan on the real weights, and detect() runs on both backends.
+// the WebGPU and wasm plans match the CPU plan on the real weights, and detect() runs on both backends.
 // (Parity with onnxruntime on real photos: test/e2e/yunet-parity.test.mjs.)
 import { expect } from '@esm-bundle/chai';
 import { readFloats } from '../../src/gpu/buffers.js';
@@ -7,6 +7,7 @@ import { type SafeTensor, parseSafetensors } from '../../src/nn/safetensors.js';
 import { createYunet } from '../../src/nn/yunet.js';
 import { yunetCpuForward } from '../../src/nn/yunet-cpu.js';
 import { YunetGpuPlan } from '../../src/nn/yunet-gpu.js';
+import { YunetWasmPlan } from '../../src/nn/yunet-wasm.js';
 import { type YunetModel, buildYunet, expectedYunetTensors, fetchYunet, parseYunetSpec, yunetShapes } from '../../src/nn/yunet-weights.js';
 import { FramePixels } from '../../src/vision/frame-pixels.js';
 import { FrameTexture } from '../../src/vision/frame-texture.js';
@@ -99,6 +100,25 @@ suite('yunet runtime', () => {
     }));
   }
 
+  // The wasm plan on the shapes above plus a full 640x480 frame (the bench's), odd channel-free sizes
+  // (every YuNet map is a multiple of 4 channels), and the detector built on it.
+  for (const [w, h] of [[96, 64], [32, 32], [640, 480]] as const) {
+    test(`wasm plan = CPU plan on the real weights, input ${w}x${h}`, async () => {
+      const { model } = await real();
+      const input = randomInput(w, h, w + h);
+      const want = yunetCpuForward(model, { shape: [1, h, w, 3], data: input });
+      const plan = await YunetWasmPlan.create(model, w, h);
+      const got = plan.run(input);
+      expect(got.length).to.equal(want.length);
+      assertClose(got, want, ATOL, `wasm heads ${w}x${h}`);
+      assertClose(plan.run(input), want, ATOL, `wasm heads ${w}x${h}, second run (buffers reused)`);
+      const det = await createYunet(model);
+      expect(det.backend).to.equal('wasm');
+      assertClose(await det.heads(input, w, h), want, ATOL, `createYunet wasm heads ${w}x${h}`);
+      expect((await createYunet(model, { cpu: 'cpu' })).backend).to.equal('cpu');
+    });
+  }
+
   test('FrameTexture keeps its texture for same-size frames, re-makes it on a size change', withDevice(async (device) => {
     const px = new Uint8ClampedArray(5 * 3 * 4).map((_, i) => (i * 37) % 256);
     for (let i = 3; i < px.length; i += 4) px[i] = 255;
@@ -164,7 +184,7 @@ suite('yunet runtime', () => {
     }
     const bmp = await createImageBitmap(c);
     const gpu = await createYunet(model, { device });
-    const cpu = await createYunet(model);
+    const cpu = await createYunet(model, { cpu: 'cpu' });
     const a = await gpu.inspect(bmp, { scoreThreshold: 0.05 });
     const b = await cpu.inspect(bmp, { scoreThreshold: 0.05 });
     expect([a.geometry.inW, a.geometry.inH, a.geometry.padW, a.geometry.padH]).to.deep.equal([640, 480, 640, 480]);

@@ -251,7 +251,7 @@ export class BenchView extends LitElement {
         </table>
         ${rs.length
           ? html`<p class="next">emolens speed-up (peer time / emolens time):
-              ${rs.map((r) => html`<span class="ratio">batch ${r.batch} vs ${r.peer}: <strong>${r.speedup === null ? '—' : `${r.speedup.toFixed(2)}×`}</strong></span>`)}</p>`
+              ${rs.map((r) => html`<span class="ratio">${r.model === 'emotion' ? '' : `${r.model} `}batch ${r.batch} ${r.emolens} vs ${r.peer}: <strong>${r.speedup === null ? '—' : `${r.speedup.toFixed(2)}×`}</strong></span>`)}</p>`
           : nothing}
         ${rep.meta.notes.length ? html`<ul class="muted">${rep.meta.notes.map((n) => html`<li>${n}</li>`)}</ul>` : nothing}
       </section>

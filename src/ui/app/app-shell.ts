@@ -155,7 +155,7 @@ export class AppShell extends LitElement {
 
   private _backendChoice(): BackendChoice {
     const q = new URLSearchParams(location.search).get('backend');
-    return q === 'cpu' || q === 'webgpu' || q === 'auto' ? q : this.backend;
+    return q === 'cpu' || q === 'wasm' || q === 'webgpu' || q === 'auto' ? q : this.backend;
   }
 
   private async _onImage(e: CustomEvent<ImageSelectedDetail>) {

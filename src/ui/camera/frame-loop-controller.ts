@@ -68,9 +68,9 @@ export class FrameLoopController implements ReactiveController {
       this.host.requestUpdate();
     });
     try {
-      // The page URL's ?backend=cpu|webgpu forces a backend here too, as for the photo classifier.
+      // The page URL's ?backend=cpu|wasm|webgpu forces a backend here too, as for the photo classifier.
       const q = new URLSearchParams(location.search).get('backend');
-      this.info = await client.load({ backend: q === 'cpu' || q === 'webgpu' ? q : 'auto' });
+      this.info = await client.load({ backend: q === 'cpu' || q === 'wasm' || q === 'webgpu' ? q : 'auto' });
       return true;
     } catch (e) {
       this.loadError = e instanceof Error ? e.message : String(e);

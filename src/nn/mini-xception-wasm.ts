@@ -1,0 +1,108 @@
+// The wasm plan of the mini-Xception: the WebAssembly SIMD kernels (src/kernels/wasm/) chained in
+// model order. Weights are copied into the heap once at load; a face runs through every layer
+// before the next one starts, so its activations (three rotating buffers of the largest map) stay
+// in the CPU's cache, and no call allocates.
+import { softmaxRef } from '../kernels/head-gap.ref.js';
+import { type Tensor, tensor } from '../kernels/tensor.js';
+import { HeapLayout, type WConv, type WDw, type WPw, type WasmHeap } from '../kernels/wasm/heap.js';
+import { type WTensor, conv2d, depthwise, globalAvgPool, maxpoolAdd, pointwise } from '../kernels/wasm/ops.js';
+import type { FoldedMiniXception } from './folded.js';
+import { miniXceptionShapes } from './mini-xception-shapes.js';
+
+interface WasmWeights {
+  stem: WConv[];
+  blocks: { shortcut: WConv; dw1: WDw; pw1: WPw; dw2: WDw; pw2: WPw }[];
+  head: WConv;
+}
+
+const WARM_UP_PASSES = 3;
+
+export class WasmPlan {
+  private constructor(
+    private readonly f: FoldedMiniXception,
+    private readonly heap: WasmHeap,
+    private readonly w: WasmWeights,
+    private readonly input: number,
+    private readonly bufs: number[],
+    private readonly logitsPtr: number,
+  ) {}
+
+  static async create(f: FoldedMiniXception): Promise<WasmPlan> {
+    const l = new HeapLayout();
+    const sh = miniXceptionShapes(f);
+    const w: WasmWeights = {
+      stem: f.stem.map((c) => l.conv(c)),
+      blocks: f.blocks.map((b) => ({ shortcut: l.conv(b.shortcut), dw1: l.dw(b.dw1), pw1: l.pw(b.pw1), dw2: l.dw(b.dw2), pw2: l.pw(b.pw2) })),
+      head: l.conv(f.head),
+    };
+    const s = sh.size, ch = f.spec.input.channels;
+    const input = l.alloc(s * s * ch);
+    const bufs = [0, 1, 2].map(() => l.alloc(sh.maxActivation));
+    const logits = l.alloc(sh.k);
+    const plan = new WasmPlan(f, await l.build(), w, input, bufs, logits);
+    // Warm-up: the engine runs new wasm code on its baseline compiler until it is hot; a few passes
+    // at load move the kernels onto the optimised tier before the first real face (2x on stem1).
+    const zeros = new Float32Array(s * s * ch);
+    for (let i = 0; i < WARM_UP_PASSES; i++) plan.face(zeros);
+    return plan;
+  }
+
+  /** One face (S*S*C pixels 0..255) through the network; its logits land at logitsPtr. taps: per-face activations. */
+  private face(pixels: Float32Array, taps?: (name: string, t: WTensor) => void): void {
+    const { f, heap, w, bufs } = this;
+    const s = f.spec.input.size, ch = f.spec.input.channels;
+    const inp = heap.f32(this.input, s * s * ch);
+    const { scale, offset } = f.spec.input;
+    for (let i = 0; i < inp.length; i++) inp[i] = pixels[i] * scale + offset;
+    let x: WTensor = { ptr: this.input, n: 1, h: s, w: s, c: ch };
+    // The stem is 'valid', so normalising every pixel first equals the reference's in-bounds affine.
+    x = conv2d(heap, x, w.stem[0], 1, 0, true, bufs[0]);
+    x = conv2d(heap, x, w.stem[1], 1, 0, true, bufs[1]);
+    taps?.('stem', x);
+    let xi = 1;
+    w.blocks.forEach((b, i) => {
+      const t1 = bufs[(xi + 1) % 3], t2 = bufs[(xi + 2) % 3];
+      const a1 = pointwise(heap, depthwise(heap, x, b.dw1, 'none', t1), b.pw1, true, t2);
+      const y = pointwise(heap, depthwise(heap, a1, b.dw2, 'none', t1), b.pw2, false, t2);
+      const r = conv2d(heap, x, b.shortcut, 2, 0, false, t1);
+      x = maxpoolAdd(heap, y, r, t1);
+      xi = (xi + 1) % 3;
+      taps?.(`block${i}`, x);
+    });
+    const hy = conv2d(heap, x, w.head, 1, (w.head.kh - 1) >> 1, false, bufs[(xi + 1) % 3]);
+    globalAvgPool(heap, hy, this.logitsPtr);
+  }
+
+  /** [n, 2K]: logits, then softmax probabilities, per face (the other plans' layout). */
+  async run(pixels: Float32Array, n: number): Promise<Float32Array> {
+    const s = this.f.spec.input.size, face = s * s * this.f.spec.input.channels, k = this.f.head.cout;
+    const logits = new Float32Array(n * k);
+    const out = this.heap.f32(this.logitsPtr, k);
+    for (let i = 0; i < n; i++) {
+      this.face(pixels.subarray(i * face, (i + 1) * face));
+      logits.set(out, i * k);
+    }
+    const probs = softmaxRef(logits, k);
+    const r = new Float32Array(n * 2 * k);
+    for (let i = 0; i < n; i++) {
+      r.set(logits.subarray(i * k, (i + 1) * k), i * 2 * k);
+      r.set(probs.subarray(i * k, (i + 1) * k), i * 2 * k + k);
+    }
+    return r;
+  }
+
+  async taps(pixels: Float32Array, n: number): Promise<Map<string, Tensor>> {
+    const s = this.f.spec.input.size, face = s * s * this.f.spec.input.channels;
+    const m = new Map<string, Tensor>();
+    for (let i = 0; i < n; i++) {
+      this.face(pixels.subarray(i * face, (i + 1) * face), (name, t) => {
+        const size = t.h * t.w * t.c;
+        if (!m.has(name)) m.set(name, tensor([n, t.h, t.w, t.c]));
+        m.get(name)!.data.set(this.heap.f32(t.ptr, size), i * size);
+      });
+    }
+    return m;
+  }
+
+  dispose(): void {}
+}
