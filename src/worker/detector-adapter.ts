@@ -8,7 +8,10 @@ import { createYunet } from '../nn/yunet';
 import { type YunetModel, fetchYunet } from '../nn/yunet-weights';
 import { FramePixels } from '../vision/frame-pixels';
 import { FrameTexture } from '../vision/frame-texture';
-import type { FrameDetector } from './frame-pipeline';
+import type { FrameDetector, FrameInput } from './frame-pipeline';
+
+/** Face windows are resized to this many pixels a side for YuNet (a followed face fills about half). */
+const WINDOW_INPUT = 160;
 import type { DetectorFactory } from './pipeline-engine';
 
 /** Fetched once per weights URL: a rebuild after a lost device reuses the parsed weights. */
@@ -24,14 +27,22 @@ export const createDetector: DetectorFactory = async (device, weightsUrl): Promi
     models.set(weightsUrl, model);
   }
   const texture = device ? new FrameTexture(device, 'Pipeline.frame') : undefined;
-  const yunet = await createYunet(await model, { device, frameTexture: texture });
+  // Three plans: the camera's full frame, the face windows, and a photo of another size.
+  const yunet = await createYunet(await model, { device, frameTexture: texture, maxPlans: 3 });
   const pixels = new FramePixels();
+  const input = (frame: ImageBitmap | VideoFrame): FrameInput => {
+    if (texture?.texture) return { texture: texture.texture, width: texture.width, height: texture.height };
+    const p = pixels.read(frame);
+    return { rgba: p.data, width: p.width, height: p.height };
+  };
   return {
     async detect(frame) {
       const faces = await yunet.detect(frame);
-      if (texture?.texture) return { faces, input: { texture: texture.texture, width: texture.width, height: texture.height } };
-      const p = pixels.read(frame);
-      return { faces, input: { rgba: p.data, width: p.width, height: p.height } };
+      return { faces, input: input(frame) };
+    },
+    async detectWindows(frame, windows) {
+      const perWindow = await yunet.detectWindows(frame, windows, WINDOW_INPUT);
+      return { perWindow, input: input(frame) };
     },
     dispose() {
       yunet.dispose();

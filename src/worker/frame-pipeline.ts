@@ -16,6 +16,7 @@ import { CropResize, type CropJob } from '../kernels/crop-resize.js';
 import { cropResizeRef, tapsFor } from '../kernels/crop-resize.ref.js';
 import { EMOTION_CROP, GENDER_CROP, affineScale, cropTransform } from '../vision/crop-policy.js';
 import { Tracker, type Detection, type TrackedFace } from '../vision/tracker.js';
+import { FaceFollower, type Window } from '../vision/face-follower.js';
 
 /** A decoded frame in a GPU texture (or, on the CPU path, as RGBA pixels). */
 export interface FrameInput {
@@ -33,6 +34,8 @@ export interface FrameInput {
  */
 export interface FrameDetector {
   detect(frame: ImageBitmap | VideoFrame): Promise<{ faces: Detection[]; input: FrameInput }>;
+  /** Faces in square windows [x, y, side] of the frame (face following): one list per window. */
+  detectWindows(frame: ImageBitmap | VideoFrame, windows: readonly Window[]): Promise<{ perWindow: Detection[][]; input: FrameInput }>;
   dispose(): void;
 }
 
@@ -59,6 +62,12 @@ export interface AnalyzeOptions {
   gender: boolean;
   /** Forget earlier frames first (a new photo or video): no smoothing across, ids from 1. */
   reset?: boolean;
+  /**
+   * Follow faces (src/vision/face-follower.ts): the full-frame detector only at start, when a face
+   * is lost and every few frames; between, YuNet on a window around each face. Default false (every
+   * frame detected in full, as the CLI and the bench's `full` mode want).
+   */
+  follow?: boolean;
 }
 
 export type PipelineFace = TrackedFace<Detection>;
@@ -73,6 +82,7 @@ export interface PipelineResult {
 
 export class FramePipeline {
   readonly tracker: Tracker;
+  readonly follower = new FaceFollower();
   private gender?: Promise<PipelineClassifier>;
   private crop?: Promise<CropResize>;
   /** How many times each classifier ran (tests: gender off must leave `gender` at 0). */
@@ -87,7 +97,10 @@ export class FramePipeline {
   }
 
   async analyze(frame: ImageBitmap | VideoFrame, opts: AnalyzeOptions): Promise<PipelineResult> {
-    if (opts.reset) this.tracker.reset();
+    if (opts.reset) {
+      this.tracker.reset();
+      this.follower.reset();
+    }
     const t0 = performance.now();
     const timings: Record<string, number> = {};
     let t = t0;
@@ -96,7 +109,20 @@ export class FramePipeline {
       timings[name] = now - t;
       t = now;
     };
-    const { faces, input } = await this.parts.detector.detect(frame);
+    const plan = opts.follow ? this.follower.plan(t0) : { kind: 'full' as const };
+    let faces: Detection[], input: FrameInput;
+    if (plan.kind === 'windows') {
+      const d = await this.parts.detector.detectWindows(frame, plan.windows);
+      input = d.input;
+      const followed = this.follower.follow(d.perWindow);
+      faces = followed.faces;
+      timings.windows = plan.windows.length;
+      timings.lost = followed.lost;
+    } else {
+      ({ faces, input } = await this.parts.detector.detect(frame));
+      if (opts.follow) this.follower.found(faces, t0);
+      timings.windows = 0;
+    }
     lap('detect');
     const due = opts.gender ? this.tracker.genderDue(faces.map((f) => f.box)) : faces.map(() => false);
     const anyDue = due.some(Boolean);
