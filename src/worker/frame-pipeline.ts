@@ -15,7 +15,8 @@
 import { CropResize, type CropJob } from '../kernels/crop-resize.js';
 import { cropResizeRef, tapsFor } from '../kernels/crop-resize.ref.js';
 import { EMOTION_CROP, GENDER_CROP, affineScale, cropTransform } from '../vision/crop-policy.js';
-import { Tracker, type Detection, type TrackedFace } from '../vision/tracker.js';
+import { Tracker, type Detection } from '../vision/tracker.js';
+import type { AnalyzeOptions, PipelineFace, PipelineResult } from './api.js';
 import { FaceFollower, type Window } from '../vision/face-follower.js';
 
 /** A decoded frame in a GPU texture (or, on the CPU path, as RGBA pixels). */
@@ -57,28 +58,8 @@ export interface PipelineParts {
   maxFaces?: number;
 }
 
-export interface AnalyzeOptions {
-  /** Run the gender model and report gender (off: the model is neither built nor run). */
-  gender: boolean;
-  /** Forget earlier frames first (a new photo or video): no smoothing across, ids from 1. */
-  reset?: boolean;
-  /**
-   * Follow faces (src/vision/face-follower.ts): the full-frame detector only at start, when a face
-   * is lost and every few frames; between, YuNet on a window around each face. Default false (every
-   * frame detected in full, as the CLI and the bench's `full` mode want).
-   */
-  follow?: boolean;
-}
 
-export type PipelineFace = TrackedFace<Detection>;
-
-export interface PipelineResult {
-  faces: PipelineFace[];
-  width: number;
-  height: number;
-  timings: Record<string, number>;
-  backend: string;
-}
+export type { AnalyzeOptions, PipelineFace, PipelineResult };
 
 export class FramePipeline {
   readonly tracker: Tracker;

@@ -2,26 +2,14 @@
 // analyse frames one at a time, and after a lost GPU device build everything again on a new one
 // (the next frame does it; the page's loop just goes on).
 import { requestGpu, type GpuProbe } from '../gpu/device-select';
-import type { BackendChoice } from './api';
+import type { AnalyzeOptions, PipelineInfo, PipelineInit, PipelineResult } from './api';
 import { BackendEngine, errorMessage, probeBackend } from './backend-engine';
-import { FramePipeline, type AnalyzeOptions, type FrameDetector, type PipelineResult } from './frame-pipeline';
+import { FramePipeline, type FrameDetector } from './frame-pipeline';
+
+export type { PipelineInfo, PipelineInit };
 import type { LoadedModel, ModelLoader } from './inference-engine';
 
-export interface PipelineInit {
-  /** 'auto' (default): WebGPU when there is an adapter, else the CPU. */
-  backend?: BackendChoice;
-  /** Folder of the weights files, resolved against the worker's URL. Default './weights/'. */
-  weightsUrl?: string;
-}
 
-export interface PipelineInfo {
-  backend: 'webgpu' | 'cpu';
-  /** One sentence for the user: why this backend runs. */
-  reason: string;
-  adapter?: string;
-  emotionClasses: string[];
-  genderClasses: string[];
-}
 
 /** What the detector side provides for a device (or for the CPU without one). */
 export type DetectorFactory = (device: GPUDevice | undefined, weightsUrl: string) => Promise<FrameDetector>;
