@@ -61,6 +61,9 @@ export interface PipelineParts {
 
 export type { AnalyzeOptions, PipelineFace, PipelineResult };
 
+/** Following faces, a face's emotion model runs every this many frames (2: half the faces a frame). */
+export const EMOTION_EVERY = 2;
+
 export class FramePipeline {
   readonly tracker: Tracker;
   readonly follower = new FaceFollower();
@@ -105,45 +108,55 @@ export class FramePipeline {
       timings.windows = 0;
     }
     lap('detect');
-    const due = opts.gender ? this.tracker.genderDue(faces.map((f) => f.box)) : faces.map(() => false);
-    const anyDue = due.some(Boolean);
-    const jobs: CropJob[] = faces.map((f) => ({ gray: cropTransform(f, EMOTION_CROP), ...(anyDue ? { rgb: cropTransform(f, GENDER_CROP) } : {}) }));
-    const crops = faces.length ? await this.cropAll(input, jobs) : { gray: new Float32Array(0) };
+    const boxes = faces.map((f) => f.box);
+    // Following: a face's emotion is re-run every EMOTION_EVERY frames (its track's smoothed label
+    // shows between); otherwise every face every frame. Gender: the tracker's schedule.
+    const emotionDue = opts.follow ? this.tracker.emotionDue(boxes, EMOTION_EVERY) : faces.map(() => true);
+    const genderDue = opts.gender ? this.tracker.genderDue(boxes) : faces.map(() => false);
+    /** The faces cropped this frame: due for either model. */
+    const idx = faces.flatMap((_, i) => (emotionDue[i] || genderDue[i] ? [i] : []));
+    const anyGender = idx.some((i) => genderDue[i]);
+    const jobs: CropJob[] = idx.map((i) => ({ gray: cropTransform(faces[i], EMOTION_CROP), ...(anyGender ? { rgb: cropTransform(faces[i], GENDER_CROP) } : {}) }));
+    const crops = jobs.length ? await this.cropAll(input, jobs) : { gray: new Float32Array(0) };
     lap('crop');
-    const n = faces.length;
+    const n = idx.length;
     const k = this.parts.emotionClasses.length;
-    let emotion: Float32Array = new Float32Array(0);
     const g = this.parts.genderClasses.length;
+    /** Per face: this frame's emotion probabilities, or 'keep' (not cropped this frame). */
+    const emotionOf: (Float32Array | 'keep')[] = faces.map(() => 'keep');
     /** Per face: its gender probabilities this frame, or 'keep' (not due), or undefined (gender off). */
     const genderOf: (Float32Array | 'keep' | undefined)[] = faces.map(() => (opts.gender ? 'keep' : undefined));
     if (n) {
-      emotion = await this.parts.emotion.classify(crops.gray, n);
+      const emotion = await this.parts.emotion.classify(crops.gray, n);
+      idx.forEach((f, j) => (emotionOf[f] = emotion.subarray(j * k, (j + 1) * k)));
       this.runs.emotion++;
       lap('emotion');
       if (opts.gender) {
-        if (anyDue && crops.rgb) {
-          const idx = due.flatMap((d, i) => (d ? [i] : []));
+        if (anyGender && crops.rgb) {
+          const sub = idx.flatMap((f, j) => (genderDue[f] ? [j] : []));
           const C = GENDER_CROP.size * GENDER_CROP.size * 3;
           let rgb = crops.rgb;
-          if (idx.length < n) {
-            rgb = new Float32Array(idx.length * C);
-            idx.forEach((f, j) => rgb.set(crops.rgb!.subarray(f * C, (f + 1) * C), j * C));
+          if (sub.length < n) {
+            rgb = new Float32Array(sub.length * C);
+            sub.forEach((j, m) => rgb.set(crops.rgb!.subarray(j * C, (j + 1) * C), m * C));
           }
           this.gender ??= this.parts.gender();
-          const probs = await (await this.gender).classify(rgb, idx.length);
-          idx.forEach((f, j) => (genderOf[f] = probs.subarray(j * g, (j + 1) * g)));
+          const probs = await (await this.gender).classify(rgb, sub.length);
+          sub.forEach((j, m) => (genderOf[idx[j]] = probs.subarray(m * g, (m + 1) * g)));
           this.runs.gender++;
-          this.runs.genderFaces += idx.length;
+          this.runs.genderFaces += sub.length;
         }
         lap('gender');
       }
     } else {
       lap('emotion');
+      if (opts.gender) lap('gender');
     }
     timings.classify = timings.emotion + (timings.gender ?? 0);
+    timings.emotionFaces = n;
     const tracked = this.tracker.update(faces.map((face, i) => ({
       face,
-      emotion: emotion.subarray(i * k, (i + 1) * k),
+      emotion: emotionOf[i],
       ...(genderOf[i] ? { gender: genderOf[i] } : {}),
     })));
     lap('track');

@@ -80,7 +80,7 @@ suite('emo-camera-view', () => {
     input.dispatchEvent(new Event('change'));
     await waitUntil(() => el.framesAnalyzed === 1, 'one frame analysed');
     await el.updateComplete;
-    expect(calls).to.deep.equal([{ gender: false, reset: true }]);
+    expect(calls).to.deep.equal([{ gender: false, reset: true, follow: false }]);
     const items = [...root.querySelectorAll('ul.faces li')].map((li) => li.textContent!.trim());
     expect(items).to.deep.equal(['#1 happy 64%', '#2 happy 64%']);
     expect(root.querySelector('canvas')!.width).to.equal(200);

@@ -168,9 +168,12 @@ suite('frame-pipeline', () => {
     });
     const frame = await createImageBitmap(new ImageData(1, 1));
     const tracks: number[][] = [];
+    let emotionFaces = 0, faceFrames = 0;
     for (frameNo = 0; frameNo < 22; frameNo++) {
       const r = await pipeline.analyze(frame, { gender: false, follow: true });
       tracks.push(r.faces.map((f) => f.track));
+      emotionFaces += r.timings.emotionFaces;
+      faceFrames += r.faces.length;
       expect(r.faces.map((f) => f.box[0]), `frame ${frameNo}: boxes where the faces are`).to.deep.equal(facesAt(frameNo).map((f) => f.box[0]));
     }
     const full = calls.flatMap((c, i) => (c === 'full' ? [i] : []));
@@ -180,6 +183,8 @@ suite('frame-pipeline', () => {
     expect(calls[1]).to.equal('windows 2');
     expect(calls[13]).to.equal('windows 2');
     expect(tracks[21]).to.deep.equal([1, 2], 'the face that turned away for two frames keeps its id');
+    // Following, each face's emotion runs every other frame: about half the face-frames.
+    expect(emotionFaces).to.be.within(faceFrames / 2, faceFrames / 2 + 3);
     pipeline.dispose();
   });
 });

@@ -135,7 +135,7 @@ export class FrameLoopController implements ReactiveController {
       const first = this.freshSource;
       this.freshSource = false;
       createImageBitmap(v).then(
-        (bmp) => (token === this.loopToken ? this.analyze(bmp, w, h, first) : bmp.close()),
+        (bmp) => (token === this.loopToken ? this.analyze(bmp, w, h, first, true) : bmp.close()),
         () => undefined,
       ).finally(() => {
         this.inFlight = false;
@@ -152,11 +152,14 @@ export class FrameLoopController implements ReactiveController {
 
   /** Analyses one photo as a new source. */
   async analyzePhoto(bitmap: ImageBitmap): Promise<void> {
-    await this.analyze(bitmap, bitmap.width, bitmap.height, true);
+    await this.analyze(bitmap, bitmap.width, bitmap.height, true, false);
   }
 
-  /** Sends one frame to the worker (transferred) and handles its result. */
-  private async analyze(bitmap: ImageBitmap, width: number, height: number, reset: boolean): Promise<void> {
+  /**
+   * Sends one frame to the worker (transferred) and handles its result. Video frames follow the
+   * faces of the frames before (the full-frame detector only now and then: src/vision/face-follower.ts).
+   */
+  private async analyze(bitmap: ImageBitmap, width: number, height: number, reset: boolean, follow: boolean): Promise<void> {
     if (!this.client) {
       bitmap.close();
       return;
@@ -167,7 +170,7 @@ export class FrameLoopController implements ReactiveController {
     try {
       // The copy stays here; the original is transferred (and closed) by the worker.
       kept = await createImageBitmap(bitmap);
-      const r = await this.client.analyze(bitmap, { gender: this.hooks.gender(), reset });
+      const r = await this.client.analyze(bitmap, { gender: this.hooks.gender(), reset, follow });
       // A result from a source the user has since left is not drawn over the new one.
       if (token !== this.loopToken) return;
       this.frameSize = [width, height];
