@@ -83,8 +83,11 @@ export interface PipelineInit {
 }
 
 export interface PipelineInfo {
+  /** The face detector's backend (the dominant stage). */
   backend: Backend;
-  /** One sentence for the user: why this backend runs. */
+  /** Each stage's backend, chosen by measurement at load ('auto' on a software adapter). */
+  stages: { detector: Backend; emotion: Backend; gender: Backend };
+  /** For the user, in plain words: the adapter, and which stage runs where and why (timings). */
   reason: string;
   adapter?: string;
   emotionClasses: string[];

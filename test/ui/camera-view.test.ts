@@ -21,7 +21,7 @@ function face(track: number, x: number, gender = true): PipelineFace {
 function fakeClient(calls: AnalyzeOptions[]): () => PipelineClient {
   return () => ({
     async load() {
-      return { backend: 'webgpu', reason: 'test', emotionClasses: CLASSES, genderClasses: ['female', 'male'] };
+      return { backend: 'webgpu', stages: { detector: 'webgpu', emotion: 'webgpu', gender: 'webgpu' }, reason: 'test', emotionClasses: CLASSES, genderClasses: ['female', 'male'] };
     },
     async analyze(frame, opts) {
       calls.push(opts);
