@@ -4,8 +4,9 @@
 // runs it, and reports back with `found()` (full frame) or `follow()` (windows).
 //
 // Full-frame detection runs: on the first frame (and after reset), when there was no face to
-// follow, at least every `everyFrames` analysed frames or `everyMs` milliseconds (so a new face is
-// picked up within that), and after a followed face is lost (its window held no face like it): then
+// follow, at least every `everyFrames` analysed frames or every `everyMs` milliseconds but never
+// sooner than `minFrames` frames (so a new face is picked up within that; on a slow machine, where
+// one frame takes longer than everyMs, a timer alone would make every frame a full-frame one), and after a followed face is lost (its window held no face like it): then
 // on every frame until as many faces as before are found again or `huntFrames` frames have passed
 // (the tracker keeps a lost track's id for 8 frames, so a face that turns away briefly keeps it).
 import type { Face } from './types.js';
@@ -17,8 +18,10 @@ export type Window = [number, number, number];
 export interface FollowerOptions {
   /** Full-frame detection at least every this many analysed frames. Default 10. */
   everyFrames?: number;
-  /** ... and at least every this many milliseconds. Default 1000. */
+  /** ... and at least every this many milliseconds, once minFrames frames have passed. Default 1000. */
   everyMs?: number;
+  /** Frames since the last full-frame detection before everyMs may ask for another. Default 3. */
+  minFrames?: number;
   /** Window side as a multiple of the face box's longer side. Default 2. */
   windowScale?: number;
   /** A face found in a window is the followed one only when its size is within this factor of the last box. Default 1.6. */
@@ -48,7 +51,7 @@ export class FaceFollower {
   private expected = 0;
 
   constructor(options: FollowerOptions = {}) {
-    this.o = { everyFrames: 10, everyMs: 1000, windowScale: 2, maxResize: 1.6, huntFrames: 8, ...options };
+    this.o = { everyFrames: 10, everyMs: 1000, windowScale: 2, maxResize: 1.6, huntFrames: 8, minFrames: 3, ...options };
     if (!(this.o.everyFrames >= 1)) throw new Error(`FaceFollower: everyFrames ${this.o.everyFrames} must be at least 1`);
     if (!(this.o.windowScale >= 1)) throw new Error(`FaceFollower: windowScale ${this.o.windowScale} must be at least 1`);
   }
@@ -65,7 +68,8 @@ export class FaceFollower {
 
   /** What to run on the frame analysed at `now` (ms). */
   plan(now: number): DetectPlan {
-    const due = this.needFull || this.hunt > 0 || !this.boxes.length || this.sinceFull >= this.o.everyFrames || now - this.lastFullAt >= this.o.everyMs;
+    const due = this.needFull || this.hunt > 0 || !this.boxes.length || this.sinceFull >= this.o.everyFrames
+      || (this.sinceFull >= this.o.minFrames && now - this.lastFullAt >= this.o.everyMs);
     if (due) return { kind: 'full' };
     return { kind: 'windows', windows: this.boxes.map((b) => this.window(b)) };
   }

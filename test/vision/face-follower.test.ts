@@ -12,16 +12,19 @@ suite('face-follower', () => {
     expect(f.plan(10)).to.deep.equal({ kind: 'windows', windows: [[80, 30, 80], [270, 170, 120]] });
   });
 
-  test('no face to follow, everyMs elapsed, or everyFrames frames: the full detector again', () => {
-    const f = new FaceFollower({ everyFrames: 3, everyMs: 500 });
+  test('no face to follow, everyFrames frames, or everyMs elapsed after minFrames: the full detector again', () => {
+    const f = new FaceFollower({ everyFrames: 5, everyMs: 500, minFrames: 2 });
     f.found([], 0);
     expect(f.plan(1).kind).to.equal('full');
     f.found([face(0, 0, 50)], 0);
+    expect(f.plan(600).kind).to.equal('windows', 'a slow frame: the timer waits for minFrames');
+    f.follow([[face(2, 0, 50)]]);
     expect(f.plan(499).kind).to.equal('windows');
     expect(f.plan(500).kind).to.equal('full');
-    f.follow([[face(2, 0, 50)]]);
     f.follow([[face(4, 0, 50)]]);
-    expect(f.plan(100).kind).to.equal('full', 'third frame since the full one');
+    f.follow([[face(6, 0, 50)]]);
+    f.follow([[face(8, 0, 50)]]);
+    expect(f.plan(100).kind).to.equal('full', 'fifth frame since the full one');
   });
 
   test('follow: nearest face of a like size per window; a lost face or a twin asks for the full detector', () => {
