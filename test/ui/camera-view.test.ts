@@ -78,7 +78,8 @@ suite('emo-camera-view', () => {
     dt.items.add(await pngFile());
     input.files = dt.files;
     input.dispatchEvent(new Event('change'));
-    await waitUntil(() => el.framesAnalyzed === 1, 'one frame analysed');
+    // The frame loop now copies the frame before sending it: on a loaded machine that takes over the default 1 s.
+    await waitUntil(() => el.framesAnalyzed === 1, 'one frame analysed', { timeout: 10_000 });
     await el.updateComplete;
     expect(calls).to.deep.equal([{ gender: false, reset: true, follow: false }]);
     const items = [...root.querySelectorAll('ul.faces li')].map((li) => li.textContent!.trim());
