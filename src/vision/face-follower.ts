@@ -23,7 +23,7 @@ export interface FollowerOptions {
   everyMs?: number;
   /** Frames since the last full-frame detection before everyMs may ask for another. Default 3. */
   minFrames?: number;
-  /** Window side as a multiple of the face box's longer side. Default 2. */
+  /** Window side as a multiple of the face box's longer side. Default 2.5. */
   windowScale?: number;
   /** A face found in a window is the followed one only when its size is within this factor of the last box. Default 1.6. */
   maxResize?: number;
@@ -59,7 +59,7 @@ export class FaceFollower {
   private lossPending = false;
 
   constructor(options: FollowerOptions = {}) {
-    this.o = { everyFrames: 10, everyMs: 1000, windowScale: 2, maxResize: 1.6, huntFrames: 8, minFrames: 3, ...options };
+    this.o = { everyFrames: 10, everyMs: 1000, windowScale: 2.5, maxResize: 1.6, huntFrames: 8, minFrames: 3, ...options };
     if (!(this.o.everyFrames >= 1)) throw new Error(`FaceFollower: everyFrames ${this.o.everyFrames} must be at least 1`);
     if (!(this.o.windowScale >= 1)) throw new Error(`FaceFollower: windowScale ${this.o.windowScale} must be at least 1`);
   }

@@ -5,11 +5,11 @@ import type { Face } from '../../src/vision/types.js';
 const face = (x: number, y: number, side: number, score = 0.9): Face => ({ box: [x, y, side, side], score, landmarks: [] });
 
 suite('face-follower', () => {
-  test('plans the full detector first, then a window twice the face around each face', () => {
+  test('plans the full detector first, then a window 2.5 times the face around each face', () => {
     const f = new FaceFollower();
     expect(f.plan(0)).to.deep.equal({ kind: 'full' });
     f.found([face(100, 50, 40), face(300, 200, 60)], 0);
-    expect(f.plan(10)).to.deep.equal({ kind: 'windows', windows: [[80, 30, 80], [270, 170, 120]] });
+    expect(f.plan(10)).to.deep.equal({ kind: 'windows', windows: [[70, 20, 100], [255, 155, 150]] });
   });
 
   test('no face to follow, everyFrames frames, or everyMs elapsed after minFrames: the full detector again', () => {
