@@ -1,6 +1,6 @@
 // resize-to-tensor: the detector's input tensor from the frame texture. The frame (frameW x frameH,
-// rgba8unorm) is resized to inW x inH with bilinear interpolation on pixel centres (OpenCV
-// INTER_LINEAR, half-pixel: src = (dst + 0.5) * frame/in - 0.5, clamped to the edge), placed at the
+// rgba8unorm), or the region of it starting at (off_x, off_y) (a tracked face's window), is resized to inW x inH with bilinear interpolation on pixel centres (OpenCV
+// INTER_LINEAR, half-pixel: src = off + (dst + 0.5) * region/in - 0.5, clamped to the edge), placed at the
 // top-left of a padW x padH tensor whose remaining right/bottom band is zero (FaceDetectorYN's
 // padWithDivisor), as B, G, R in 0..255: YuNet was trained on OpenCV's BGR images, unscaled.
 // Layout: frame texture_2d<f32>; out [padH, padW, 3] f32. (Three channels, not a zero-padded
@@ -12,6 +12,7 @@
 struct Params {
   frame_w: i32, frame_h: i32, in_w: i32, in_h: i32,
   pad_w: i32, pad_h: i32, scale_x: f32, scale_y: f32,
+  off_x: f32, off_y: f32,
 }
 
 @group(0) @binding(0) var frame: texture_2d<f32>;
@@ -36,8 +37,8 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
     out[i * 3 + 2] = 0.0;
     return;
   }
-  let sx = (f32(x) + 0.5) * p.scale_x - 0.5;
-  let sy = (f32(y) + 0.5) * p.scale_y - 0.5;
+  let sx = p.off_x + (f32(x) + 0.5) * p.scale_x - 0.5;
+  let sy = p.off_y + (f32(y) + 0.5) * p.scale_y - 0.5;
   let fx = floor(sx);
   let fy = floor(sy);
   let ax = sx - fx;

@@ -5,7 +5,9 @@
 import { isFallback } from '../gpu/device-select.js';
 import { fetchModel } from '../nn/weights.js';
 import { GpuTimer, repsFor } from './gpu-timer.js';
-import { buildKernel, kernelName, type BuiltKernel } from './kernel-cases.js';
+import { buildKernel, kernelName, type BuiltKernel, type KernelCase } from './kernel-cases.js';
+
+export type { KernelCase };
 import { LARGE_LAYERS, type LayerDesc, layerBytes, layerFlops, layerShape, modelFlops, modelLayers, separableLayers } from './layers.js';
 import { ortRunner, ortVersion } from './ort-runner.js';
 import { PROTOTYPE_CASES, protoPassCase } from './prototypes.js';
@@ -20,19 +22,7 @@ import { emolensYunetRunner, loadYunetForBench, ortYunetRunner, yunetFlops, yune
 /** Logits within this of emolens' count as the same answer (they agree to ~1e-5 in practice). */
 export const TOLERANCE = 1e-3;
 
-/** A dispatch to time alone: a shipped kernel on a model shape, a larger shape, or a prototype. */
-export interface KernelCase {
-  kernel: string;
-  layer: string;
-  shape: string;
-  batch: number;
-  flops: number;
-  bytes: number;
-  /** Counted in share_of_model (the shipped plan's dispatches). */
-  inModel: boolean;
-  build(device: GPUDevice): Promise<BuiltKernel>;
-}
-
+/** The case of one shipped kernel on a layer's shape. */
 export function layerCase(d: LayerDesc, batch: number, inModel: boolean): KernelCase {
   return {
     kernel: kernelName(d), layer: d.layer, shape: layerShape(d), batch,

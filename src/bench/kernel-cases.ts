@@ -90,3 +90,16 @@ export async function buildKernel(device: GPUDevice, d: LayerDesc, n: number): P
     }
   }
 }
+
+/** A dispatch to time alone: a shipped kernel on a model shape, a larger shape, or a prototype. */
+export interface KernelCase {
+  kernel: string;
+  layer: string;
+  shape: string;
+  batch: number;
+  flops: number;
+  bytes: number;
+  /** Counted in share_of_model (the shipped plan's dispatches). */
+  inModel: boolean;
+  build(device: GPUDevice): Promise<BuiltKernel>;
+}

@@ -51,6 +51,8 @@ export interface BenchAnswer {
   faces: number[];
   /** Per timed frame: the worker's own stage timings. */
   stages: Record<string, number>[];
+  /** Per timed frame: the faces' boxes (x, y, w, h in frame pixels). */
+  boxes: [number, number, number, number][][];
 }
 
 declare global {
@@ -207,15 +209,16 @@ const api: AnalyzePageApi = {
       });
       bitmaps.push(await createImageBitmap(v));
     }
-    const out: BenchAnswer = { ms: [], faces: [], stages: [] };
+    const out: BenchAnswer = { ms: [], faces: [], stages: [], boxes: [] };
     for (let i = 0; i < bitmaps.length; i++) {
       const t0 = performance.now();
-      const r = await client!.analyze(bitmaps[i], { gender: opts.gender, reset: i === 0 });
+      const r = await client!.analyze(bitmaps[i], { gender: opts.gender, reset: i === 0, follow: opts.follow });
       const ms = performance.now() - t0;
       if (i < opts.warmup) continue;
       out.ms.push(ms);
       out.faces.push(r.faces.length);
       out.stages.push(r.timings);
+      out.boxes.push(r.faces.map((f) => f.box));
     }
     return out;
   },

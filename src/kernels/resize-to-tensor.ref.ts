@@ -1,5 +1,7 @@
 // The detector input from RGBA frame pixels: bilinear resize (half-pixel centres, edge clamp) of
-// the frame to inW x inH at the top-left of a zero padW x padH tensor, as B, G, R in 0..255.
+// the frame, or of a region of it (srcX, srcY, srcW, srcH: a tracked face's window, which may reach
+// past the frame's edges, clamped), to inW x inH at the top-left of a zero padW x padH tensor, as
+// B, G, R in 0..255.
 // CPU backend and oracle for shaders/resize-to-tensor.wgsl.
 import { type Tensor, tensor } from './tensor.js';
 
@@ -12,6 +14,16 @@ export interface ResizeGeometry {
   /** Tensor size (inW, inH rounded up to the detector's divisor). */
   padW: number;
   padH: number;
+  /** The frame region resized (default: the whole frame), in frame pixels. */
+  srcX?: number;
+  srcY?: number;
+  srcW?: number;
+  srcH?: number;
+}
+
+/** Source region of a geometry: [x, y, w, h] (the whole frame unless set). */
+export function sourceRect(g: ResizeGeometry): [number, number, number, number] {
+  return [g.srcX ?? 0, g.srcY ?? 0, g.srcW ?? g.frameW, g.srcH ?? g.frameH];
 }
 
 /** rgba: frameW*frameH*4 bytes, row-major (ImageData order). Returns [1, padH, padW, 3]. */
@@ -21,14 +33,15 @@ export function resizeToTensorRef(rgba: ArrayLike<number>, g: ResizeGeometry, ds
   const out = tensor([1, padH, padW, 3], dst);
   const O = out.data;
   O.fill(0);
-  const scaleX = Math.fround(frameW / inW), scaleY = Math.fround(frameH / inH);
+  const [ox, oy, sw, sh] = sourceRect(g).map(Math.fround);
+  const scaleX = Math.fround(sw / inW), scaleY = Math.fround(sh / inH);
   const px = (x: number, y: number, ch: number) =>
     rgba[((Math.min(Math.max(y, 0), frameH - 1) * frameW) + Math.min(Math.max(x, 0), frameW - 1)) * 4 + ch];
   for (let y = 0; y < inH; y++) {
-    const sy = (y + 0.5) * scaleY - 0.5;
+    const sy = oy + (y + 0.5) * scaleY - 0.5;
     const y0 = Math.floor(sy), ay = sy - y0;
     for (let x = 0; x < inW; x++) {
-      const sx = (x + 0.5) * scaleX - 0.5;
+      const sx = ox + (x + 0.5) * scaleX - 0.5;
       const x0 = Math.floor(sx), ax = sx - x0;
       const o = (y * padW + x) * 3;
       for (let ch = 0; ch < 3; ch++) {

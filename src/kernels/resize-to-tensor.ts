@@ -3,7 +3,7 @@
 import src from '../../shaders/resize-to-tensor.wgsl';
 import { packParams } from '../gpu/buffers.js';
 import { computePipeline } from '../gpu/pipeline-cache.js';
-import type { ResizeGeometry } from './resize-to-tensor.ref.js';
+import { type ResizeGeometry, sourceRect } from './resize-to-tensor.ref.js';
 
 export class ResizeToTensor {
   static readonly WG_SIZE = 64;
@@ -19,7 +19,7 @@ export class ResizeToTensor {
     /** Largest padW*padH the output buffer holds. */
     private readonly capacity: number,
   ) {
-    this.params = device.createBuffer({ label: 'ResizeToTensor.params', size: 32, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.params = device.createBuffer({ label: 'ResizeToTensor.params', size: 48, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
   }
 
   /** `out` must hold at least `capacity` pixels of 3 floats (padW*padH of the largest tensor). */
@@ -41,9 +41,12 @@ export class ResizeToTensor {
       throw new Error(`ResizeToTensor: texture ${texture.width}x${texture.height} is not the ${g.frameW}x${g.frameH} frame`);
     }
     const old = this.geometry;
-    if (!old || old.frameW !== g.frameW || old.frameH !== g.frameH || old.inW !== g.inW || old.inH !== g.inH || old.padW !== g.padW || old.padH !== g.padH) {
+    const [ox, oy, sw, sh] = sourceRect(g);
+    const same = old && old.frameW === g.frameW && old.frameH === g.frameH && old.inW === g.inW && old.inH === g.inH && old.padW === g.padW && old.padH === g.padH
+      && sourceRect(old).every((v, i) => v === [ox, oy, sw, sh][i]);
+    if (!same) {
       this.device.queue.writeBuffer(this.params, 0, packParams([
-        g.frameW, g.frameH, g.inW, g.inH, g.padW, g.padH, { f: g.frameW / g.inW }, { f: g.frameH / g.inH },
+        g.frameW, g.frameH, g.inW, g.inH, g.padW, g.padH, { f: sw / g.inW }, { f: sh / g.inH }, { f: ox }, { f: oy }, 0, 0,
       ]));
       this.geometry = { ...g };
     }

@@ -22,7 +22,7 @@ import { FramePixels } from '../vision/frame-pixels.js';
 import { type FrameSource, FrameTexture, frameSize } from '../vision/frame-texture.js';
 import { nms } from '../vision/nms.js';
 import type { Face } from '../vision/types.js';
-import { CANDIDATE, type DetectorGeometry, SCORE, decodeScratch, decodeYunet, detectorGeometry, toFaces } from '../vision/yunet-decode.js';
+import { CANDIDATE, type DetectorGeometry, SCORE, decodeScratch, decodeYunet, detectorGeometry, toFaces, windowGeometry } from '../vision/yunet-decode.js';
 import { yunetCpuForward } from './yunet-cpu.js';
 import { YunetGpuPlan } from './yunet-gpu.js';
 import { YunetWasmPlan } from './yunet-wasm.js';
@@ -67,6 +67,11 @@ export interface FaceDetector {
   /** WebGPU: the texture the last frame went into (for crops from the same upload); CPU: undefined. */
   readonly frameTexture?: FrameTexture;
   detect(frame: FrameSource, options?: DetectOptions): Promise<Face[]>;
+  /**
+   * Faces in square windows [x, y, side] of the frame (each resized to `input` px, default 160):
+   * one list per window, in frame pixels. The frame is uploaded (or read) once for all windows.
+   */
+  detectWindows(frame: FrameSource, windows: readonly (readonly [number, number, number])[], input?: number, options?: DetectOptions): Promise<Face[][]>;
   /** detect() plus its input tensor and raw heads (allocates; not for every frame). */
   inspect(frame: FrameSource, options?: DetectOptions): Promise<DetectionDetail>;
   /** Builds (WebGPU: compiles) the plan for frames of this size ahead of the first detect(). */
@@ -83,6 +88,8 @@ interface Backend {
   /** Input tensor + heads for a frame; the tensor only when `keepInput`. */
   run(frame: FrameSource, g: DetectorGeometry, keepInput: boolean): Promise<{ heads: Float32Array; input?: Float32Array }>;
   heads(input: Float32Array, padW: number, padH: number): Promise<Float32Array>;
+  /** Heads for each window geometry of one frame (the frame uploaded or read once). */
+  runWindows(frame: FrameSource, gs: readonly DetectorGeometry[]): Promise<Float32Array[]>;
   prepare(g: DetectorGeometry): Promise<void>;
   dispose(): void;
 }
@@ -125,6 +132,17 @@ class GpuBackend implements Backend {
 
   async heads(input: Float32Array, padW: number, padH: number): Promise<Float32Array> {
     return (await this.plan(padW, padH)).runTensor(input);
+  }
+
+  async runWindows(frame: FrameSource, gs: readonly DetectorGeometry[]): Promise<Float32Array[]> {
+    const tex = this.texture.upload(frame);
+    const out: Float32Array[] = [];
+    for (const g of gs) {
+      const plan = await this.plan(g.padW, g.padH);
+      plan.setFrame(tex, g);
+      out.push(await plan.run());
+    }
+    return out;
   }
 
   async prepare(g: DetectorGeometry): Promise<void> {
@@ -172,6 +190,14 @@ class CpuBackend implements Backend {
 
   async heads(input: Float32Array, padW: number, padH: number): Promise<Float32Array> {
     return this.forward({ shape: [1, padH, padW, 3], data: input });
+  }
+
+  async runWindows(frame: FrameSource, gs: readonly DetectorGeometry[]): Promise<Float32Array[]> {
+    const { data } = this.pixels.read(frame);
+    const out: Float32Array[] = [];
+    // One window at a time: the tensor buffer (and a wasm plan's output) is reused by the next.
+    for (const g of gs) out.push((await this.forward(resizeToTensorRef(data, g, this.tensor(g).data))).slice());
+    return out;
   }
 
   async prepare(g: DetectorGeometry): Promise<void> {
@@ -234,6 +260,16 @@ class Yunet implements FaceDetector {
       const g = detectorGeometry(width, height, this.maxSide, this.model.spec.input.divisor);
       const { heads } = await this.impl.run(frame, g, false);
       return this.faces(heads, g, o);
+    });
+  }
+
+  detectWindows(frame: FrameSource, windows: readonly (readonly [number, number, number])[], input = 160, options?: DetectOptions): Promise<Face[][]> {
+    const o = this.options(options);
+    return this.serial(async () => {
+      const { width, height } = frameSize(frame);
+      const gs = windows.map((w) => windowGeometry(width, height, w, input, this.model.spec.input.divisor));
+      const heads = await this.impl.runWindows(frame, gs);
+      return heads.map((h, i) => this.faces(h, gs[i], o));
     });
   }
 

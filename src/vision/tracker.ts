@@ -17,6 +17,9 @@
 //     `genderConfident`; after that every `genderEvery` frames. A face not due passes
 //     `gender: 'keep'` to `update`, which reuses the track's smoothed gender as it stands.
 //     `genderDue` matches exactly as the next `update` will (same state, same greedy matching).
+//   - Emotion schedule (face following only): `emotionDue(boxes, every)` says which faces need the
+//     emotion model this frame: a new track at once, then every `every` frames (1 = every frame).
+//     A face not due passes `emotion: 'keep'` and shows its track's smoothed emotion as it stands.
 import type { Point } from './crop-policy';
 
 export interface TrackerOptions {
@@ -53,7 +56,8 @@ export interface Detection {
 /** One face of a frame with its classifier outputs (probabilities in the classes' order). */
 export interface Observation<F extends Detection = Detection> {
   face: F;
-  emotion: ArrayLike<number>;
+  /** This frame's emotion probabilities; 'keep' = not run this frame (only for a face that continues a track). */
+  emotion: ArrayLike<number> | 'keep';
   /** This frame's gender probabilities; 'keep' = not run this frame, reuse the track's smoothed gender; absent = gender off. */
   gender?: ArrayLike<number> | 'keep';
 }
@@ -108,6 +112,8 @@ interface Track {
   /** Gender observations folded into `gender`, and the frame of the last one. */
   genderRuns: number;
   genderFrame: number;
+  /** The frame of the last emotion observation. */
+  emotionFrame: number;
 }
 
 function argmax(p: ArrayLike<number>): number {
@@ -194,6 +200,15 @@ export class Tracker {
     });
   }
 
+  /**
+   * For the next frame's detections: whether each needs the emotion model this frame (a new track,
+   * or `every` frames since its last emotion run). Does not change the tracker.
+   */
+  emotionDue(boxes: readonly (readonly number[])[], every: number): boolean[] {
+    const next = this.frame + 1;
+    return this.match(boxes).map((t) => !t || next - t.emotionFrame >= every);
+  }
+
   /** One frame's observations → the same faces with track ids and smoothed, hysteresis-held labels. */
   update<F extends Detection>(obs: readonly Observation<F>[]): TrackedFace<F>[] {
     const o = this.options;
@@ -202,10 +217,12 @@ export class Tracker {
     const out: TrackedFace<F>[] = obs.map((ob, di) => {
       let t = trackOf[di];
       if (!t) {
-        t = { id: this.nextId++, box: ob.face.box, lastSeen: this.frame, emotion: new Smoothed(ob.emotion), genderRuns: 0, genderFrame: 0 };
+        if (ob.emotion === 'keep') throw new Error('Tracker.update: a new track needs its emotion probabilities');
+        t = { id: this.nextId++, box: ob.face.box, lastSeen: this.frame, emotion: new Smoothed(ob.emotion), genderRuns: 0, genderFrame: 0, emotionFrame: this.frame };
         this.tracks.push(t);
-      } else {
+      } else if (ob.emotion !== 'keep') {
         t.emotion.update(ob.emotion, o);
+        t.emotionFrame = this.frame;
       }
       t.box = [...ob.face.box];
       t.lastSeen = this.frame;

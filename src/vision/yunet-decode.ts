@@ -45,6 +45,23 @@ export function detectorGeometry(frameW: number, frameH: number, maxSide: number
   };
 }
 
+/**
+ * The detector input for a square window of the frame (a tracked face's neighbourhood): the
+ * window [x, y, side, side] (it may reach past the frame's edges; those pixels repeat the edge)
+ * resized to `input` × `input` pixels (a multiple of the divisor), no padding.
+ */
+export function windowGeometry(frameW: number, frameH: number, window: readonly [number, number, number], input: number, divisor = 32): DetectorGeometry {
+  if (!(frameW >= 1 && frameH >= 1)) throw new Error(`windowGeometry: empty frame ${frameW}x${frameH}`);
+  if (!(input >= divisor && input % divisor === 0)) throw new Error(`windowGeometry: input ${input} is not a positive multiple of ${divisor}`);
+  const [x, y, side] = window;
+  if (!(side > 0)) throw new Error(`windowGeometry: empty window ${side}`);
+  return {
+    frameW, frameH, inW: input, inH: input, padW: input, padH: input,
+    srcX: x, srcY: y, srcW: side, srcH: side,
+    scaleX: side / input, scaleY: side / input,
+  };
+}
+
 /** Anchors of all strides for a padded input: the heads' length is this × HEAD_CHANNELS. */
 export function anchorCount(padW: number, padH: number, strides: readonly number[]): number {
   return strides.reduce((a, s) => a + (padW / s) * (padH / s), 0);
@@ -111,8 +128,9 @@ export function decodeYunet(heads: Float32Array, g: Pick<DetectorGeometry, 'padW
 export function toFaces(rows: Float32Array, keep: ArrayLike<number>, g: DetectorGeometry): Face[] {
   const faces: Face[] = [];
   const W = g.frameW, H = g.frameH;
-  const cx = (v: number) => Math.min(Math.max(v * g.scaleX, 0), W);
-  const cy = (v: number) => Math.min(Math.max(v * g.scaleY, 0), H);
+  const ox = g.srcX ?? 0, oy = g.srcY ?? 0;
+  const cx = (v: number) => Math.min(Math.max(ox + v * g.scaleX, 0), W);
+  const cy = (v: number) => Math.min(Math.max(oy + v * g.scaleY, 0), H);
   for (let i = 0; i < keep.length; i++) {
     const o = keep[i] * CANDIDATE;
     const x1 = cx(rows[o]), y1 = cy(rows[o + 1]);

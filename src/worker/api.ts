@@ -1,5 +1,7 @@
 // The typed contract between the main thread (ui/, the classify CLI's page) and the inference
-// worker. Types only: the worker implements it (worker-api.ts), the page holds a comlink Remote.
+// worker. Types only, importing nothing that implements them (tools/check-circles.mjs keeps it so):
+// the worker implements it (worker-api.ts), the page holds a comlink Remote.
+import type { Face } from '../vision/types';
 
 /** The models the worker can load: weights/<model>.{json,safetensors}. */
 export type ModelName = 'emotion' | 'gender';
@@ -74,12 +76,57 @@ export interface SaliencyAnswer {
 
 // Camera pipeline (docs/ARCHITECTURE.md "Camera pipeline"): loadPipeline's options and answer, and
 // analyzeFrame's result (faces with track ids, smoothed labels, per-stage timings in ms).
-import type { AnalyzeOptions, PipelineResult } from './frame-pipeline';
-import type { PipelineInfo, PipelineInit } from './pipeline-engine';
-export type { AnalyzeOptions, PipelineInfo, PipelineInit, PipelineResult };
+export interface PipelineInit {
+  /** 'auto' (default): WebGPU when there is an adapter, else the CPU. */
+  backend?: BackendChoice;
+  /** Folder of the weights files, resolved against the worker's URL. Default './weights/'. */
+  weightsUrl?: string;
+}
+
+export interface PipelineInfo {
+  /** The face detector's backend (the dominant stage). */
+  backend: Backend;
+  /** Each stage's backend, chosen by measurement at load ('auto' on a software adapter). */
+  stages: { detector: Backend; emotion: Backend; gender: Backend };
+  /** For the user, in plain words: the adapter, and which stage runs where and why (timings). */
+  reason: string;
+  adapter?: string;
+  emotionClasses: string[];
+  genderClasses: string[];
+}
+
+export interface AnalyzeOptions {
+  /** Run the gender model and report gender (off: the model is neither built nor run). */
+  gender: boolean;
+  /** Forget earlier frames first (a new photo or video): no smoothing across, ids from 1. */
+  reset?: boolean;
+  /**
+   * Follow faces (src/vision/face-follower.ts): the full-frame detector only at start, when a face
+   * is lost and every few frames; between, YuNet on a window around each face. Default false (every
+   * frame detected in full, as the CLI and the bench's `full` mode want).
+   */
+  follow?: boolean;
+}
+
+/** A classifier's smoothed answer for one face's track. */
+export interface Labelled {
+  label: string;
+  probs: Record<string, number>;
+}
+
+/** A face of a frame: the detection, its track id and its track's smoothed labels. */
+export type PipelineFace = Face & { track: number; emotion: Labelled; gender?: Labelled };
+
+export interface PipelineResult {
+  faces: PipelineFace[];
+  width: number;
+  height: number;
+  /** Milliseconds per stage (detect, crop, emotion, gender, classify, track, total) and counts (windows, lost). */
+  timings: Record<string, number>;
+  backend: string;
+}
 
 // Face detector (docs/ARCHITECTURE.md "Camera pipeline"): loadDetector's options and answer.
-import type { Face } from '../vision/types';
 export type { Face };
 
 /** loadDetector(): backend choice as for the classifier, plus the detector's own settings. */

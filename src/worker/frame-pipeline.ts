@@ -16,7 +16,9 @@ import type { Backend } from './api.js';
 import { CropResize, type CropJob } from '../kernels/crop-resize.js';
 import { cropResizeRef, tapsFor } from '../kernels/crop-resize.ref.js';
 import { EMOTION_CROP, GENDER_CROP, affineScale, cropTransform } from '../vision/crop-policy.js';
-import { Tracker, type Detection, type TrackedFace } from '../vision/tracker.js';
+import { Tracker, type Detection } from '../vision/tracker.js';
+import type { AnalyzeOptions, PipelineFace, PipelineResult } from './api.js';
+import { FaceFollower, type Window } from '../vision/face-follower.js';
 
 /** A decoded frame in a GPU texture (or, on the CPU path, as RGBA pixels). */
 export interface FrameInput {
@@ -34,6 +36,8 @@ export interface FrameInput {
  */
 export interface FrameDetector {
   detect(frame: ImageBitmap | VideoFrame): Promise<{ faces: Detection[]; input: FrameInput }>;
+  /** Faces in square windows [x, y, side] of the frame (face following): one list per window. */
+  detectWindows(frame: ImageBitmap | VideoFrame, windows: readonly Window[]): Promise<{ perWindow: Detection[][]; input: FrameInput }>;
   dispose(): void;
 }
 
@@ -55,25 +59,15 @@ export interface PipelineParts {
   maxFaces?: number;
 }
 
-export interface AnalyzeOptions {
-  /** Run the gender model and report gender (off: the model is neither built nor run). */
-  gender: boolean;
-  /** Forget earlier frames first (a new photo or video): no smoothing across, ids from 1. */
-  reset?: boolean;
-}
 
-export type PipelineFace = TrackedFace<Detection>;
+export type { AnalyzeOptions, PipelineFace, PipelineResult };
 
-export interface PipelineResult {
-  faces: PipelineFace[];
-  width: number;
-  height: number;
-  timings: Record<string, number>;
-  backend: string;
-}
+/** Following faces, a face's emotion model runs every this many frames (2: half the faces a frame). */
+export const EMOTION_EVERY = 2;
 
 export class FramePipeline {
   readonly tracker: Tracker;
+  readonly follower = new FaceFollower();
   private gender?: Promise<PipelineClassifier>;
   private crop?: Promise<CropResize>;
   /** How many times each classifier ran (tests: gender off must leave `gender` at 0). */
@@ -88,7 +82,10 @@ export class FramePipeline {
   }
 
   async analyze(frame: ImageBitmap | VideoFrame, opts: AnalyzeOptions): Promise<PipelineResult> {
-    if (opts.reset) this.tracker.reset();
+    if (opts.reset) {
+      this.tracker.reset();
+      this.follower.reset();
+    }
     const t0 = performance.now();
     const timings: Record<string, number> = {};
     let t = t0;
@@ -97,47 +94,70 @@ export class FramePipeline {
       timings[name] = now - t;
       t = now;
     };
-    const { faces, input } = await this.parts.detector.detect(frame);
+    const plan = opts.follow ? this.follower.plan(t0) : { kind: 'full' as const };
+    let faces: Detection[], input: FrameInput;
+    if (plan.kind === 'windows') {
+      const d = await this.parts.detector.detectWindows(frame, plan.windows);
+      input = d.input;
+      const followed = this.follower.follow(d.perWindow);
+      faces = followed.faces;
+      timings.windows = plan.windows.length;
+      timings.lost = followed.lost;
+    } else {
+      ({ faces, input } = await this.parts.detector.detect(frame));
+      if (opts.follow) this.follower.found(faces, t0);
+      timings.windows = 0;
+    }
     lap('detect');
-    const due = opts.gender ? this.tracker.genderDue(faces.map((f) => f.box)) : faces.map(() => false);
-    const anyDue = due.some(Boolean);
-    const jobs: CropJob[] = faces.map((f) => ({ gray: cropTransform(f, EMOTION_CROP), ...(anyDue ? { rgb: cropTransform(f, GENDER_CROP) } : {}) }));
-    const crops = faces.length ? await this.cropAll(input, jobs) : { gray: new Float32Array(0) };
+    const boxes = faces.map((f) => f.box);
+    // Following: a face's emotion is re-run every EMOTION_EVERY frames (its track's smoothed label
+    // shows between); otherwise every face every frame. Gender: the tracker's schedule.
+    const emotionDue = opts.follow ? this.tracker.emotionDue(boxes, EMOTION_EVERY) : faces.map(() => true);
+    const genderDue = opts.gender ? this.tracker.genderDue(boxes) : faces.map(() => false);
+    /** The faces cropped this frame: due for either model. */
+    const idx = faces.flatMap((_, i) => (emotionDue[i] || genderDue[i] ? [i] : []));
+    const anyGender = idx.some((i) => genderDue[i]);
+    const jobs: CropJob[] = idx.map((i) => ({ gray: cropTransform(faces[i], EMOTION_CROP), ...(anyGender ? { rgb: cropTransform(faces[i], GENDER_CROP) } : {}) }));
+    const crops = jobs.length ? await this.cropAll(input, jobs) : { gray: new Float32Array(0) };
     lap('crop');
-    const n = faces.length;
+    const n = idx.length;
     const k = this.parts.emotionClasses.length;
-    let emotion: Float32Array = new Float32Array(0);
     const g = this.parts.genderClasses.length;
+    /** Per face: this frame's emotion probabilities, or 'keep' (not cropped this frame). */
+    const emotionOf: (Float32Array | 'keep')[] = faces.map(() => 'keep');
     /** Per face: its gender probabilities this frame, or 'keep' (not due), or undefined (gender off). */
     const genderOf: (Float32Array | 'keep' | undefined)[] = faces.map(() => (opts.gender ? 'keep' : undefined));
     if (n) {
-      emotion = await this.parts.emotion.classify(crops.gray, n);
+      const emotion = await this.parts.emotion.classify(crops.gray, n);
+      idx.forEach((f, j) => (emotionOf[f] = emotion.subarray(j * k, (j + 1) * k)));
       this.runs.emotion++;
       lap('emotion');
       if (opts.gender) {
-        if (anyDue && crops.rgb) {
-          const idx = due.flatMap((d, i) => (d ? [i] : []));
+        if (anyGender && crops.rgb) {
+          const sub = idx.flatMap((f, j) => (genderDue[f] ? [j] : []));
           const C = GENDER_CROP.size * GENDER_CROP.size * 3;
           let rgb = crops.rgb;
-          if (idx.length < n) {
-            rgb = new Float32Array(idx.length * C);
-            idx.forEach((f, j) => rgb.set(crops.rgb!.subarray(f * C, (f + 1) * C), j * C));
+          if (sub.length < n) {
+            rgb = new Float32Array(sub.length * C);
+            sub.forEach((j, m) => rgb.set(crops.rgb!.subarray(j * C, (j + 1) * C), m * C));
           }
           this.gender ??= this.parts.gender();
-          const probs = await (await this.gender).classify(rgb, idx.length);
-          idx.forEach((f, j) => (genderOf[f] = probs.subarray(j * g, (j + 1) * g)));
+          const probs = await (await this.gender).classify(rgb, sub.length);
+          sub.forEach((j, m) => (genderOf[idx[j]] = probs.subarray(m * g, (m + 1) * g)));
           this.runs.gender++;
-          this.runs.genderFaces += idx.length;
+          this.runs.genderFaces += sub.length;
         }
         lap('gender');
       }
     } else {
       lap('emotion');
+      if (opts.gender) lap('gender');
     }
     timings.classify = timings.emotion + (timings.gender ?? 0);
+    timings.emotionFaces = n;
     const tracked = this.tracker.update(faces.map((face, i) => ({
       face,
-      emotion: emotion.subarray(i * k, (i + 1) * k),
+      emotion: emotionOf[i],
       ...(genderOf[i] ? { gender: genderOf[i] } : {}),
     })));
     lap('track');

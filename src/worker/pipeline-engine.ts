@@ -2,31 +2,32 @@
 // analyse frames one at a time, and after a lost GPU device build everything again on a new one
 // (the next frame does it; the page's loop just goes on).
 import { requestGpu, type GpuProbe } from '../gpu/device-select';
-import type { Backend, BackendChoice } from './api';
+import type { AnalyzeOptions, Backend, PipelineInfo, PipelineInit, PipelineResult } from './api';
 import { BackendEngine, cpuPathFor, errorMessage, probeBackend } from './backend-engine';
-import { FramePipeline, type AnalyzeOptions, type FrameDetector, type PipelineResult } from './frame-pipeline';
+import { FramePipeline, type FrameDetector, type PipelineClassifier } from './frame-pipeline';
 import type { LoadedModel, ModelLoader } from './inference-engine';
+import { type Picked, describeStage, pickFastest } from './stage-backends';
 
-export interface PipelineInit {
-  /** 'auto' (default): WebGPU when there is an adapter, else the CPU. */
-  backend?: BackendChoice;
-  /** Folder of the weights files, resolved against the worker's URL. Default './weights/'. */
-  weightsUrl?: string;
-}
-
-export interface PipelineInfo {
-  backend: Backend;
-  /** One sentence for the user: why this backend runs. */
-  reason: string;
-  adapter?: string;
-  emotionClasses: string[];
-  genderClasses: string[];
-}
+export type { PipelineInfo, PipelineInit };
 
 /** What the detector side provides for a device (or for the CPU without one). */
 export type DetectorFactory = (device: GPUDevice | undefined, weightsUrl: string, cpu?: 'wasm' | 'cpu') => Promise<FrameDetector>;
 
 const MAX_BATCH = 16;
+/** The classifiers are timed at load on this many faces (a typical camera frame). */
+const TIMED_FACES = 4;
+
+/** ms per face from ms per TIMED_FACES batch. */
+const perFace = (ms: Partial<Record<Backend, number>>) => Object.fromEntries(Object.entries(ms).map(([b, t]) => [b, t / TIMED_FACES])) as Partial<Record<Backend, number>>;
+
+/** A mid-gray 640×480 camera frame for timing the detector (its cost does not depend on the pixels). */
+function dummyFrame(): ImageBitmap {
+  const c = new OffscreenCanvas(640, 480);
+  const ctx = c.getContext('2d')!;
+  ctx.fillStyle = '#808080';
+  ctx.fillRect(0, 0, 640, 480);
+  return c.transferToImageBitmap();
+}
 
 export class PipelineEngine extends BackendEngine {
   private init?: Required<PipelineInit> & { url: string };
@@ -94,35 +95,55 @@ export class PipelineEngine extends BackendEngine {
     const { backend, url } = this.init!;
     const models = this.models!;
     const p = await probeBackend(backend, this.gpu, 'Running on the CPU instead.');
-    const device = p.probe?.device;
+    let device = p.probe?.device;
     const adapter = p.probe?.name;
-    const reason = p.probe ? `WebGPU on ${p.probe.name}${p.probe.fallback ? ' (a software adapter)' : ''}.` : p.reason;
+    // Each stage on its faster backend, timed at load when that is in doubt: 'auto' on a software
+    // adapter (on a hardware GPU WebGPU wins; 'webgpu'/'cpu' are asked for outright).
+    const measure = backend === 'auto' && Boolean(p.probe?.fallback);
+    const cpu = cpuPathFor(backend);
+    const backends: Backend[] = device ? (measure ? ['webgpu', cpu] : ['webgpu']) : [cpu];
+    const deviceFor = (b: Backend) => (b === 'webgpu' ? device : undefined);
+    const frame = measure ? dummyFrame() : undefined;
+    const crops = new Float32Array(TIMED_FACES * models.emotion.inputSize ** 2 * (models.emotion.channels ?? 1)).fill(128);
+    let detector: Picked<FrameDetector> | undefined;
+    let emotion: Picked<PipelineClassifier> | undefined;
     try {
-      const cpu = cpuPathFor(backend);
-      const detector = await this.makeDetector(device, url, cpu);
-      const emotion = await models.emotion.create({ device, cpu, maxBatch: MAX_BATCH });
-      const pipeline = new FramePipeline({
-        backend: device ? 'webgpu' : emotion.backend,
-        device,
-        detector,
-        emotion,
-        emotionClasses: models.emotion.classes,
-        gender: async () => (await models.gender).create({ device, cpu, maxBatch: MAX_BATCH }),
-        genderClasses: ['female', 'male'],
-      });
-      this.pipeline = pipeline;
-      this.device = device;
-      this.info = { backend: pipeline.backend, reason, adapter, emotionClasses: models.emotion.classes, genderClasses: ['female', 'male'] };
-      if (device) {
-        this.watch(device, () => this.device === device, () => {
-          this.pipeline = undefined;
-          this.device = undefined;
-          pipeline.dispose();
-        });
-      }
+      detector = await pickFastest(backends.map((b) => ({ backend: b, build: () => this.makeDetector(deviceFor(b), url, cpu) })), (d) => d.detect(frame!));
+      emotion = await pickFastest(backends.map((b) => ({ backend: b, build: () => models.emotion.create({ device: deviceFor(b), cpu, maxBatch: MAX_BATCH }) })), (c) => c.classify(crops, TIMED_FACES));
     } catch (e) {
+      detector?.impl.dispose();
       device?.destroy();
       throw e;
+    } finally {
+      frame?.close();
+    }
+    if (device && detector.backend !== 'webgpu' && emotion.backend !== 'webgpu') {
+      device.destroy(); // nothing runs on it
+      device = undefined;
+    }
+    const stages = { detector: detector.backend, emotion: emotion.backend, gender: emotion.backend };
+    const where = p.probe ? `WebGPU on ${p.probe.name}${p.probe.fallback ? ' (a software adapter)' : ''}` : p.reason.replace(/\.$/, '');
+    const plain = [describeStage('The face detector', detector, 'a frame'), describeStage(`the emotion and gender models`, { ...emotion, ms: perFace(emotion.ms) }, 'a face')];
+    const reason = `${where}. ${plain.join('; ')}.`;
+    const genderDevice = deviceFor(stages.gender);
+    const pipeline = new FramePipeline({
+      backend: stages.detector,
+      device: stages.detector === 'webgpu' ? device : undefined,
+      detector: detector.impl,
+      emotion: emotion.impl,
+      emotionClasses: models.emotion.classes,
+      gender: async () => (await models.gender).create({ device: genderDevice, cpu, maxBatch: MAX_BATCH }),
+      genderClasses: ['female', 'male'],
+    });
+    this.pipeline = pipeline;
+    this.device = device;
+    this.info = { backend: stages.detector, stages, reason, adapter, emotionClasses: models.emotion.classes, genderClasses: ['female', 'male'] };
+    if (device) {
+      this.watch(device, () => this.device === device, () => {
+        this.pipeline = undefined;
+        this.device = undefined;
+        pipeline.dispose();
+      });
     }
   }
 

@@ -2,7 +2,7 @@ import { expect } from '@esm-bundle/chai';
 import { readFloats, storageBuffer } from '../../src/gpu/buffers.js';
 import { ResizeToTensor } from '../../src/kernels/resize-to-tensor.js';
 import { resizeToTensorRef } from '../../src/kernels/resize-to-tensor.ref.js';
-import { detectorGeometry } from '../../src/vision/yunet-decode.js';
+import { detectorGeometry, windowGeometry } from '../../src/vision/yunet-decode.js';
 import { assertClose, randomArray, withDevice } from '../helpers/gpu.js';
 
 function randomRgba(w: number, h: number, seed: number): Uint8Array {
@@ -10,17 +10,20 @@ function randomRgba(w: number, h: number, seed: number): Uint8Array {
 }
 
 /** The frame as an rgba8unorm texture, run through ResizeToTensor. */
-async function gpuResize(device: GPUDevice, rgba: Uint8Array, g: ReturnType<typeof detectorGeometry>): Promise<Float32Array> {
+async function gpuResize(device: GPUDevice, rgba: Uint8Array, g: ReturnType<typeof detectorGeometry>, gs: ReturnType<typeof detectorGeometry>[] = [g]): Promise<Float32Array> {
   const tex = device.createTexture({ size: [g.frameW, g.frameH], format: 'rgba8unorm', usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST });
   device.queue.writeTexture({ texture: tex }, rgba as Uint8Array<ArrayBuffer>, { bytesPerRow: g.frameW * 4 }, [g.frameW, g.frameH]);
   const out = storageBuffer(device, 'test.out', new Float32Array(g.padW * g.padH * 3).fill(NaN));
   const k = await ResizeToTensor.create(device, out, g.padW * g.padH);
-  k.set(tex, g);
-  const enc = device.createCommandEncoder();
-  const pass = enc.beginComputePass();
-  k.encode(pass);
-  pass.end();
-  device.queue.submit([enc.finish()]);
+  // Earlier geometries run first (one submit each), so a stale uniform would show in the last one.
+  for (const gi of gs) {
+    k.set(tex, gi);
+    const enc = device.createCommandEncoder();
+    const pass = enc.beginComputePass();
+    k.encode(pass);
+    pass.end();
+    device.queue.submit([enc.finish()]);
+  }
   const res = await readFloats(device, out, g.padW * g.padH * 3);
   k.destroy();
   out.destroy();
@@ -59,6 +62,32 @@ suite('resize-to-tensor', () => {
       const rgba = randomRgba(fw, fh, fw + fh);
       const want = resizeToTensorRef(rgba, g);
       const got = await gpuResize(device, rgba, g);
+      assertClose(got, want.data, ATOL, name);
+    }));
+  }
+
+  test('ref: a window [x, y, side] samples the frame shifted by (x, y), edges clamped', () => {
+    const fw = 8, fh = 6;
+    const rgba = randomRgba(fw, fh, 7);
+    const g = windowGeometry(fw, fh, [2, 1, 4], 4, 4); // scale 1: a plain copy of the 4x4 block at (2, 1)
+    const t = resizeToTensorRef(rgba, g);
+    for (let y = 0; y < 4; y++) for (let x = 0; x < 4; x++) {
+      const s = ((y + 1) * fw + x + 2) * 4;
+      expect(Array.from(t.data.subarray((y * 4 + x) * 3, (y * 4 + x) * 3 + 3))).to.deep.equal([rgba[s + 2], rgba[s + 1], rgba[s]]);
+    }
+    const edge = resizeToTensorRef(rgba, windowGeometry(fw, fh, [-2, -2, 4], 4, 4)); // past the top-left corner
+    expect(Array.from(edge.data.subarray(0, 3))).to.deep.equal([rgba[2], rgba[1], rgba[0]]);
+  });
+
+  // Face windows: inside the frame (down- and upscaled), across its edges, after a whole-frame
+  // geometry (the uniforms must follow each set()).
+  for (const w of [[100, 60, 320], [300, 200, 96], [-40, 400, 160], [560, -30, 200]] as const) {
+    const name = `window [${w}] of 640x480 → 160x160`;
+    test(name, withDevice(async (device) => {
+      const rgba = randomRgba(640, 480, w[2]);
+      const g = windowGeometry(640, 480, w, 160);
+      const want = resizeToTensorRef(rgba, g);
+      const got = await gpuResize(device, rgba, g, [detectorGeometry(640, 480, 160), g]);
       assertClose(got, want.data, ATOL, name);
     }));
   }

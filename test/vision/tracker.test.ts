@@ -95,5 +95,19 @@ suite('tracker', () => {
     t.update([obs(0, 0), obs(300, 0)]);
     expect(t.genderDue(boxes)).to.deep.equal([true, true]);
   });
-});
 
+  test('emotion schedule: a new track due at once, then every `every` frames; keep holds the smoothed label', () => {
+    const t = new Tracker(CLASSES);
+    const boxes = [[0, 0, 100, 100], [300, 0, 100, 100]];
+    expect(t.emotionDue(boxes, 2)).to.deep.equal([true, true]);
+    t.update([obs(0, 0), obs(300, 0, NEUTRAL)]);
+    expect(t.emotionDue(boxes, 2)).to.deep.equal([false, false]);
+    expect(t.emotionDue([...boxes, [600, 300, 100, 100]], 2)).to.deep.equal([false, false, true]);
+    expect(t.emotionDue(boxes, 1)).to.deep.equal([true, true]);
+    const r = t.update([{ ...obs(0, 0), emotion: 'keep' }, { ...obs(300, 0), emotion: 'keep' }]);
+    expect(r.map((f) => f.emotion.label)).to.deep.equal(['happy', 'neutral']);
+    expect(r[0].emotion.probs.happy).to.be.closeTo(0.9, 1e-6);
+    expect(t.emotionDue(boxes, 2)).to.deep.equal([true, true]);
+    expect(() => t.update([{ ...obs(900, 400), emotion: 'keep' }])).to.throw(/new track needs its emotion/);
+  });
+});

@@ -54,7 +54,11 @@ suite('frame-pipeline', () => {
     const pipeline = new FramePipeline({
       backend: 'webgpu',
       device,
-      detector: { detect: async () => ({ faces, input: { texture, width: W, height: H } as FrameInput }), dispose: () => undefined },
+      detector: {
+        detect: async () => ({ faces, input: { texture, width: W, height: H } as FrameInput }),
+        detectWindows: async () => { throw new Error('not following'); },
+        dispose: () => undefined,
+      },
       emotion: spy,
       emotionClasses: emo.spec.classes,
       gender: async () => { genderBuilt++; return createMiniXception(gen.weights, { device, maxBatch: 8 }); },
@@ -98,7 +102,11 @@ suite('frame-pipeline', () => {
     let genderFaces = 0;
     const pipeline = new FramePipeline({
       backend: 'cpu',
-      detector: { detect: async () => ({ faces: facesAt(frameNo), input: { width: FW, height: FH, rgba } }), dispose: () => undefined },
+      detector: {
+        detect: async () => ({ faces: facesAt(frameNo), input: { width: FW, height: FH, rgba } }),
+        detectWindows: async () => { throw new Error('not following'); },
+        dispose: () => undefined,
+      },
       emotion: { classify: async (_p, n) => new Float32Array(n * 7).fill(1 / 7), dispose: () => undefined },
       emotionClasses: ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral'],
       gender: async () => ({
@@ -130,5 +138,53 @@ suite('frame-pipeline', () => {
     expect(pipeline.runs.emotion).to.equal(FRAMES);
     pipeline.dispose();
   });
-});
 
+  test('follow: the full-frame detector on the first frame, every 10th and after a loss; windows around each face (and a lost one) between', async () => {
+    const FW = 640, FH = 480;
+    const box = (x: number, y: number, side = 80): Detection => ({ box: [x, y, side, side], score: 0.9, landmarks: [[x + 25, y + 30], [x + 55, y + 30], [x + 40, y + 45], [x + 28, y + 60], [x + 52, y + 60]] });
+    let frameNo = 0;
+    // Two faces drifting right 4 px a frame; the second turns away (not detectable) on frames 13-14.
+    const facesAt = (i: number): Detection[] => [box(40 + 4 * i, 60), ...(i === 13 || i === 14 ? [] : [box(300 + 4 * i, 200)])];
+    const inside = (f: Detection, [x, y, side]: readonly number[]) => {
+      const cx = f.box[0] + f.box[2] / 2, cy = f.box[1] + f.box[3] / 2;
+      return cx > x && cx < x + side && cy > y && cy < y + side;
+    };
+    const calls: string[] = [];
+    const rgba = new Uint8ClampedArray(FW * FH * 4).fill(128);
+    const pipeline = new FramePipeline({
+      backend: 'cpu',
+      detector: {
+        detect: async () => (calls.push('full'), { faces: facesAt(frameNo), input: { width: FW, height: FH, rgba } }),
+        detectWindows: async (_f, windows) => {
+          calls.push(`windows ${windows.length}`);
+          return { perWindow: windows.map((w) => facesAt(frameNo).filter((f) => inside(f, w))), input: { width: FW, height: FH, rgba } };
+        },
+        dispose: () => undefined,
+      },
+      emotion: { classify: async (_p, n) => new Float32Array(n * 7).fill(1 / 7), dispose: () => undefined },
+      emotionClasses: ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral'],
+      gender: async () => { throw new Error('gender is off'); },
+      genderClasses: ['female', 'male'],
+    });
+    const frame = await createImageBitmap(new ImageData(1, 1));
+    const tracks: number[][] = [];
+    let emotionFaces = 0, faceFrames = 0;
+    for (frameNo = 0; frameNo < 22; frameNo++) {
+      const r = await pipeline.analyze(frame, { gender: false, follow: true });
+      tracks.push(r.faces.map((f) => f.track));
+      emotionFaces += r.timings.emotionFaces;
+      faceFrames += r.faces.length;
+      expect(r.faces.map((f) => f.box[0]), `frame ${frameNo}: boxes where the faces are`).to.deep.equal(facesAt(frameNo).map((f) => f.box[0]));
+    }
+    const full = calls.flatMap((c, i) => (c === 'full' ? [i] : []));
+    // 0: start; 10: 10 frames later; 14: face 2 lost on 13 (3 frames after 10). Face 2, away on
+    // 13-14, is found again on 15 in its window (a ghost's), so windows until 10 frames after 14.
+    expect(full).to.deep.equal([0, 10, 14]);
+    expect(calls[1]).to.equal('windows 2');
+    expect(calls[13]).to.equal('windows 2');
+    expect(tracks[21]).to.deep.equal([1, 2], 'the face that turned away for two frames keeps its id');
+    // Following, each face's emotion runs every other frame: about half the face-frames.
+    expect(emotionFaces).to.be.within(faceFrames / 2, faceFrames / 2 + 3);
+    pipeline.dispose();
+  });
+});

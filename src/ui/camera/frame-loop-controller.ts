@@ -1,8 +1,11 @@
 // The camera pipeline worker as a resource of its host element, and the loop that feeds it: load
 // the pipeline, post video frames (or one photo) to it, keep the HUD's rates, draw each result and
 // announce it as `emo-frame`; end the worker when the host leaves the page. At most one frame is
-// in flight: video frames presented while the worker is busy are dropped, never queued, so the
-// picture stays live.
+// in flight: video frames presented while the worker is busy are dropped, never queued.
+//
+// Frame truth: before a frame is transferred to the worker, a copy of its pixels is kept; the result
+// comes back paired with that copy as `lastAnalysed`, and `draw` gets both, so the host draws the
+// overlay only on the very picture it was computed from (never over a later video frame).
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { PipelineInfo, PipelineResult } from '../../worker/api';
 import type { PipelineClient } from '../../worker/pipeline-client';
@@ -14,10 +17,14 @@ export interface FrameLoopHooks {
   video(): HTMLVideoElement | undefined;
   /** Whether to run the gender model on the next frame. */
   gender(): boolean;
-  /** Called with each frame just before it is transferred to the worker (and so no longer readable). */
-  willAnalyze(frame: ImageBitmap): void;
-  /** Draws a result's overlay, before `emo-frame` goes out. */
-  draw(result: PipelineResult): void;
+  /** Draws a result's overlay on `image`, the frame it was computed from, before `emo-frame` goes out. */
+  draw(result: PipelineResult, image: ImageBitmap): void;
+}
+
+/** A result and the frame pixels it was computed from (as decoded, not mirrored). */
+export interface AnalysedFrame {
+  image: ImageBitmap;
+  result: PipelineResult;
 }
 
 /** Exponential moving average of the HUD's numbers; the first value stands alone. */
@@ -36,6 +43,12 @@ export class FrameLoopController implements ReactiveController {
   /** Width and height of the latest analysed frame. */
   frameSize: [number, number] = [4, 3];
   lastResult?: PipelineResult;
+  /**
+   * The latest result with the frame it was computed from (the snapshot card and the heat maps
+   * read their crops from `image`). The image stays open until the result after next replaces it
+   * (one result of grace for a reader that is still drawing it); copy it to keep it longer.
+   */
+  lastAnalysed?: AnalysedFrame;
   framesAnalyzed = 0;
   framesDropped = 0;
 
@@ -46,6 +59,8 @@ export class FrameLoopController implements ReactiveController {
   private lastFrameAt = 0;
   /** The next frame starts a new source: the tracker forgets the previous one. */
   private freshSource = false;
+  /** The image lastAnalysed held before the latest one, closed on the next result. */
+  private retired?: ImageBitmap;
 
   constructor(private readonly host: ReactiveControllerHost & HTMLElement, private readonly hooks: FrameLoopHooks) {
     host.addController(this);
@@ -57,6 +72,15 @@ export class FrameLoopController implements ReactiveController {
     this.stop();
     this.client?.terminate();
     this.client = undefined;
+    this.forget();
+  }
+
+  /** Drops the kept frames (a new source starts with none). */
+  forget(): void {
+    this.retired?.close();
+    this.lastAnalysed?.image.close();
+    this.retired = undefined;
+    this.lastAnalysed = undefined;
   }
 
   /** Starts the worker and loads the pipeline; resolves to whether it loaded. */
@@ -111,7 +135,7 @@ export class FrameLoopController implements ReactiveController {
       const first = this.freshSource;
       this.freshSource = false;
       createImageBitmap(v).then(
-        (bmp) => (token === this.loopToken ? this.analyze(bmp, w, h, first) : bmp.close()),
+        (bmp) => (token === this.loopToken ? this.analyze(bmp, w, h, first, true) : bmp.close()),
         () => undefined,
       ).finally(() => {
         this.inFlight = false;
@@ -128,28 +152,44 @@ export class FrameLoopController implements ReactiveController {
 
   /** Analyses one photo as a new source. */
   async analyzePhoto(bitmap: ImageBitmap): Promise<void> {
-    await this.analyze(bitmap, bitmap.width, bitmap.height, true);
+    await this.analyze(bitmap, bitmap.width, bitmap.height, true, false);
   }
 
-  /** Sends one frame to the worker (transferred) and handles its result. */
-  private async analyze(bitmap: ImageBitmap, width: number, height: number, reset: boolean): Promise<void> {
-    if (!this.client) return;
+  /**
+   * Sends one frame to the worker (transferred) and handles its result. Video frames follow the
+   * faces of the frames before (the full-frame detector only now and then: src/vision/face-follower.ts).
+   */
+  private async analyze(bitmap: ImageBitmap, width: number, height: number, reset: boolean, follow: boolean): Promise<void> {
+    if (!this.client) {
+      bitmap.close();
+      return;
+    }
     this.inFlight = true;
+    const token = this.loopToken;
+    let kept: ImageBitmap | undefined;
     try {
-      this.hooks.willAnalyze(bitmap);
-      const r = await this.client.analyze(bitmap, { gender: this.hooks.gender(), reset });
+      // The copy stays here; the original is transferred (and closed) by the worker.
+      kept = await createImageBitmap(bitmap);
+      const r = await this.client.analyze(bitmap, { gender: this.hooks.gender(), reset, follow });
+      // A result from a source the user has since left is not drawn over the new one.
+      if (token !== this.loopToken) return;
       this.frameSize = [width, height];
-      this.onResult(r);
+      this.onResult(r, kept);
+      kept = undefined;
     } catch (e) {
       // One bad frame (a lost device mid-frame) must not stop the loop: the next one rebuilds.
       this.deviceNote ||= `A frame failed: ${e instanceof Error ? e.message : String(e)}`;
       this.host.requestUpdate();
     } finally {
+      kept?.close();
       this.inFlight = false;
     }
   }
 
-  private onResult(r: PipelineResult): void {
+  private onResult(r: PipelineResult, image: ImageBitmap): void {
+    this.retired?.close();
+    this.retired = this.lastAnalysed?.image;
+    this.lastAnalysed = { image, result: r };
     const now = performance.now();
     if (this.lastFrameAt) this.fps = ema(this.fps, 1000 / Math.max(1, now - this.lastFrameAt));
     this.lastFrameAt = now;
@@ -158,7 +198,7 @@ export class FrameLoopController implements ReactiveController {
     this.lastResult = r;
     this.framesAnalyzed++;
     this.host.requestUpdate();
-    this.hooks.draw(r);
+    this.hooks.draw(r, image);
     this.host.dispatchEvent(new CustomEvent('emo-frame', { detail: r, bubbles: true, composed: true }));
   }
 }

@@ -2,17 +2,18 @@
 // heat map is on and no request is in flight, crop the faces on the main thread exactly as the
 // worker crops what it classifies (src/vision/face-crop.ts: the crop policy's eye-levelled
 // similarity, the crop kernel's sampling, edges clamped), ask for their maps, and hand them to the
-// <emo-saliency-layer> with each crop's transform. The crops come from a copy of the very frame
-// the detector saw (willAnalyze, called before the frame is transferred to the worker), so boxes
-// and heat maps line up however slow the pipeline runs; without one (heat map just switched on,
-// or a snapshot with it off) they come from the picture as it is now. Frames that arrive while a
-// request runs are skipped, never queued. 'predicted' explains the label the overlay shows (the
-// tracker's smoothed one). The same crops and maps make the snapshot card.
+// <emo-saliency-layer> with each crop's transform. The crops come from the frame the result was
+// computed from (the frame loop's `lastAnalysed`), and the layer gets the maps only while that
+// frame is the one shown (`facesFor`), so boxes, picture and heat maps always belong together.
+// Frames that arrive while a request runs are skipped, never queued. 'predicted' explains the label
+// the overlay shows (the tracker's smoothed one). The same crops and maps make the snapshot card,
+// recomputed from the latest analysed frame when the frozen ones are older.
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { type Affine, EMOTION_CROP } from '../../vision/crop-policy';
 import { emotionCrops } from '../../vision/face-crop';
 import { FramePixels } from '../../vision/frame-pixels';
 import type { PipelineResult } from '../../worker/api';
+import type { AnalysedFrame } from '../camera/frame-loop-controller';
 import { DEFAULT_SALIENCY, type SaliencySettings } from './emo-saliency-controls';
 import type { ExplainFn } from './emo-saliency-panel';
 import type { LayerFace } from './emo-saliency-layer';
@@ -22,8 +23,8 @@ import type { SnapshotFace, SnapshotInput } from '../snapshot/snapshot-card';
 const MAX_FACES = 8;
 
 export interface CameraSaliencyHooks {
-  /** The picture being analysed (video or image element), or undefined. */
-  picture(): CanvasImageSource | undefined;
+  /** The latest result with the frame pixels it was computed from. */
+  analysed(): AnalysedFrame | undefined;
   explain(): ExplainFn | undefined;
   classes(): readonly string[];
 }
@@ -42,10 +43,10 @@ export class CameraSaliencyController implements ReactiveController {
   /** Why the last request failed, if it did. */
   error = '';
   private frozen: Frozen[] = [];
+  /** The result the frozen faces (and `faces`) were computed for. */
+  private frozenFor?: PipelineResult;
   private last?: PipelineResult;
   private busy = false;
-  /** A copy of the frame being analysed now (the next emo-frame's pixels). */
-  private pending?: Promise<ImageBitmap | undefined>;
   /** The canvas the crops' source pixels are read through, reused. */
   private readonly pixels = new FramePixels();
 
@@ -59,18 +60,11 @@ export class CameraSaliencyController implements ReactiveController {
 
   hostDisconnected(): void {
     this.host.removeEventListener('emo-frame', this.onFrame);
-    this.drop();
   }
 
-  /** Call with each frame just before it goes to the worker: keeps a copy while heat maps are on. */
-  willAnalyze(frame: ImageBitmap): void {
-    this.drop();
-    if (this.settings.enabled && this.hooks.explain() && !this.busy) this.pending = createImageBitmap(frame).catch(() => undefined);
-  }
-
-  private drop(): void {
-    void this.pending?.then((b) => b?.close());
-    this.pending = undefined;
+  /** The heat maps to draw over `shown` (the result whose frame is on screen): none when they belong to another frame. */
+  facesFor(shown: PipelineResult | undefined): LayerFace[] {
+    return shown && shown === this.frozenFor ? this.faces : [];
   }
 
   /** The frame size of the latest result. */
@@ -88,7 +82,7 @@ export class CameraSaliencyController implements ReactiveController {
   /** The snapshot card's input: the latest frozen faces, or freshly computed ones. */
   readonly capture = async (): Promise<SnapshotInput | undefined> => {
     const time = new Date();
-    if (!this.settings.enabled || !this.frozen.length) {
+    if (!this.settings.enabled || !this.frozen.length || this.frozenFor !== this.last) {
       if (!this.last) return undefined;
       await this.run(this.last, true);
     }
@@ -103,10 +97,7 @@ export class CameraSaliencyController implements ReactiveController {
 
   private readonly onFrame = (e: Event): void => {
     this.last = (e as CustomEvent<PipelineResult>).detail;
-    const frame = this.pending;
-    this.pending = undefined;
-    if (this.settings.enabled && !this.busy) void this.run(this.last, false, frame);
-    else void frame?.then((b) => b?.close());
+    if (this.settings.enabled && !this.busy) void this.run(this.last);
   };
 
   /**
@@ -119,20 +110,19 @@ export class CameraSaliencyController implements ReactiveController {
     return emotionCrops(pic, r.width, r.height, faces, this.pixels);
   }
 
-  private async run(r: PipelineResult, force = false, frame?: Promise<ImageBitmap | undefined>): Promise<void> {
+  private async run(r: PipelineResult, force = false): Promise<void> {
     const explain = this.hooks.explain();
-    if (!explain || (this.busy && !force)) {
-      void frame?.then((b) => b?.close());
-      return;
-    }
+    if (!explain || (this.busy && !force)) return;
+    // Only the frame this result was computed from will do (read now: the loop replaces it later).
+    const shown = this.hooks.analysed();
+    if (shown?.result !== r) return;
     this.busy = true;
     try {
-      const bitmap = await frame;
-      const c = this.crops(r, bitmap ?? this.hooks.picture());
-      bitmap?.close();
+      const c = this.crops(r, shown.image);
       if (!c) {
         this.faces = [];
         this.frozen = [];
+        this.frozenFor = r;
         return;
       }
       const n = c.affines.length, S = EMOTION_CROP.size, classes = this.hooks.classes();
@@ -146,6 +136,7 @@ export class CameraSaliencyController implements ReactiveController {
           snapshot: { probs: classes.map((k) => f.emotion.probs[k] ?? 0), gender: f.gender ? { label: f.gender.label, p: f.gender.probs[f.gender.label] ?? 0 } : undefined },
         };
       });
+      this.frozenFor = r;
       this.faces = this.settings.enabled ? this.frozen : [];
       this.error = '';
     } catch (e) {
