@@ -56,7 +56,7 @@ def measure_model(a, model, spec):
     wild = None
     if not a.no_wild and dataset("celeb-gender-val.zip").exists():
         from celeb import load_celeb
-        wild = {k: sample(load_celeb("val", size, color, camera=cam), a.limit)[:2]
+        wild = {k: load_celeb("val", size, color, camera=cam, limit=a.limit or 0)[:2]
                 for k, cam in (("celeb_val", False), ("celeb_val_camera", True))}
     return measure.gender(model, spec, utk, wild, spec.get("decline"))
 
