@@ -11,6 +11,7 @@ Sections the card lacks are listed as new and do not fail the check (--write add
 only the card has (training history, recipe) are not reproducible from data and are left alone.
 """
 import argparse
+import functools
 import json
 import sys
 from pathlib import Path
@@ -44,15 +45,22 @@ def sample(split, limit, seed=0):
     return x[keep], y[keep], [names[i] for i in keep]
 
 
+@functools.lru_cache(maxsize=2)
+def _load(name, size=None, color=None):
+    """Decoded data sets, kept for repeated calls of main() in one process (training/test_eval.py)."""
+    if name == "fer2013":
+        from data import load_fer2013
+        return load_fer2013(dataset("fer2013.zip"))
+    from utkface import load_utkface
+    return load_utkface(dataset("utkface.zip"), size=size, color=color)
+
+
 def measure_model(a, model, spec):
     if a.model == "emotion":
-        from data import load_fer2013
-        data = load_fer2013(dataset("fer2013.zip"))
-        data = {s: sample(v, a.limit) for s, v in data.items()}
+        data = {s: sample(v, a.limit) for s, v in _load("fer2013").items()}
         return measure.emotion(model, spec, data)
-    from utkface import load_utkface
     size, color = spec["input"]["size"], spec["input"]["channels"] == 3
-    utk = {s: sample(v, a.limit) for s, v in load_utkface(dataset("utkface.zip"), size=size, color=color).items()}
+    utk = {s: sample(v, a.limit) for s, v in _load("utkface", size, color).items()}
     wild = None
     if not a.no_wild and dataset("celeb-gender-val.zip").exists():
         from celeb import load_celeb

@@ -87,7 +87,11 @@ def main():
                     "licence": "UTKFace is available for non-commercial research purposes only; the copyright of the images belongs to their owners. These weights inherit that restriction.",
                     "split": "training/splits/utkface.csv: seeded (2017), stratified by gender x age band x race, 70/15/15",
                     "sizes": {s: int(len(data[s][1])) for s in data}},
-        "protocol": "fit on train; recipe and checkpoint chosen on val (flip-averaged); test evaluated once at the end",
+        "protocol": ("fit on UTKFace train + celeb-gender train; recipe, checkpoint and decline thresholds chosen on UTKFace val, "
+                     "celeb val and its camera-degraded copy (flip-averaged); UTKFace test evaluated once at the end"
+                     if wild else "fit on train; recipe and checkpoint chosen on val (flip-averaged); test evaluated once at the end"),
+        **({"extra_training_data": {"name": "celeb-gender-train.zip (16,000 adult faces in the wild, CelebA-derived sample of laxmimerit/male-female-face-dataset)",
+                                    "licence": "no licence stated by its source; treated as non-commercial research only, like UTKFace"}} if wild else {}),
         "headline": {"split": "test", "accuracy": test["accuracy"], "target": 0.95, "target_met": test["accuracy"] >= 0.95},
         "worst_group": {"group": worst[0], "accuracy": worst[1], "n": worst[2]},
         "children": "ages 0-2 and 3-9: " + ", ".join(f"{b} {test['groups']['age'][b]['accuracy']:.3f} (n={test['groups']['age'][b]['n']})" for b in ("0-2", "3-9")) +

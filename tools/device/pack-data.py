@@ -3,8 +3,8 @@ included): the same layout as the data folder (<out>/datasets/<file>, so EMOLENS
 it), every image re-encoded small as WebP under its original name (labels, splits and the FER+ votes
 key on the names; PIL reads the format from the bytes).
 
-    /usr/bin/python3 tools/device/pack-data.py gender --out .data/pack-gender   # UTKFace + celeb, ~40 MiB
-    /usr/bin/python3 tools/device/pack-data.py emotion --out .data/pack-fer      # FER-2013 + FER+ votes, ~35 MiB
+    /usr/bin/python3 tools/device/pack-data.py gender --out .data/pack-gender   # UTKFace + celeb, ~44 MiB
+    /usr/bin/python3 tools/device/pack-data.py emotion --out .data/pack-fer      # FER-2013 + FER+ votes, ~33 MiB
 
 Gender images are stored at 64x64 (UTKFace chips resized, celeb crops cut to their centre square as
 training/celeb.py does), FER-2013 at its 48x48. Only for training sweeps: cards and `npm run eval`
