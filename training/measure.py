@@ -43,7 +43,8 @@ def by_confidence(probs, y, thresholds=(0.6, 0.7, 0.8, 0.9)):
     """How right the model is when it is at least this sure (flip-averaged top probability): the share
     of faces at or above each threshold and the accuracy on them."""
     conf, ok = probs.max(1), probs.argmax(1) == y
-    return [{"min_probability": t, "share_of_faces": float((conf >= t).mean()), "accuracy": float(ok[conf >= t].mean())}
+    return [{"min_probability": t, "share_of_faces": float((conf >= t).mean()),
+             "accuracy": float(ok[conf >= t].mean()) if (conf >= t).any() else None}  # None, not NaN: JSON has no NaN
             for t in thresholds]
 
 
