@@ -17,8 +17,9 @@ def random_affine(x, rot_deg=15.0, scale=(0.85, 1.15), shift=0.1, flip=True):
         s = lo + (hi - lo) * torch.rand(b, device=dev)
     else:  # the same random stream as before per-image ranges existed (the shipped recipes)
         s = torch.empty(b, device=dev).uniform_(lo, hi)
+    sx = _mirror(s) if flip else s  # drawn before the shift, as the shipped recipes drew them
     tx, ty = ((torch.rand(2, b, device=dev) * 2 - 1) * shift * 2)  # grid units span 2
-    return _warp(x, ang, s, tx, ty, flip)
+    return _warp(x, ang, s, sx, tx, ty)
 
 
 # The spread of the app's crop around the training framing, measured with the detector on FER-2013
@@ -35,13 +36,17 @@ def policy_affine(x, spread, flip=True):
     z = 1.645  # p90 of |N(0, 1)|
     ang = torch.randn(b, device=dev) * math.radians(spread["turn_deg"]) / z
     s = torch.exp(torch.randn(b, device=dev) * spread["log_scale"] / z)
+    sx = _mirror(s) if flip else s
     tx, ty = torch.randn(2, b, device=dev) * (spread["shift"] / z / math.sqrt(2)) * 2  # per axis; grid spans 2
-    return _warp(x, ang, s, tx, ty, flip)
+    return _warp(x, ang, s, sx, tx, ty)
 
 
-def _warp(x, ang, s, tx, ty, flip):
-    b = x.shape[0]
-    sx = s * torch.where(torch.rand(b, device=x.device) < 0.5, -1.0, 1.0) if flip else s
+def _mirror(s):
+    """The x scale with a random horizontal flip for half the images."""
+    return s * torch.where(torch.rand(s.shape[0], device=s.device) < 0.5, -1.0, 1.0)
+
+
+def _warp(x, ang, s, sx, tx, ty):
     cos, sin = torch.cos(ang), torch.sin(ang)
     theta = torch.stack([
         torch.stack([cos / sx, -sin / s, tx], 1),
