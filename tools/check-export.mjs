@@ -28,10 +28,17 @@ globalThis.GPUShaderStage ??= { VERTEX: 1, FRAGMENT: 2, COMPUTE: 4 };
 const nn = await import(pathToFileURL(join(process.cwd(), out)).href);
 const buf = async (f) => { const b = await readFile(join(dir, f)); return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength); };
 
-const json = JSON.parse(await readFile(join(dir, `${name}.json`), 'utf8'));
-const spec = nn.parseModelSpec(json);
+const raw = JSON.parse(await readFile(join(dir, `${name}.json`), 'utf8'));
 const bytes = await buf(`${name}.safetensors`);
-await nn.checkWeights(bytes, nn.manifestDigest(json, `${name}.json`, `${name}.safetensors`), `${name}.safetensors`); // the digest export.py wrote
+await nn.checkWeights(bytes, nn.manifestDigest(raw, `${name}.json`, `${name}.safetensors`), `${name}.safetensors`); // the digest export.py wrote
+if (raw.outputs) {
+  // A head with extra outputs (docs/ARCHITECTURE.md 'Extra outputs'): the loader of before "outputs"
+  // reads it as one class list of every logit, so all logits, extra ones too, are compared with PyTorch.
+  const order = Object.entries(raw.outputs).sort((a, b) => a[1][0] - b[1][0]);
+  raw.classes = order.flatMap(([group, [start, end]], i) => i === 0 ? raw.classes
+    : (raw.output_labels?.[group] ?? Array.from({ length: end - start }, (_, j) => String(j))).map((l) => `${group}:${l}`));
+}
+const spec = nn.parseModelSpec(raw);
 const weights = nn.loadMiniXception(spec, bytes);
 const golden = nn.parseSafetensors(await buf(`${name}.golden.safetensors`));
 const pixels = golden.get('pixels');

@@ -7,13 +7,46 @@ import torch.nn.functional as F
 
 
 def random_affine(x, rot_deg=15.0, scale=(0.85, 1.15), shift=0.1, flip=True):
-    """x: (B, C, H, W) float. Rotation, zoom, translation and horizontal flip, border-replicated."""
+    """x: (B, C, H, W) float. Rotation, zoom, translation and horizontal flip, border-replicated.
+    scale: (lo, hi) floats, or (lo, hi) tensors of shape (B,) for a range per image (zoom > 1 = tighter crop)."""
     b = x.shape[0]
     dev = x.device
     ang = (torch.rand(b, device=dev) * 2 - 1) * math.radians(rot_deg)
-    s = torch.empty(b, device=dev).uniform_(*scale)
-    sx = s * torch.where(torch.rand(b, device=dev) < 0.5, -1.0, 1.0) if flip else s
+    lo, hi = scale
+    if torch.is_tensor(lo):
+        s = lo + (hi - lo) * torch.rand(b, device=dev)
+    else:  # the same random stream as before per-image ranges existed (the shipped recipes)
+        s = torch.empty(b, device=dev).uniform_(lo, hi)
+    sx = _mirror(s) if flip else s  # drawn before the shift, as the shipped recipes drew them
     tx, ty = ((torch.rand(2, b, device=dev) * 2 - 1) * shift * 2)  # grid units span 2
+    return _warp(x, ang, s, sx, tx, ty)
+
+
+# The spread of the app's crop around the training framing, measured with the detector on FER-2013
+# (docs/crop-policy.md, 'How well it reproduces the training framing': |scale - 1| p90 0.307, centre
+# shift p90 0.158 of the side, turn p90 6.4 degrees), as normal distributions with those p90s.
+POLICY_SPREAD = {"emotion": {"turn_deg": 6.4, "log_scale": math.log(1.307), "shift": 0.158},
+                 "gender": {"turn_deg": 4.0, "log_scale": math.log(1.125), "shift": 0.048}}
+
+
+def policy_affine(x, spread, flip=True):
+    """Crop jitter as the live crop policy produces it (POLICY_SPREAD[task]), instead of uniform ranges."""
+    b = x.shape[0]
+    dev = x.device
+    z = 1.645  # p90 of |N(0, 1)|
+    ang = torch.randn(b, device=dev) * math.radians(spread["turn_deg"]) / z
+    s = torch.exp(torch.randn(b, device=dev) * spread["log_scale"] / z)
+    sx = _mirror(s) if flip else s
+    tx, ty = torch.randn(2, b, device=dev) * (spread["shift"] / z / math.sqrt(2)) * 2  # per axis; grid spans 2
+    return _warp(x, ang, s, sx, tx, ty)
+
+
+def _mirror(s):
+    """The x scale with a random horizontal flip for half the images."""
+    return s * torch.where(torch.rand(s.shape[0], device=s.device) < 0.5, -1.0, 1.0)
+
+
+def _warp(x, ang, s, sx, tx, ty):
     cos, sin = torch.cos(ang), torch.sin(ang)
     theta = torch.stack([
         torch.stack([cos / sx, -sin / s, tx], 1),

@@ -24,3 +24,13 @@ def require_file(path):
     if not path.exists():
         raise SystemExit(missing_data_message(path))
     return path
+
+
+def data_dir() -> Path:
+    """The data folder (DATA_DIR), as a function for callers that ask late."""
+    return DATA_DIR
+
+
+def dataset(name: str) -> Path:
+    """A file of the data folder's datasets/, e.g. dataset("fer2013.zip"); it may not exist."""
+    return data_path("datasets", name)

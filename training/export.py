@@ -45,7 +45,10 @@ def load_run(run: Path, num_classes: int, input_size: int):
     """best.npz (floats of the EMA state_dict) -> eval-mode MiniXception. The run's result.json, when
     there, says the input size it was trained at; input_size is the default for runs without one."""
     if (run / "result.json").exists():
-        input_size = json.loads((run / "result.json").read_text())["config"].get("input_size", input_size)
+        result = json.loads((run / "result.json").read_text())
+        input_size = result["config"].get("input_size", input_size)
+        # a head with extra outputs (the gender model's age bands): as many logits as the layout says
+        num_classes = max([num_classes] + [e for _, e in result.get("outputs", {}).values()])
     z = np.load(run / "best.npz")
     state = {k: torch.from_numpy(z[k]) for k in z.files}
     cfg = config_from_state(state, num_classes, input_size)
@@ -57,8 +60,10 @@ def load_run(run: Path, num_classes: int, input_size: int):
     return model.eval(), cfg
 
 
-def spec_json(name: str, cfg: ModelConfig, classes, flip_tta=True) -> dict:
-    return {
+def spec_json(name: str, cfg: ModelConfig, classes, flip_tta=True, extra=None) -> dict:
+    """extra: for a head with more outputs than classes, the run's "outputs", "output_labels" and
+    "decline" (docs/ARCHITECTURE.md 'Extra outputs'); without it the JSON is what today's loader reads."""
+    spec = {
         "name": name,
         "arch": "mini-xception",
         "input": {"size": cfg.input_size, "channels": cfg.in_channels, "scale": 2.0 / 255.0, "offset": -1.0},
@@ -68,6 +73,9 @@ def spec_json(name: str, cfg: ModelConfig, classes, flip_tta=True) -> dict:
         "bn_eps": 1e-5,
         "flip_tta": flip_tta,
     }
+    if extra and len(extra.get("outputs", {})) > 1:
+        spec.update({k: extra[k] for k in ("outputs", "output_labels", "decline") if k in extra})
+    return spec
 
 
 def weights_digest(path: Path) -> dict:
@@ -75,14 +83,19 @@ def weights_digest(path: Path) -> dict:
     return {"file": path.name, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
 
 
-def export(model: MiniXception, cfg: ModelConfig, name: str, classes, out: Path, onnx=True):
+def run_extra(run: Path) -> dict:
+    f = run / "result.json"
+    return json.loads(f.read_text()) if f.exists() else {}
+
+
+def export(model: MiniXception, cfg: ModelConfig, name: str, classes, out: Path, onnx=True, extra=None):
     out.mkdir(parents=True, exist_ok=True)
     tensors = {k: v.detach().float().numpy() for k, v in model.state_dict().items()
                if not k.endswith("num_batches_tracked")}
     safetensors_io.save(tensors, out / f"{name}.safetensors", metadata={"format": "pt", "model": name})
     back = safetensors_io.load(out / f"{name}.safetensors")
     assert back.keys() == tensors.keys() and all(np.array_equal(back[k], tensors[k]) for k in tensors)
-    spec = spec_json(name, cfg, classes)
+    spec = spec_json(name, cfg, classes, extra=extra)
     # The app checks the file against this before using it (src/nn/integrity.ts).
     spec["weights"] = weights_digest(out / f"{name}.safetensors")
     (out / f"{name}.json").write_text(json.dumps(spec, indent=2) + "\n")
@@ -102,6 +115,8 @@ def main():
     p.add_argument("--fixtures", default=str(ROOT / "test/fixtures"))
     p.add_argument("--data", default=None, help="data set for the golden examples (default: the task's zip in $EMOLENS_DATA/datasets)")
     p.add_argument("--no-onnx", action="store_true")
+    p.add_argument("--gender-only", action="store_true",
+                   help="drop extra outputs (the age head): weights the app's loader of before 'outputs' reads")
     a = p.parse_args()
     if a.smoke:
         a.run, a.out, a.fixtures = a.run or "/tmp/smoke", str(ROOT / ".cache/smoke"), str(ROOT / ".cache/smoke")
@@ -110,11 +125,19 @@ def main():
     torch.set_num_threads(2)
     classes, size = TASKS[a.name]
     model, cfg = load_run(Path(a.run), len(classes), size)
-    export(model, cfg, a.name, classes, Path(a.out), onnx=not a.no_onnx)
-    shared = data_path("datasets")
-    examples = (golden.fer_examples(a.data or shared / "fer2013.zip", cfg.input_size) if a.name == "emotion"
-                else golden.utkface_examples(a.data or shared / "utkface.zip", cfg.input_size, cfg.in_channels == 3))
-    golden.write_golden(model, cfg, a.name, Path(a.fixtures), examples)
+    extra = run_extra(Path(a.run))
+    if a.gender_only and len(extra.get("outputs", {})) > 1:  # today's app: the classes' logits only
+        from train_utils import slice_head
+        k = len(classes)
+        groups = [(g, e - b) for g, (b, e) in sorted(extra["outputs"].items(), key=lambda kv: kv[1][0])]
+        model = slice_head(model, groups, [groups[0][0]], torch.contiguous_format)
+        cfg, extra = model.cfg, {}
+        assert cfg.num_classes == k
+    export(model, cfg, a.name, classes, Path(a.out), onnx=not a.no_onnx, extra=extra)
+    from data_dir import dataset
+    examples = (golden.fer_examples(a.data or dataset("fer2013.zip"), cfg.input_size) if a.name == "emotion"
+                else golden.utkface_examples(a.data or dataset("utkface.zip"), cfg.input_size, cfg.in_channels == 3))
+    golden.write_golden(model, cfg, a.name, Path(a.fixtures), examples, spec_json(a.name, cfg, classes, extra=extra))
     print(f"exported {a.name} ({cfg.stem}/{list(cfg.widths)}) to {a.out}; golden vectors in {a.fixtures}")
 
 

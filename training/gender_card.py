@@ -11,26 +11,14 @@ import numpy as np
 import torch
 from PIL import Image, ImageDraw, ImageFont
 
+import measure
 from card import parse_log
-from export import load_run
-from model import count_flops
-from train import metrics, predict
-from utkface import AGE_BANDS, GENDER_CLASSES, RACES, age_band, load_utkface, parse_name
+from export import load_run, run_extra, spec_json
+from measure import by_confidence, group_table  # noqa: F401  (kept importable from here)
+from utkface import GENDER_CLASSES, load_utkface
 from data_dir import data_path
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def group_table(correct, names):
-    meta = [parse_name(n) for n in names]
-    groups = {"gender": {g: [] for g in GENDER_CLASSES}, "age": {b: [] for b in AGE_BANDS},
-              "race": {r: [] for r in RACES + ["unknown"]}}
-    for ok, (age, g, race) in zip(correct, meta):
-        groups["gender"][GENDER_CLASSES[g]].append(ok)
-        groups["age"][age_band(age)].append(ok)
-        groups["race"][race].append(ok)
-    return {k: {name: {"n": len(v), "accuracy": float(np.mean(v)) if v else None} for name, v in d.items() if v}
-            for k, d in groups.items()}
 
 
 def chart(table, overall, path):
@@ -49,14 +37,6 @@ def chart(table, overall, path):
         d.rectangle([bar_x, y, max(bar_x + 1, x1), y + row_h - 6], fill=(60, 110, 200) if acc >= 0.9 else (220, 120, 40))
         d.text((x1 + 6, y + 4), f"{acc:.3f} (n={n})", fill="black", font=font)
     img.save(path)
-
-
-def by_confidence(probs, y, thresholds=(0.6, 0.7, 0.8, 0.9)):
-    """How right the model is when it is at least this sure (flip-averaged top probability): the share
-    of faces at or above each threshold and the accuracy on them. The overlay shows the probability."""
-    conf, ok = probs.max(1), probs.argmax(1) == y
-    return [{"min_probability": t, "share_of_faces": float((conf >= t).mean()), "accuracy": float(ok[conf >= t].mean())}
-            for t in thresholds]
 
 
 def recipe(rc: dict) -> str:
@@ -85,18 +65,15 @@ def main():
     data = load_utkface(a.data, size=cfg.input_size, color=color)
     history, wall, best_epoch, device = parse_log(Path(a.log))
     rc = json.loads((Path(a.run) / "result.json").read_text())["config"] if (Path(a.run) / "result.json").exists() else {}
-    splits = {}
-    for s in ("val", "test"):
-        x, y, names = data[s]
-        probs = predict(model, x, torch.device("cpu"), True)
-        m = metrics(probs, y)
-        m["no_flip_accuracy"] = metrics(predict(model, x, torch.device("cpu"), False), y)["accuracy"]
-        m["groups"] = group_table(probs.argmax(1) == y, names)
-        m["by_confidence"] = by_confidence(probs, y)
-        splits[s] = m
-    test = splits["test"]
-    flat = [(f"{k}={name}", r["accuracy"], r["n"]) for k, d in test["groups"].items() for name, r in d.items() if r["n"] >= 30]
-    worst = min(flat, key=lambda t: t[1])
+    extra = run_extra(Path(a.run))
+    spec = spec_json("gender", cfg, GENDER_CLASSES, extra=extra)
+    wild = None
+    if extra.get("config", {}).get("celeb"):
+        from celeb import load_celeb
+        wild = {k: load_celeb("val", cfg.input_size, color, camera=cam)[:2] for k, cam in (("celeb_val", False), ("celeb_val_camera", True))}
+    got = measure.gender(model, spec, data, wild, spec.get("decline"))
+    splits, test, worst = got["splits"], got["splits"]["test"], got["worst_group"]
+    worst = (worst["group"], worst["accuracy"], worst["n"])
     sweep = []
     for log in a.sweep:
         h, _, b, _ = parse_log(Path(log))
@@ -111,12 +88,17 @@ def main():
                     "licence": "UTKFace is available for non-commercial research purposes only; the copyright of the images belongs to their owners. These weights inherit that restriction.",
                     "split": "training/splits/utkface.csv: seeded (2017), stratified by gender x age band x race, 70/15/15",
                     "sizes": {s: int(len(data[s][1])) for s in data}},
-        "protocol": "fit on train; recipe and checkpoint chosen on val (flip-averaged); test evaluated once at the end",
+        "protocol": ("fit on UTKFace train + celeb-gender train; recipe, checkpoint and decline thresholds chosen on UTKFace val, "
+                     "celeb val and its camera-degraded copy (flip-averaged); UTKFace test evaluated once at the end"
+                     if wild else "fit on train; recipe and checkpoint chosen on val (flip-averaged); test evaluated once at the end"),
+        **({"extra_training_data": {"name": "celeb-gender-train.zip (16,000 adult faces in the wild, CelebA-derived sample of laxmimerit/male-female-face-dataset)",
+                                    "licence": "no licence stated by its source; treated as non-commercial research only, like UTKFace"}} if wild else {}),
         "headline": {"split": "test", "accuracy": test["accuracy"], "target": 0.95, "target_met": test["accuracy"] >= 0.95},
         "worst_group": {"group": worst[0], "accuracy": worst[1], "n": worst[2]},
         "children": "ages 0-2 and 3-9: " + ", ".join(f"{b} {test['groups']['age'][b]['accuracy']:.3f} (n={test['groups']['age'][b]['n']})" for b in ("0-2", "3-9")) +
                     "; infants' faces carry little gender signal, so the app's answer for a child is close to a guess.",
         "splits": splits,
+        **{k: got[k] for k in ("in_the_wild", "declining") if k in got},
         "training": {"epochs": len(history), "best_epoch": best_epoch, "wall_seconds": round(wall, 1),
                      "machine": "1x NVIDIA H200 (lent GPU machine), PyTorch 2.11", "device": device,
                      "cpu_2core_estimate_seconds": round(a.cpu_epoch_seconds * len(history)) if a.cpu_epoch_seconds else None,

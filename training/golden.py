@@ -1,7 +1,8 @@
 """Golden vectors: what PyTorch computes for a few inputs, for the browser's parity tests.
 
 test/fixtures/<name>.golden.safetensors, F32, NHWC (the browser's layout):
-  pixels (N,S,S,C) 0..255, input (N,S,S,C) normalised, logits (N,K), probs (N,K), probs_flip (N,K),
+  pixels (N,S,S,C) 0..255, input (N,S,S,C) normalised, logits (N,K), probs (N,K), probs_flip (N,K)
+  (softmax per output group when the model has extra outputs, e.g. gender | age bands),
   taps.stem / taps.block<i> (N,h,w,C), saliency (N,K,S,S): guided back-propagation of each
   class logit to the normalised input (summed over colour channels for RGB models) (Springenberg et al. 2015: a ReLU passes gradient only where
   its forward input and the incoming gradient are both positive).
@@ -78,7 +79,14 @@ def _forward(model, x):
     return logits, taps
 
 
-def write_golden(model: MiniXception, cfg: ModelConfig, name: str, out: Path, examples):
+def group_softmax(logits, spec):
+    """Softmax per output group (the classes alone unless the spec has "outputs"), concatenated."""
+    from shipped import output_groups
+    groups = output_groups(spec) if spec else {"all": (0, logits.shape[1])}
+    return torch.cat([F.softmax(logits[:, a:b], 1) for a, b in groups.values()], 1)
+
+
+def write_golden(model: MiniXception, cfg: ModelConfig, name: str, out: Path, examples, spec=None):
     pixels_u8, sources = examples
     model.eval()
     px = torch.from_numpy(pixels_u8)
@@ -88,8 +96,8 @@ def write_golden(model: MiniXception, cfg: ModelConfig, name: str, out: Path, ex
     x = normalise(px).contiguous()
     logits, taps = _forward(model, x)
     with torch.no_grad():
-        flip = F.softmax(model(torch.flip(x, dims=[3])), 1)
-    probs = F.softmax(logits, 1)
+        flip = group_softmax(model(torch.flip(x, dims=[3])), spec)
+    probs = group_softmax(logits, spec)
     tensors = {
         "pixels": nhwc(px.float()), "input": nhwc(x), "logits": logits.numpy(), "probs": probs.numpy(),
         "probs_flip": ((probs + flip) / 2).numpy(),
