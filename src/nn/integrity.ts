@@ -4,6 +4,8 @@
 // parsing, because a damaged file can keep a valid structure and finite values and still make a
 // classifier answer confidently wrong (100 flipped bytes turned three faces into "surprise" at 1.0).
 
+import { sha256 } from '@noble/hashes/sha2.js';
+
 export interface WeightsDigest {
   /** The .safetensors file name, relative to the manifest. */
   file: string;
@@ -30,11 +32,13 @@ export function manifestDigest(json: unknown, source: string, file: string): Wei
   return digest;
 }
 
-/** SHA-256 as lower-case hex, with Web Crypto (browsers in a secure context, workers, Node ≥ 19). */
-export async function sha256Hex(bytes: ArrayBuffer): Promise<string> {
-  const subtle = globalThis.crypto?.subtle;
-  if (!subtle) throw new Error('cannot check the weights: Web Crypto is unavailable (serve the app over https or from localhost)');
-  const d = new Uint8Array(await subtle.digest('SHA-256', bytes));
+/**
+ * SHA-256 as lower-case hex: Web Crypto where it exists (secure contexts, workers, Node ≥ 19), else
+ * @noble/hashes, so a page served over plain http on a LAN address (no Web Crypto, no WebGPU) still
+ * checks its weights and runs on the CPU path.
+ */
+export async function sha256Hex(bytes: ArrayBuffer, subtle: SubtleCrypto | undefined = globalThis.crypto?.subtle): Promise<string> {
+  const d = subtle ? new Uint8Array(await subtle.digest('SHA-256', bytes)) : sha256(new Uint8Array(bytes));
   return Array.from(d, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
