@@ -8,7 +8,8 @@ import { ensureBuilt, runTool } from './helpers.mjs';
 
 const RUNNERS = ['emolens webgpu', 'emolens wasm', 'emolens cpu', 'onnxruntime-web webgpu', 'onnxruntime-web wasm', 'tfjs webgpu', 'tfjs wasm', 'tfjs cpu'];
 
-const runBenchCli = (args) => runTool('bench', args, { timeoutMs: 300_000 });
+// 10 minutes: the quick run also times YuNet on a 640x480 frame (seconds per call on SwiftShader) and takes 5+ minutes on a loaded machine.
+const runBenchCli = (args) => runTool('bench', args, { timeoutMs: 600_000 });
 
 const isNum = (x) => typeof x === 'number' && Number.isFinite(x);
 
