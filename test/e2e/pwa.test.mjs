@@ -22,7 +22,8 @@ import { build } from '../../esbuild.config.mjs';
 import { forwardPageErrors, launchBrowser } from '../../tools/browser.mjs';
 import { precacheManifest } from '../../tools/precache.mjs';
 import { serveStatic } from '../../tools/serve.mjs';
-import { extractFer, root, tempDir } from './helpers.mjs';
+import { root, tempDir } from './helpers.mjs';
+import { writeEmotionFaces } from './owned-images.mjs';
 
 let browser;
 let dir;
@@ -33,7 +34,7 @@ let dist;
 before(async () => {
   dir = await tempDir('emolens-pwa-');
   dist = await build({ outdir: join(dir, 'dist'), quiet: true, clean: true });
-  face = join(dir, 'faces', (await extractFer(join(dir, 'faces'), { perClass: 1, classes: ['happy'] }))[0]);
+  face = join(dir, 'faces', (await writeEmotionFaces(join(dir, 'faces'))).find((f) => f.startsWith('happy/')));
   browser = await launchBrowser();
 });
 
