@@ -62,7 +62,7 @@ export async function pickFastest<T extends { dispose(): void }>(candidates: rea
   return { impl: best.impl, backend: best.backend, ms };
 }
 
-const NAMES: Record<Backend, string> = { webgpu: 'WebGPU', wasm: 'the CPU (WebAssembly)', cpu: 'the CPU (reference code)' };
+const NAMES: Record<Backend, string> = { webgpu: 'WebGPU', wasm: 'the CPU', cpu: 'the CPU (reference code)' };
 const fmt = (ms: number) => `${ms.toFixed(ms < 10 ? 1 : 0)} ms`;
 
 /** "the face detector runs on WebGPU (412 ms a frame; the CPU 1310 ms)": one stage's choice in plain words. */

@@ -35,8 +35,9 @@ suite('stage-backends', () => {
   });
 
   test('describeStage words the choice with the timings', () => {
-    expect(describeStage('The face detector', { backend: 'webgpu', ms: { webgpu: 412.3, cpu: 1310 } }, 'a frame'))
+    expect(describeStage('The face detector', { backend: 'webgpu', ms: { webgpu: 412.3, wasm: 1310 } }, 'a frame'))
       .to.equal('The face detector runs on WebGPU (412 ms a frame; the CPU 1310 ms)');
-    expect(describeStage('the emotion model', { backend: 'cpu', ms: {} }, 'a face')).to.equal('the emotion model runs on the CPU');
+    expect(describeStage('the emotion model', { backend: 'wasm', ms: {} }, 'a face')).to.equal('the emotion model runs on the CPU');
+    expect(describeStage('the emotion model', { backend: 'cpu', ms: {} }, 'a face')).to.equal('the emotion model runs on the CPU (reference code)');
   });
 });
