@@ -68,13 +68,24 @@ suite('saliency controls and panel', () => {
     await el.updateComplete;
     const select = el.shadowRoot!.querySelector<HTMLSelectElement>('#target')!;
     expect(select.disabled).to.equal(false);
-    expect(select.options[6].textContent!.trim()).to.equal('what would make this look surprise');
+    // Grammatical and short: the longest option sets the select's width (issue 14, point 1).
+    expect([...select.options].map((o) => o.textContent!.trim())).to.deep.equal([
+      'the predicted emotion', 'looking angry', 'looking disgusted', 'looking afraid', 'looking happy', 'looking sad', 'looking surprised', 'looking neutral',
+    ]);
     select.value = '5';
     select.dispatchEvent(new Event('change'));
     const range = el.shadowRoot!.querySelector<HTMLInputElement>('#opacity')!;
     range.value = '40';
     range.dispatchEvent(new Event('input'));
     expect(seen.map((s) => [s.enabled, s.target, s.opacity])).to.deep.equal([[true, 'predicted', 0.75], [true, 5, 0.75], [true, 5, 0.4]]);
+  });
+
+  test('controls fit a 288 px column (a 320 px phone less the card padding) without overflow', async () => {
+    const box = await fixture<HTMLDivElement>(html`<div style="width: 288px"><emo-saliency-controls .classes=${CLASSES}></emo-saliency-controls></div>`);
+    const el = box.querySelector('emo-saliency-controls')!;
+    await el.updateComplete;
+    expect(el.scrollWidth).to.be.at.most(288);
+    for (const c of el.shadowRoot!.querySelectorAll('label, select, input')) expect(c.getBoundingClientRect().right).to.be.at.most(box.getBoundingClientRect().right + 0.5);
   });
 
   test('panel: switching on fetches the predicted map, the picker a chosen class; snapshot has the map', async () => {

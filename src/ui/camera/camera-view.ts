@@ -1,6 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import type { PipelineResult } from '../../worker/api';
+import type { PipelineInfo, PipelineResult } from '../../worker/api';
 import { createPipelineClient, type PipelineClient } from '../../worker/pipeline-client';
 import { cameraViewStyles } from './camera-view.styles';
 import { CameraController, type Facing } from './camera-controller';
@@ -12,7 +12,11 @@ import type { ExplainFn } from '../saliency/emo-saliency-panel';
 import '../saliency/emo-saliency-controls';
 import '../saliency/emo-saliency-layer';
 import '../snapshot/emo-snapshot-button';
-import { drawOverlay, faceCaption } from './face-overlay';
+import './face-list';
+import { drawOverlay } from './face-overlay';
+import { hudText } from './hud-text';
+import type { LabelBox } from './label-layout';
+import { loadFailure } from './load-failure';
 
 /** localStorage key of the Gender setting ('on' / 'off'). */
 export const GENDER_KEY = 'emolens.gender';
@@ -21,24 +25,32 @@ export const SAMPLE_CLIP = 'media/video_01.mp4';
 
 type Source = 'none' | 'camera' | 'sample' | 'video' | 'photo';
 
+/** Detail of `emo-whole-image`: the photo in which no face was found, to be read as one face. */
+export interface WholeImageDetail {
+  file: File;
+}
+
 /**
  * Live emotion (and optionally gender) recognition: the camera, the bundled sample clip, or a
- * photo or video file, through the worker's camera pipeline. The overlay draws each face's box,
- * track id, emotion label with seven bars, and gender when on; the HUD shows frames per second,
- * detector and classifier milliseconds and the backend.
+ * photo or video file, through the worker's camera pipeline. The overlay draws each face's box
+ * and a label sized for the screen; the face list below repeats every face with all seven bars;
+ * the HUD line under the picture (never over it) shows frame rate, faces and milliseconds.
  *
  * At most one frame is in flight: while the worker is busy, new video frames are dropped, never
  * queued, so the picture stays live and the page responsive.
  *
  * @fires emo-frame - after each analysed frame; detail: PipelineResult
+ * @fires emo-pipeline-ready - once the pipeline has loaded; detail: PipelineInfo
+ * @fires emo-pipeline-error - the pipeline could not load; detail: the error message
+ * @fires emo-whole-image - the user asked to read a face-less photo as a whole; detail: WholeImageDetail
  * @csspart stage - the picture and its overlay
  */
 @customElement('emo-camera-view')
 export class CameraView extends LitElement {
   static override styles = cameraViewStyles;
 
-  /** Makes the worker client; tests pass a fake. */
-  @property({ attribute: false }) clientFactory: () => PipelineClient = () => createPipelineClient();
+  /** Makes the worker client; tests pass a fake (undefined = the real worker). */
+  @property({ attribute: false }) clientFactory?: () => PipelineClient;
 
   /** Saliency maps of face crops (the app passes its worker's verb); without it there are no heat-map controls. */
   @property({ attribute: false }) explain?: ExplainFn;
@@ -58,13 +70,23 @@ export class CameraView extends LitElement {
   get framesDropped(): number {
     return this._frames.framesDropped;
   }
+  /** The pipeline's backend and classes, once loaded. */
+  get info(): PipelineInfo | undefined {
+    return this._frames.info;
+  }
+  /** The labels drawn on the picture last, in CSS pixels of the picture (tests check size and overlap). */
+  labels: LabelBox[] = [];
 
   @state() private _source: Source = 'none';
   @state() private _message = '';
   @state() private _messageIsError = false;
   @state() private _offerSample = false;
+  /** The camera was refused: Start becomes a secondary "Try the camera again". */
+  @state() private _denied = false;
   @state() private _gender = true;
   @state() private _facing: Facing = 'user';
+  /** The photo on screen, once analysed (for the no-face message and its whole-image offer). */
+  @state() private _photo?: File;
 
   @query('video') private _video?: HTMLVideoElement;
   @query('canvas') private _canvas?: HTMLCanvasElement;
@@ -77,7 +99,7 @@ export class CameraView extends LitElement {
     classes: () => this._frames.info?.emotionClasses ?? [],
   });
   private readonly _frames = new FrameLoopController(this, {
-    client: () => this.clientFactory(),
+    client: () => (this.clientFactory ?? createPipelineClient)(),
     video: () => this._video,
     gender: () => this._gender,
     willAnalyze: (frame) => this._saliency.willAnalyze(frame), // keeps a copy of the frame while heat maps are on
@@ -88,11 +110,18 @@ export class CameraView extends LitElement {
     photo: (file) => this._analyzePhoto(file),
     video: (url) => this._playVideo(url, 'video'),
   });
+  /** Redraws the labels when the picture changes size (rotation, window resize). */
+  private readonly _resize = new ResizeObserver(() => this._paint());
 
   override connectedCallback(): void {
     super.connectedCallback();
     this._gender = localStorage.getItem(GENDER_KEY) !== 'off';
     void this._start();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this._resize.disconnect();
   }
 
   /** Test hook: makes the worker lose its GPU device; the next frame rebuilds it. */
@@ -108,10 +137,15 @@ export class CameraView extends LitElement {
   override render() {
     const f = this._frames;
     const ready = f.info !== undefined;
+    const failed = loadFailure(f.loadError);
     const live = this._source === 'camera' || this._source === 'sample' || this._source === 'video';
     const mirror = this._source === 'camera' && this._camera.mirrored;
+    const noFace = this._source === 'photo' && this._photo && this.lastResult?.faces.length === 0;
     return html`
-      ${f.loadError ? html`<p class="message error" role="alert">The camera pipeline could not start: ${f.loadError}</p>` : nothing}
+      ${failed
+        ? html`<p class="message error" role="alert" id="load-error">${failed.text}
+            ${failed.cpuUrl ? html`<a class="pill" id="use-cpu" href=${failed.cpuUrl}>Use the CPU instead</a>` : nothing}</p>`
+        : nothing}
       ${this._message
         ? html`<p class="message ${this._messageIsError ? 'error' : ''}" role=${this._messageIsError ? 'alert' : 'status'}>
             ${this._message}
@@ -122,25 +156,26 @@ export class CameraView extends LitElement {
         : nothing}
       ${f.deviceNote ? html`<p class="message" role="status" id="device-note">${f.deviceNote}</p>` : nothing}
       <div class="controls">
+        ${this._source === 'camera'
+          ? html`<button id="stop" @click=${this._stop}>Stop camera</button>`
+          : html`<button id="start" class=${this._denied ? '' : 'primary'} ?disabled=${!ready} @click=${this._startCamera}>
+              ${this._denied ? 'Try the camera again' : 'Start camera'}</button>`}
         <label class="visually-hidden" for="camera">Camera</label>
         <select id="camera" .value=${this._facing} ?disabled=${!ready} @change=${this._onFacing}>
           <option value="user">Front camera</option>
           <option value="environment">Back camera</option>
           ${this._camera.devices.map((d, i) => html`<option value=${`device:${d.deviceId}`}>${d.label || `Camera ${i + 1}`}</option>`)}
         </select>
-        ${this._source === 'camera'
-          ? html`<button id="stop" @click=${this._stop}>Stop camera</button>`
-          : html`<button id="start" class="primary" ?disabled=${!ready} @click=${this._startCamera}>Start camera</button>`}
         <button id="sample" ?disabled=${!ready} @click=${this.playSample}>Sample clip</button>
         <input id="file" class="visually-hidden" type="file" accept="image/*,video/*" ?disabled=${!ready} @change=${this._files.onChange} />
-        <label class="file pill" for="file">Photo or video…</label>
+        <label class="file pill ${ready ? '' : 'disabled'}" for="file" aria-disabled=${ready ? 'false' : 'true'}>Open a photo or video…</label>
         <label class="switch">
-          <input id="gender" type="checkbox" role="switch" .checked=${this._gender} @change=${this._onGender} />
+          <input id="gender" type="checkbox" role="switch" .checked=${this._gender} ?disabled=${!ready} @change=${this._onGender} />
           Gender
         </label>
       </div>
       <div
-        class="stage ${mirror ? 'mirror' : ''} ${this._files.dragover ? 'dragover' : ''}"
+        class="stage ${this._source === 'none' ? 'idle' : ''} ${mirror ? 'mirror' : ''} ${this._files.dragover ? 'dragover' : ''}"
         part="stage"
         @dragover=${this._files.onDragOver}
         @dragleave=${this._files.onDragLeave}
@@ -148,18 +183,24 @@ export class CameraView extends LitElement {
       >
         <video ?hidden=${!live} muted playsinline loop aria-label="Video being analysed"></video>
         ${this._source === 'photo' ? html`<img src=${this._files.url} alt="Photo being analysed" />` : nothing}
-        ${this.explain
+        ${this.explain && this._source !== 'none'
           ? html`<emo-saliency-layer .faces=${this._saliency.faces} .frame=${this._saliency.frame} .opacity=${this._saliency.settings.opacity} ?mirror=${mirror}></emo-saliency-layer>`
           : nothing}
-        <canvas aria-hidden="true"></canvas>
-        ${this._source === 'none'
-          ? html`<div class="empty">${ready ? 'Start the camera, play the sample clip, or drop a photo or video here.' : 'Loading the face detector and models…'}</div>`
-          : nothing}
-        ${this._source !== 'none'
-          ? html`<div class="hud" id="hud" aria-hidden="true">${f.fps.toFixed(1)} fps · detect ${f.detectMs.toFixed(0)} ms · classify ${f.classifyMs.toFixed(0)} ms · ${f.info?.backend ?? ''}</div>`
-          : nothing}
+        <canvas aria-hidden="true" ?hidden=${this._source === 'none'}></canvas>
+        ${this._source === 'none' ? html`<div class="empty">${this._idleText(ready, Boolean(failed))}</div>` : nothing}
       </div>
-      ${this.explain
+      ${this._source !== 'none' && f.framesAnalyzed
+        ? html`<p class="hud" id="hud">${hudText(this._source === 'photo', { fps: f.fps, detectMs: f.detectMs, classifyMs: f.classifyMs, faces: this.lastResult?.faces.length ?? 0 })}</p>`
+        : nothing}
+      ${noFace
+        ? html`<div class="message" role="status" id="no-face">
+            <p><strong>No face was found in this photo.</strong> The models read faces; try a photo where a face is clearly visible.</p>
+            <p>You can still have the whole picture read as if it were one face (its centre square, reduced to 48×48 gray
+              pixels), which is only meaningful for a close-up of one face.
+              <button id="whole-image" @click=${this._onWholeImage}>Read the whole picture anyway</button></p>
+          </div>`
+        : nothing}
+      ${this.explain && this._source !== 'none'
         ? html`<div class="controls saliency">
             <emo-saliency-controls .classes=${f.info?.emotionClasses ?? []} .settings=${this._saliency.settings} ?disabled=${!ready}
               @emo-saliency-change=${this._onSaliency}></emo-saliency-controls>
@@ -167,12 +208,7 @@ export class CameraView extends LitElement {
             ${this._saliency.error ? html`<span role="alert">${this._saliency.error}</span>` : nothing}
           </div>`
         : nothing}
-      <p class="visually-hidden" id="hud-text">
-        ${f.fps.toFixed(1)} frames per second; detector ${f.detectMs.toFixed(0)} ms; classifiers ${f.classifyMs.toFixed(0)} ms; backend ${f.info?.backend ?? 'loading'}.
-      </p>
-      <ul class="faces" aria-label="Faces in the picture">
-        ${(this.lastResult?.faces ?? []).map((face) => html`<li data-track=${face.track}>${faceCaption(face)}</li>`)}
-      </ul>
+      <emo-face-list .faces=${this._source === 'none' ? [] : (this.lastResult?.faces ?? [])} .classes=${f.info?.emotionClasses ?? []}></emo-face-list>
       ${this._source === 'sample'
         ? html`<p class="credit">Sample clip © 2012 Aaron "tango" Tang,
             <a href="https://creativecommons.org/licenses/by/2.0/" rel="license noopener">CC BY 2.0</a>.</p>`
@@ -180,17 +216,33 @@ export class CameraView extends LitElement {
     `;
   }
 
+  private _idleText(ready: boolean, failed: boolean): string {
+    if (failed) return 'The face detector could not start, so nothing can be analysed here.';
+    if (!ready) return 'Loading the face detector and models…';
+    return this._denied
+      ? 'The camera is off. Play the sample clip, or open or drop a photo or video here.'
+      : 'Start the camera, play the sample clip, or open or drop a photo or video here.';
+  }
+
+  protected override firstUpdated(): void {
+    if (this._stage) this._resize.observe(this._stage);
+  }
+
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
     if (this._stage) {
       const [w, h] = this._frames.frameSize;
-      this._stage.style.aspectRatio = `${w} / ${h}`;
+      this._stage.style.aspectRatio = this._source === 'none' ? '' : `${w} / ${h}`;
       this._stage.style.setProperty('--ar', String(w / h));
     }
   }
 
   private async _start(): Promise<void> {
-    if (!(await this._frames.load())) return;
+    if (!(await this._frames.load())) {
+      this.dispatchEvent(new CustomEvent('emo-pipeline-error', { detail: this._frames.loadError, bubbles: true, composed: true }));
+      return;
+    }
+    this.dispatchEvent(new CustomEvent('emo-pipeline-ready', { detail: this._frames.info, bubbles: true, composed: true }));
     const cams = await this._camera.refresh();
     if (cams === 0) {
       if (this.autoplaySample) await this.playSample();
@@ -210,6 +262,7 @@ export class CameraView extends LitElement {
       const stream = await this._camera.start(this._facing);
       this._files.revoke();
       this._message = '';
+      this._denied = false;
       this._source = 'camera';
       await this.updateComplete;
       const v = this._video!;
@@ -218,12 +271,14 @@ export class CameraView extends LitElement {
       this._frames.run();
     } catch (e) {
       const name = e instanceof DOMException ? e.name : '';
-      const text = name === 'NotAllowedError' || name === 'SecurityError'
+      const denied = name === 'NotAllowedError' || name === 'SecurityError';
+      const text = denied
         ? 'Camera permission was denied. Allow the camera in the browser settings, or play the sample clip.'
         : name === 'NotFoundError' || name === 'OverconstrainedError'
           ? 'No camera matching that choice was found. Pick another camera, or play the sample clip.'
           : `The camera could not start (${e instanceof Error ? e.message : String(e)}). Play the sample clip instead?`;
       this._showMessage(text, true, true);
+      this._denied = true;
       this._source = 'none';
     }
   }
@@ -240,6 +295,7 @@ export class CameraView extends LitElement {
     this._frames.stop();
     this._camera.stop();
     this._source = source;
+    this._photo = undefined;
     if (source === 'sample') this._message = '';
     await this.updateComplete;
     const v = this._video!;
@@ -258,6 +314,7 @@ export class CameraView extends LitElement {
     this._frames.stop();
     this._camera.stop();
     this._source = 'photo';
+    this._photo = undefined;
     this._message = '';
     let bitmap: ImageBitmap;
     try {
@@ -267,18 +324,40 @@ export class CameraView extends LitElement {
       return;
     }
     await this._frames.analyzePhoto(bitmap);
+    this._photo = file;
   }
 
-  /** Draws a result's boxes and labels over the picture. */
+  private _onWholeImage(): void {
+    if (!this._photo) return;
+    this.dispatchEvent(new CustomEvent<WholeImageDetail>('emo-whole-image', { detail: { file: this._photo }, bubbles: true, composed: true }));
+  }
+
+  private _drawn?: PipelineResult;
+
+  /** Draws a result's boxes and labels over the picture once the picture has its new size. */
   private _draw(r: PipelineResult): void {
-    const c = this._canvas;
-    if (!c) return;
-    if (c.width !== r.width || c.height !== r.height) {
-      c.width = r.width;
-      c.height = r.height;
+    this._drawn = r;
+    void this.updateComplete.then(() => this._paint());
+  }
+
+  /** Paints the last result at the picture's CSS size × devicePixelRatio: labels in CSS pixels stay sharp and readable. */
+  private _paint(): void {
+    const c = this._canvas, r = this._drawn;
+    if (!c || !r) return;
+    const dpr = window.devicePixelRatio || 1;
+    const w = Math.max(1, Math.round(c.clientWidth * dpr)), h = Math.max(1, Math.round(c.clientHeight * dpr));
+    if (c.width !== w || c.height !== h) {
+      c.width = w;
+      c.height = h;
     }
     const ctx = c.getContext('2d');
-    if (ctx) drawOverlay(ctx, r.faces, { mirror: this._source === 'camera' && this._camera.mirrored, classes: this._frames.info?.emotionClasses ?? [] });
+    if (!ctx) return;
+    this.labels = drawOverlay(ctx, r.faces, {
+      mirror: this._source === 'camera' && this._camera.mirrored,
+      classes: this._frames.info?.emotionClasses ?? [],
+      frame: [r.width, r.height],
+      pxPerCss: dpr,
+    });
   }
 
   private _onFacing(e: Event): void {
