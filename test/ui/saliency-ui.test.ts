@@ -54,7 +54,7 @@ suite('snapshot card', () => {
     expect(tinted(c, cardFaceRect(1, 3))).to.be.greaterThan(50);
     expect(tinted(c, cardFaceRect(2, 3))).to.equal(0);
     const one = { faces: [{ ...face(true), gender: { label: 'female', p: 0.9 } }], classes: CLASSES, time };
-    expect(snapshotCaption(one)).to.equal('emolens, 2025-11-26 14:03. Happy 70.0%, female 90.0%; heat map: what makes it look happy.');
+    expect(snapshotCaption(one)).to.equal('emolens, 2025-11-26 14:03: happy 70.0%, female 90.0% (heat map: looking happy).');
     expect(snapshotFileName(time)).to.equal('emolens-20251126-140307.png');
   });
 });
@@ -108,7 +108,7 @@ suite('saliency controls and panel', () => {
     snap.shadowRoot!.querySelector<HTMLButtonElement>('#snapshot')!.click();
     await waitUntil(() => snap.snapshot, 'no snapshot');
     await snap.updateComplete;
-    expect(snap.shadowRoot!.querySelector('#snapshot-caption')!.textContent).to.contain('what makes it look surprise');
+    expect(snap.shadowRoot!.querySelector('#snapshot-caption')!.textContent).to.contain('heat map: looking surprised');
     const bmp = await createImageBitmap(snap.snapshot!.blob);
     expect([bmp.width, bmp.height]).to.deep.equal([960, 540]);
   });

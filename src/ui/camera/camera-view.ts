@@ -17,6 +17,7 @@ import { drawOverlay } from './face-overlay';
 import { hudText } from './hud-text';
 import type { LabelBox } from './label-layout';
 import { loadFailure } from './load-failure';
+import { type Analysed, AnalysedFrameKeeper, cameraSnapshot } from '../snapshot/camera-snapshot';
 
 /** localStorage key of the Gender setting ('on' / 'off'). */
 export const GENDER_KEY = 'emolens.gender';
@@ -102,7 +103,10 @@ export class CameraView extends LitElement {
     client: () => (this.clientFactory ?? createPipelineClient)(),
     video: () => this._video,
     gender: () => this._gender,
-    willAnalyze: (frame) => this._saliency.willAnalyze(frame), // keeps a copy of the frame while heat maps are on
+    willAnalyze: (frame) => {
+      this._keeper.willAnalyze(frame); // the snapshot card's pixels, until the frame loop offers lastAnalysed
+      this._saliency.willAnalyze(frame); // keeps a copy of the frame while heat maps are on
+    },
     draw: (r) => this._draw(r),
   });
   private readonly _files = new FileOpenController(this, {
@@ -110,6 +114,7 @@ export class CameraView extends LitElement {
     photo: (file) => this._analyzePhoto(file),
     video: (url) => this._playVideo(url, 'video'),
   });
+  private readonly _keeper = new AnalysedFrameKeeper();
   /** Redraws the labels when the picture changes size (rotation, window resize). */
   private readonly _resize = new ResizeObserver(() => this._paint());
 
@@ -122,6 +127,7 @@ export class CameraView extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this._resize.disconnect();
+    this._keeper.dispose();
   }
 
   /** Test hook: makes the worker lose its GPU device; the next frame rebuilds it. */
@@ -204,7 +210,7 @@ export class CameraView extends LitElement {
         ? html`<div class="controls saliency">
             <emo-saliency-controls .classes=${f.info?.emotionClasses ?? []} .settings=${this._saliency.settings} ?disabled=${!ready}
               @emo-saliency-change=${this._onSaliency}></emo-saliency-controls>
-            <emo-snapshot-button .capture=${this._saliency.capture} ?disabled=${!this.lastResult?.faces.length}></emo-snapshot-button>
+            <emo-snapshot-button .capture=${this._capture} ?disabled=${!this.lastResult?.faces.length}></emo-snapshot-button>
             ${this._saliency.error ? html`<span role="alert">${this._saliency.error}</span>` : nothing}
           </div>`
         : nothing}
@@ -332,11 +338,23 @@ export class CameraView extends LitElement {
     this.dispatchEvent(new CustomEvent<WholeImageDetail>('emo-whole-image', { detail: { file: this._photo }, bubbles: true, composed: true }));
   }
 
+  /** The frame whose result is on screen, with that result: the frame loop's, else the keeper's copy. */
+  get analysed(): Analysed | undefined {
+    return (this._frames as { lastAnalysed?: Analysed }).lastAnalysed ?? this._keeper.last;
+  }
+
+  /** The snapshot card's input: the analysed frame in colour, heat maps only when they are on. */
+  private readonly _capture = () => {
+    const a = this.analysed;
+    return cameraSnapshot(a, this._frames.info?.emotionClasses ?? [], (i) => (a ? this._saliency.heatMap(a.result, i) : undefined), this._saliency.settings.opacity);
+  };
+
   private _drawn?: PipelineResult;
 
   /** Draws a result's boxes and labels over the picture once the picture has its new size. */
   private _draw(r: PipelineResult): void {
     this._drawn = r;
+    void this._keeper.analysed(r);
     void this.updateComplete.then(() => this._paint());
   }
 

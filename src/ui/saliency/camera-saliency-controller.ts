@@ -85,7 +85,14 @@ export class CameraSaliencyController implements ReactiveController {
     if (settings.enabled && this.last) void this.run(this.last);
   }
 
-  /** The snapshot card's input: the latest frozen faces, or freshly computed ones. */
+  /** Face i's crop and heat map, when heat maps are on and were computed for `result`. */
+  heatMap(result: PipelineResult, i: number): { crop: Uint8Array; size: number; map: Float32Array; target: number } | undefined {
+    if (!this.settings.enabled || this.last !== result) return undefined;
+    const f = this.frozen[i];
+    return f?.map ? { crop: f.crop, size: f.size, map: f.map, target: f.target } : undefined;
+  }
+
+  /** The photo panel's snapshot input: the latest frozen faces, or freshly computed ones. */
   readonly capture = async (): Promise<SnapshotInput | undefined> => {
     const time = new Date();
     if (!this.settings.enabled || !this.frozen.length) {
