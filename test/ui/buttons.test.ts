@@ -83,7 +83,7 @@ const PRIMARY = {
 const SELECT = { 'line-height': 'normal' }; // Chromium keeps a select's line-height normal
 const SNAPSHOT = { display: 'inline-block', 'align-items': 'normal', 'line-height': 'normal' };
 const DISABLED = { cursor: 'not-allowed', opacity: '0.55' };
-const FOCUSED = { 'outline-style': 'solid', 'outline-color': 'rgb(240, 164, 0)', 'outline-offset': '2px' };
+const FOCUSED = { 'outline-style': 'solid', 'outline-color': 'rgb(163, 78, 0)', 'outline-offset': '2px' };
 
 suite('pill buttons', () => {
   test('computed styles of the buttons, select and file label in two elements', async () => {

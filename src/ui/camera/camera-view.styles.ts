@@ -122,6 +122,16 @@ export const cameraViewStyles = [
     .message button {
       margin-left: 0.5rem;
     }
+    .timeline {
+      margin-top: 1rem;
+    }
+    .timeline h3 {
+      margin: 0 0 0.5rem;
+      font-size: 1.05rem;
+    }
+    #play-again {
+      margin-top: 0.5rem;
+    }
     emo-face-list {
       margin-top: 0.75rem;
     }

@@ -13,11 +13,14 @@ import '../saliency/emo-saliency-controls';
 import '../saliency/emo-saliency-layer';
 import '../snapshot/emo-snapshot-button';
 import './face-list';
-import { drawOverlay } from './face-overlay';
+import { paintOverlay } from './face-overlay';
 import { hudText } from './hud-text';
 import type { LabelBox } from './label-layout';
 import { loadFailure } from './load-failure';
+import { cameraErrorText, idleText, loadFailureAlert, noFaceMessage } from './camera-view-parts';
 import { type Analysed, AnalysedFrameKeeper, cameraSnapshot } from '../snapshot/camera-snapshot';
+import { TimelineController } from '../timeline/timeline-controller';
+import '../timeline/emo-video-timeline';
 
 /** localStorage key of the Gender setting ('on' / 'off'). */
 export const GENDER_KEY = 'emolens.gender';
@@ -112,9 +115,21 @@ export class CameraView extends LitElement {
   private readonly _files = new FileOpenController(this, {
     accepting: () => this._frames.info !== undefined,
     photo: (file) => this._analyzePhoto(file),
-    video: (url) => this._playVideo(url, 'video'),
+    video: (url, file) => {
+      this._videoName = file.name;
+      return this._playVideo(url, 'video');
+    },
   });
   private readonly _keeper = new AnalysedFrameKeeper();
+  private readonly _timeline = new TimelineController(this, {
+    video: () => this._video,
+    stop: () => this._frames.stop(),
+    analyse: (frame, reset) => this._frames.analyzeStill(frame, reset),
+    draw: (r) => this._draw(r),
+    resume: () => void this._video?.play().then(() => this._frames.run()),
+  });
+  /** The video file's name, for the timeline's downloads. */
+  private _videoName = '';
   /** Redraws the labels when the picture changes size (rotation, window resize). */
   private readonly _resize = new ResizeObserver(() => this._paint());
 
@@ -148,10 +163,7 @@ export class CameraView extends LitElement {
     const mirror = this._source === 'camera' && this._camera.mirrored;
     const noFace = this._source === 'photo' && this._photo && this.lastResult?.faces.length === 0;
     return html`
-      ${failed
-        ? html`<p class="message error" role="alert" id="load-error">${failed.text}
-            ${failed.cpuUrl ? html`<a class="pill" id="use-cpu" href=${failed.cpuUrl}>Use the CPU instead</a>` : nothing}</p>`
-        : nothing}
+      ${loadFailureAlert(failed)}
       ${this._message
         ? html`<p class="message ${this._messageIsError ? 'error' : ''}" role=${this._messageIsError ? 'alert' : 'status'}>
             ${this._message}
@@ -193,19 +205,12 @@ export class CameraView extends LitElement {
           ? html`<emo-saliency-layer .faces=${this._saliency.faces} .frame=${this._saliency.frame} .opacity=${this._saliency.settings.opacity} ?mirror=${mirror}></emo-saliency-layer>`
           : nothing}
         <canvas aria-hidden="true" ?hidden=${this._source === 'none'}></canvas>
-        ${this._source === 'none' ? html`<div class="empty">${this._idleText(ready, Boolean(failed))}</div>` : nothing}
+        ${this._source === 'none' ? html`<div class="empty">${idleText(ready, Boolean(failed), this._denied)}</div>` : nothing}
       </div>
       ${this._source !== 'none' && f.framesAnalyzed
         ? html`<p class="hud" id="hud">${hudText(this._source === 'photo', { fps: f.fps, detectMs: f.detectMs, classifyMs: f.classifyMs, faces: this.lastResult?.faces.length ?? 0 })}</p>`
         : nothing}
-      ${noFace
-        ? html`<div class="message" role="status" id="no-face">
-            <p><strong>No face was found in this photo.</strong> The models read faces; try a photo where a face is clearly visible.</p>
-            <p>You can still have the whole picture read as if it were one face (its centre square, reduced to 48×48 gray
-              pixels), which is only meaningful for a close-up of one face.
-              <button id="whole-image" @click=${this._onWholeImage}>Read the whole picture anyway</button></p>
-          </div>`
-        : nothing}
+      ${noFace ? noFaceMessage(() => this._onWholeImage()) : nothing}
       ${this.explain && this._source !== 'none'
         ? html`<div class="controls saliency">
             <emo-saliency-controls .classes=${f.info?.emotionClasses ?? []} .settings=${this._saliency.settings} ?disabled=${!ready}
@@ -214,7 +219,8 @@ export class CameraView extends LitElement {
             ${this._saliency.error ? html`<span role="alert">${this._saliency.error}</span>` : nothing}
           </div>`
         : nothing}
-      <emo-face-list .faces=${this._source === 'none' ? [] : (this.lastResult?.faces ?? [])} .classes=${f.info?.emotionClasses ?? []}></emo-face-list>
+      ${this._renderTimeline(ready)}
+      <emo-face-list .faces=${this._source === 'none' ? [] : ((this._timeline.pinned ?? this.lastResult)?.faces ?? [])} .classes=${f.info?.emotionClasses ?? []}></emo-face-list>
       ${this._source === 'sample'
         ? html`<p class="credit">Sample clip © 2012 Aaron "tango" Tang,
             <a href="https://creativecommons.org/licenses/by/2.0/" rel="license noopener">CC BY 2.0</a>.</p>`
@@ -222,12 +228,16 @@ export class CameraView extends LitElement {
     `;
   }
 
-  private _idleText(ready: boolean, failed: boolean): string {
-    if (failed) return 'The face detector could not start, so nothing can be analysed here.';
-    if (!ready) return 'Loading the face detector and models…';
-    return this._denied
-      ? 'The camera is off. Play the sample clip, or open or drop a photo or video here.'
-      : 'Start the camera, play the sample clip, or open or drop a photo or video here.';
+  /** For a video file or the sample clip: the per-face timeline and, once it has stopped the live loop, "Play again". */
+  private _renderTimeline(ready: boolean) {
+    if (!ready || (this._source !== 'video' && this._source !== 'sample')) return nothing;
+    return html`<section class="timeline" aria-labelledby="timeline-heading">
+      <h3 id="timeline-heading">Timeline of this video</h3>
+      <emo-video-timeline .classes=${this._frames.info?.emotionClasses ?? []} .genderClasses=${this._frames.info?.genderClasses ?? []}
+        .file=${this._source === 'sample' ? 'video_01.mp4' : this._videoName} .duration=${this._video?.duration ?? 0}
+        .runner=${this._timeline.runner} @emo-timeline-seek=${this._timeline.onSeek}></emo-video-timeline>
+      ${this._timeline.active ? html`<button id="play-again" @click=${this._timeline.resume}>Play again</button>` : nothing}
+    </section>`;
   }
 
   protected override firstUpdated(): void {
@@ -264,6 +274,7 @@ export class CameraView extends LitElement {
 
   private async _startCamera(): Promise<void> {
     this._frames.stop();
+    this._timeline.reset();
     try {
       const stream = await this._camera.start(this._facing);
       this._files.revoke();
@@ -276,13 +287,7 @@ export class CameraView extends LitElement {
       await v.play();
       this._frames.run();
     } catch (e) {
-      const name = e instanceof DOMException ? e.name : '';
-      const denied = name === 'NotAllowedError' || name === 'SecurityError';
-      const text = denied
-        ? 'Camera permission was denied. Allow the camera in the browser settings, or play the sample clip.'
-        : name === 'NotFoundError' || name === 'OverconstrainedError'
-          ? 'No camera matching that choice was found. Pick another camera, or play the sample clip.'
-          : `The camera could not start (${e instanceof Error ? e.message : String(e)}). Play the sample clip instead?`;
+      const text = cameraErrorText(e);
       this._showMessage(text, true, true);
       this._denied = true;
       this._source = 'none';
@@ -299,6 +304,7 @@ export class CameraView extends LitElement {
 
   private async _playVideo(url: string, source: 'sample' | 'video'): Promise<void> {
     this._frames.stop();
+    this._timeline.reset();
     this._camera.stop();
     this._source = source;
     this._photo = undefined;
@@ -318,6 +324,7 @@ export class CameraView extends LitElement {
 
   private async _analyzePhoto(file: File): Promise<void> {
     this._frames.stop();
+    this._timeline.reset();
     this._camera.stop();
     this._source = 'photo';
     this._photo = undefined;
@@ -362,20 +369,7 @@ export class CameraView extends LitElement {
   private _paint(): void {
     const c = this._canvas, r = this._drawn;
     if (!c || !r) return;
-    const dpr = window.devicePixelRatio || 1;
-    const w = Math.max(1, Math.round(c.clientWidth * dpr)), h = Math.max(1, Math.round(c.clientHeight * dpr));
-    if (c.width !== w || c.height !== h) {
-      c.width = w;
-      c.height = h;
-    }
-    const ctx = c.getContext('2d');
-    if (!ctx) return;
-    this.labels = drawOverlay(ctx, r.faces, {
-      mirror: this._source === 'camera' && this._camera.mirrored,
-      classes: this._frames.info?.emotionClasses ?? [],
-      frame: [r.width, r.height],
-      pxPerCss: dpr,
-    });
+    this.labels = paintOverlay(c, r, this._source === 'camera' && this._camera.mirrored, this._frames.info?.emotionClasses ?? []);
   }
 
   private _onFacing(e: Event): void {

@@ -78,3 +78,15 @@ function drawBars(ctx: CanvasRenderingContext2D | OffscreenCanvasRenderingContex
     ctx.fillRect(barX * k, (ry + 3) * k, Math.max(1, barMax * (f.emotion.probs[c] ?? 0)) * k, 7 * k);
   });
 }
+
+/** Sizes `canvas` to its CSS box × devicePixelRatio and draws `r` on it; returns the labels' places in CSS pixels. */
+export function paintOverlay(canvas: HTMLCanvasElement, r: { faces: readonly PipelineFace[]; width: number; height: number }, mirror: boolean, classes: readonly string[]): LabelBox[] {
+  const dpr = window.devicePixelRatio || 1;
+  const w = Math.max(1, Math.round(canvas.clientWidth * dpr)), h = Math.max(1, Math.round(canvas.clientHeight * dpr));
+  if (canvas.width !== w || canvas.height !== h) {
+    canvas.width = w;
+    canvas.height = h;
+  }
+  const ctx = canvas.getContext('2d');
+  return ctx ? drawOverlay(ctx, r.faces, { mirror, classes, frame: [r.width, r.height], pxPerCss: dpr }) : [];
+}

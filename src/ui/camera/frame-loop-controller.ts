@@ -131,6 +131,13 @@ export class FrameLoopController implements ReactiveController {
     await this.analyze(bitmap, bitmap.width, bitmap.height, true);
   }
 
+  /** One frame of a file being stepped through (the timeline), `reset` on its first; resolves to its result. */
+  async analyzeStill(bitmap: ImageBitmap, reset: boolean): Promise<PipelineResult | undefined> {
+    const before = this.framesAnalyzed;
+    await this.analyze(bitmap, bitmap.width, bitmap.height, reset);
+    return this.framesAnalyzed > before ? this.lastResult : undefined;
+  }
+
   /** Sends one frame to the worker (transferred) and handles its result. */
   private async analyze(bitmap: ImageBitmap, width: number, height: number, reset: boolean): Promise<void> {
     if (!this.client) return;
