@@ -109,7 +109,8 @@ suite('pill buttons', () => {
     const kinds = { start: PRIMARY, sample: {}, select: SELECT, file: {}, snapshot: SNAPSHOT };
     const expected: Record<string, Record<string, string>> = {};
     for (const [k, own] of Object.entries(kinds)) {
-      expected[k] = { ...PILL, ...own, ...(k === 'file' ? {} : DISABLED) }; // a label has no :disabled
+      // The file label too: it used to look enabled while its input was disabled (issue 14, point 6).
+      expected[k] = { ...PILL, ...own, ...DISABLED };
       expected[`${k} enabled`] = { ...PILL, ...own };
       expected[`${k} focused`] = { ...PILL, ...own, ...FOCUSED };
     }
