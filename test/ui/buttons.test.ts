@@ -34,7 +34,11 @@ const pendingClient = (): PipelineClient => ({
 function looks(els: Record<string, Element>): Record<string, Record<string, string>> {
   const out: Record<string, Record<string, string>> = {};
   for (const [k, el] of Object.entries(els)) out[k] = look(el);
-  for (const el of Object.values(els)) el.removeAttribute('disabled');
+  for (const el of Object.values(els)) {
+    el.removeAttribute('disabled');
+    // The file label looks as its (visually hidden) input is.
+    if (el.previousElementSibling?.matches('input[type=file]')) el.previousElementSibling.removeAttribute('disabled');
+  }
   for (const [k, el] of Object.entries(els)) out[`${k} enabled`] = look(el);
   for (const [k, el] of Object.entries(els)) {
     // The file label shows the focus of the (visually hidden) input before it.

@@ -50,7 +50,7 @@ export const cameraViewStyles = [
       max-width: 100%;
       text-overflow: ellipsis;
     }
-    .file.disabled {
+    input:disabled + .file {
       opacity: 0.55;
       cursor: not-allowed;
     }

@@ -186,7 +186,7 @@ export class CameraView extends LitElement {
         </select>
         <button id="sample" ?disabled=${!ready} @click=${this.playSample}>Sample clip</button>
         <input id="file" class="visually-hidden" type="file" accept="image/*,video/*" ?disabled=${!ready} @change=${this._files.onChange} />
-        <label class="file pill ${ready ? '' : 'disabled'}" for="file" aria-disabled=${ready ? 'false' : 'true'}>Open a photo or video…</label>
+        <label class="file pill" for="file" aria-disabled=${ready ? 'false' : 'true'}>Open a photo or video…</label>
         <label class="switch">
           <input id="gender" type="checkbox" role="switch" .checked=${this._gender} ?disabled=${!ready} @change=${this._onGender} />
           Gender
