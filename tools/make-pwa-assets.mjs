@@ -100,8 +100,11 @@ async function screenshots(browser, manifest) {
 
 /** Classifies `face` in the photo panel and scrolls its bars into view. */
 async function photoResult(page, face) {
-  const input = await page.waitForSelector('emo-app-shell >>> emo-image-picker >>> input[type=file]');
+  const input = await page.waitForSelector('emo-app-shell >>> emo-camera-view >>> #file');
   await input.uploadFile(face);
+  // A face that fills its frame is not detected: read the whole picture, as a user would choose to.
+  const whole = await page.waitForSelector('emo-app-shell >>> emo-camera-view >>> #whole-image', { timeout: 60_000 });
+  await whole.click();
   await page.waitForSelector('emo-app-shell >>> emo-emotion-meter >>> [role=meter]', { timeout: 60_000 });
   // On a phone-sized page the bars are below the fold: show them.
   await page.$eval('emo-app-shell >>> emo-emotion-meter', (e) => e.scrollIntoView({ block: 'nearest' }));

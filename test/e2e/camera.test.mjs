@@ -72,7 +72,7 @@ const view = 'emo-app-shell >>> emo-camera-view';
 const tap = (page, sel) => page.$eval(sel, (el) => el.click());
 const frames = (page) => page.evaluate(() => window.__frames);
 const waitFrames = (page, n, timeout = 120_000) => page.waitForFunction((k) => window.__frames.length >= k, { timeout, polling: 200 }, n);
-const faceTexts = (page) => page.$$eval(`${view} >>> ul.faces li`, (els) => els.map((e) => e.textContent.trim()));
+const faceTexts = (page) => page.$$eval(`${view} >>> emo-face-list >>> li .caption`, (els) => els.map((e) => e.textContent.trim()));
 const text = (page, sel) => page.$eval(`${view} >>> ${sel}`, (e) => e.textContent.replace(/\s+/g, ' ').trim());
 
 async function pick(page, file) {
@@ -106,7 +106,8 @@ test('fake camera (video_01): faces found, track ids stable across frames, label
     const hud = await text(page, '#hud');
     const fps = Number(/([\d.]+) fps/.exec(hud)?.[1]);
     assert.ok(fps > 0, `HUD: ${hud}`);
-    assert.match(hud, /detect \d+ ms · classify \d+ ms · webgpu/);
+    assert.match(hud, /faces? · detect \d+ ms · classify \d+ ms$/);
+    assert.equal(fs.at(-1).backend, 'webgpu');
     // ~30 camera frames a second against ~1 analysed: the rest are dropped, never queued.
     const { dropped, analysed } = await page.$eval(view, (el) => ({ dropped: el.framesDropped, analysed: el.framesAnalyzed }));
     assert.ok(dropped > analysed, `dropped ${dropped}, analysed ${analysed}`);

@@ -14,7 +14,7 @@ import '../saliency/emo-saliency-layer';
 import '../snapshot/emo-snapshot-button';
 import './face-list';
 import { paintOverlay } from './face-overlay';
-import { hudText } from './hud-text';
+import { hudNumbers, hudText } from './hud-text';
 import type { LabelBox } from './label-layout';
 import { loadFailure } from './load-failure';
 import { cameraErrorText, idleText, loadFailureAlert, noFaceMessage } from './camera-view-parts';
@@ -208,7 +208,7 @@ export class CameraView extends LitElement {
         ${this._source === 'none' ? html`<div class="empty">${idleText(ready, Boolean(failed), this._denied)}</div>` : nothing}
       </div>
       ${this._source !== 'none' && f.framesAnalyzed
-        ? html`<p class="hud" id="hud">${hudText(this._source === 'photo', { fps: f.fps, detectMs: f.detectMs, classifyMs: f.classifyMs, faces: this.lastResult?.faces.length ?? 0 })}</p>`
+        ? html`<p class="hud" id="hud">${hudText(this._source === 'photo', hudNumbers(this._source === 'photo', f, this.lastResult))}</p>`
         : nothing}
       ${noFace ? noFaceMessage(() => this._onWholeImage()) : nothing}
       ${this.explain && this._source !== 'none'
@@ -353,7 +353,7 @@ export class CameraView extends LitElement {
   /** The snapshot card's input: the analysed frame in colour, heat maps only when they are on. */
   private readonly _capture = () => {
     const a = this.analysed;
-    return cameraSnapshot(a, this._frames.info?.emotionClasses ?? [], (i) => (a ? this._saliency.heatMap(a.result, i) : undefined), this._saliency.settings.opacity);
+    return cameraSnapshot(a, this._frames.info?.emotionClasses ?? [], (track) => this._saliency.heatMap(track), this._saliency.settings.opacity);
   };
 
   private _drawn?: PipelineResult;

@@ -30,6 +30,7 @@ export interface CameraSaliencyHooks {
 
 /** One face frozen for the layer and the snapshot. */
 interface Frozen extends LayerFace {
+  track: number;
   crop: Uint8Array;
   target: number;
   snapshot: Omit<SnapshotFace, 'crop' | 'size' | 'map' | 'target'>;
@@ -85,10 +86,10 @@ export class CameraSaliencyController implements ReactiveController {
     if (settings.enabled && this.last) void this.run(this.last);
   }
 
-  /** Face i's crop and heat map, when heat maps are on and were computed for `result`. */
-  heatMap(result: PipelineResult, i: number): { crop: Uint8Array; size: number; map: Float32Array; target: number } | undefined {
-    if (!this.settings.enabled || this.last !== result) return undefined;
-    const f = this.frozen[i];
+  /** A track's latest crop and heat map, when heat maps are on (maps lag the live frame by a request). */
+  heatMap(track: number): { crop: Uint8Array; size: number; map: Float32Array; target: number } | undefined {
+    if (!this.settings.enabled) return undefined;
+    const f = this.frozen.find((g) => g.track === track);
     return f?.map ? { crop: f.crop, size: f.size, map: f.map, target: f.target } : undefined;
   }
 
@@ -149,7 +150,7 @@ export class CameraSaliencyController implements ReactiveController {
       this.frozen = c.affines.map((affine, i) => {
         const f = r.faces[i];
         return {
-          affine, size: S, crop: c.gray.slice(i * S * S, (i + 1) * S * S), map: a.maps.slice(i * S * S, (i + 1) * S * S), target: a.targets[i],
+          affine, track: f.track, size: S, crop: c.gray.slice(i * S * S, (i + 1) * S * S), map: a.maps.slice(i * S * S, (i + 1) * S * S), target: a.targets[i],
           snapshot: { probs: classes.map((k) => f.emotion.probs[k] ?? 0), gender: f.gender ? { label: f.gender.label, p: f.gender.probs[f.gender.label] ?? 0 } : undefined },
         };
       });

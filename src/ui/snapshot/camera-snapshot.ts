@@ -20,13 +20,14 @@ export interface HeatMap {
   target: number;
 }
 
-export function cameraSnapshot(a: Analysed | undefined, classes: readonly string[], heat: (face: number) => HeatMap | undefined, opacity: number, time = new Date()): SnapshotInput | undefined {
+/** `heat(track)`: that track's crop and heat map when heat maps are on. */
+export function cameraSnapshot(a: Analysed | undefined, classes: readonly string[], heat: (track: number) => HeatMap | undefined, opacity: number, time = new Date()): SnapshotInput | undefined {
   if (!a?.result.faces.length) return undefined;
   const all = a.result.faces.map((f, i) => ({ f, i }));
   const area = (b: number[]) => b[2] * b[3];
   const shown = [...all].sort((p, q) => area(q.f.box) - area(p.f.box)).slice(0, CARD_MAX_FACES).sort((p, q) => p.f.track - q.f.track);
-  const faces: SnapshotFace[] = shown.map(({ f, i }) => {
-    const h = heat(i);
+  const faces: SnapshotFace[] = shown.map(({ f }) => {
+    const h = heat(f.track);
     return {
       crop: h?.crop ?? new Uint8Array(0),
       size: h?.size ?? 0,
