@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { type LabelRequest, MIN_LABEL_PX, layoutLabels, overlaps } from '../../src/ui/camera/label-layout.js';
+import { type LabelRequest, layoutLabels, overlaps } from '../../src/ui/camera/label-layout.js';
 import { hudText } from '../../src/ui/camera/hud-text.js';
 import { loadFailure } from '../../src/ui/camera/load-failure.js';
 
@@ -14,12 +14,12 @@ function assertNoOverlap(labels: { rect: [number, number, number, number] }[]) {
 }
 
 suite('label layout', () => {
-  test('two large faces: full labels (bars) below each face, inside the view, text ≥ MIN_LABEL_PX', () => {
+  test('two large faces: full labels (bars) below each face, inside the view, text ≥ 12 CSS px', () => {
     const labels = layoutLabels([req(1, [20, 20, 100, 120]), req(2, [200, 20, 100, 120])], [360, 300], 7, measure);
     expect(labels.map((l) => l.form)).to.deep.equal(['full', 'full']);
     expect(labels[0].rect[1]).to.equal(142); // just below its box
     for (const l of labels) {
-      expect(l.font).to.be.at.least(MIN_LABEL_PX);
+      expect(l.font).to.be.at.least(12);
       expect(l.rect[0]).to.be.at.least(0);
       expect(l.rect[0] + l.rect[2]).to.be.at.most(360);
     }
@@ -32,7 +32,7 @@ suite('label layout', () => {
     expect(labels.length).to.equal(11);
     expect(new Set(labels.map((l) => l.form))).to.deep.equal(new Set(['id']));
     assertNoOverlap(labels);
-    expect(Math.min(...labels.map((l) => l.font))).to.be.at.least(MIN_LABEL_PX);
+    expect(Math.min(...labels.map((l) => l.font))).to.be.at.least(12);
   });
 
   test('four mid-size faces side by side: one-line labels that do not overlap although the faces nearly touch', () => {
