@@ -214,13 +214,20 @@ for (const [name, frames] of [['video_01.mp4', 6], ['video_02.mp4', 4]]) {
     }));
     assert.equal(csv.trim().split('\n').length, 1 + mine.reduce((s, l) => s + l.faces.length, 0), 'a CSV row per face and frame');
     // A click on the first chart seeks the video and shows that frame's stored faces.
-    await page.$eval(`${VIEW} >>> emo-video-timeline >>> li[data-track] svg`, (s) => {
+    const seekTo = await page.$eval(`${VIEW} >>> emo-video-timeline >>> li[data-track] svg`, (s) => new Promise((resolve) => {
+      s.getRootNode().host.addEventListener('emo-timeline-seek', (e) => resolve(e.detail.time), { once: true });
       const r = s.getBoundingClientRect();
-      s.dispatchEvent(new MouseEvent('click', { clientX: r.left + 2, clientY: r.top + 5, bubbles: true }));
-    });
+      s.dispatchEvent(new MouseEvent('click', { clientX: r.left + r.width / 2, clientY: r.top + 5, bubbles: true }));
+    }));
     await page.waitForSelector(`${VIEW} >>> #play-again`);
-    assert.ok(await page.$eval(`${VIEW} >>> video`, (v) => v.currentTime < 0.1), 'seeked to the first frame');
-    if (name === 'video_01.mp4') assertFits(await shoot(page, 'timeline', `${VIEW} >>> .timeline`));
+    assert.ok(mine.some((l) => Math.abs(l.frame + 0.5 - seekTo * 30) < 1e-6), `seek to an analysed frame (${seekTo} s)`);
+    const now = await page.$eval(`${VIEW} >>> video`, (v) => v.currentTime);
+    assert.ok(Math.abs(now - seekTo) < 0.02, `the video is at ${now} s, the clicked frame at ${seekTo} s`);
+    if (name === 'video_01.mp4') {
+      // For the screenshot, the first two seconds at 6 frames a second: charts with some length.
+      await page.$eval(`${VIEW} >>> emo-video-timeline`, (t) => t.make(5, 60));
+      assertFits(await shoot(page, 'timeline', `${VIEW} >>> .timeline`));
+    }
   });
 }
 

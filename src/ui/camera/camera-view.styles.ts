@@ -144,10 +144,17 @@ export const cameraViewStyles = [
     #no-face button {
       margin-top: 0.4rem;
     }
+    /* The way out of a failed load: the one main action there. */
     .message a.pill {
       display: inline-flex;
-      margin-left: 0.5rem;
+      align-items: center;
+      box-sizing: border-box;
+      margin: 0.5rem 0 0;
       text-decoration: none;
+      background: var(--emo-accent);
+      color: var(--emo-accent-fg);
+      border-color: var(--emo-accent);
+      font-weight: 600;
     }
     .credit {
       margin: 0.5rem 0 0;

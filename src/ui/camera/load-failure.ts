@@ -16,7 +16,7 @@ export function loadFailure(error: string, href = location.href, hasWebGpu = 'gp
   url.searchParams.set('backend', 'cpu');
   const cpuUrl = asked === 'cpu' ? undefined : url.href;
   if (asked === 'webgpu' && !hasWebGpu) {
-    return { text: 'The page address asks for WebGPU (?backend=webgpu), but this browser does not offer WebGPU, so nothing can be analysed this way.', cpuUrl };
+    return { text: 'The page address asks for WebGPU, but this browser does not offer WebGPU, so nothing can be analysed this way.', cpuUrl };
   }
   return { text: `The face detector could not start: ${error}`, cpuUrl };
 }

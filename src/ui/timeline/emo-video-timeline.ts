@@ -211,7 +211,9 @@ export class VideoTimeline extends LitElement {
       <h4>#${track}: mostly ${emotionAdjective(top.label)}</h4>
       <svg viewBox="0 0 ${W} ${H}" role="img" tabindex="0" aria-label=${summary}
         @click=${(e: MouseEvent) => this._seekAt(e, frames, d)} @keydown=${(e: KeyboardEvent) => e.key === 'Enter' && this._emitSeek(pts[0].time, frames)}>
-        ${svg`<line x1="0" y1=${y(0.5)} x2=${W} y2=${y(0.5)} stroke="#c9c9d6" stroke-dasharray="3 3" stroke-width="0.5"/>`}
+        ${svg`<line x1="0" y1=${y(0.5)} x2=${W} y2=${y(0.5)} stroke="#c9c9d6" stroke-dasharray="3 3" stroke-width="0.5"/>
+          <text x="3" y="10" font-size="9" fill="#6b6b7b">100%</text>
+          <text x=${W - 3} y=${H - 3} font-size="9" fill="#6b6b7b" text-anchor="end">${d.toFixed(1)} s</text>`}
         ${this.classes.map((c) => {
           const points = pts.map((p) => `${x(p.time).toFixed(1)},${y(p.probs[c] ?? 0).toFixed(1)}`).join(' ');
           return pts.length > 1
