@@ -83,7 +83,7 @@ test('app: truncated weights → data-emolens-state=error and a visible alert na
     const text = (await alerts(page)).join(' ');
     assert.match(text, /emotion\.safetensors/, text);
     assert.match(text, /tensor|truncat|bytes/i, text);
-    const visible = await page.$eval('emo-app-shell >>> [role=alert]', (e) => e.getBoundingClientRect().height > 0);
+    const visible = await page.$$eval('emo-app-shell >>> [role=alert]', (els) => els.some((e) => e.textContent.includes('emotion.safetensors') && e.getBoundingClientRect().height > 0));
     assert.ok(visible, 'the alert is visible');
   } finally {
     await page.close();

@@ -11,7 +11,7 @@ export function loadFailureAlert(failed: LoadFailure | undefined) {
 }
 
 export function idleText(ready: boolean, failed: boolean, denied: boolean): string {
-  if (failed) return 'The face detector could not start, so nothing can be analysed here.';
+  if (failed) return 'The models could not start, so nothing can be analysed here.';
   if (!ready) return 'Loading the face detector and models…';
   return denied
     ? 'The camera is off. Play the sample clip, or open or drop a photo or video here.'

@@ -18,5 +18,5 @@ export function loadFailure(error: string, href = location.href, hasWebGpu = 'gp
   if (asked === 'webgpu' && !hasWebGpu) {
     return { text: 'The page address asks for WebGPU, but this browser does not offer WebGPU, so nothing can be analysed this way.', cpuUrl };
   }
-  return { text: `The face detector could not start: ${error}`, cpuUrl };
+  return { text: `The face detector and models could not start: ${error}`, cpuUrl };
 }
