@@ -66,7 +66,7 @@ async function snapshot(canShareFiles) {
     let n = 0;
     for (let i = 3; i < d.length; i += 4) if (d[i] > 60) n++;
     return n > 50;
-  }, { timeout: 120_000, polling: 500 });
+  }, { timeout: 180_000, polling: 500 });
   await (await page.waitForSelector(`${SNAP} >>> #snapshot`)).click();
   await page.waitForSelector(`${SNAP} >>> img[part=preview]`, { timeout: 60_000 });
   return { page, errors };
