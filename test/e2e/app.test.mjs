@@ -57,7 +57,7 @@ test('app: ready, then an opened FER-2013 photo shows seven probability bars', a
   const page = await openApp(server.url);
   try {
     assert.equal(await state(page), 'ready', `alerts: ${await alerts(page)}`);
-    assert.match(await backendLine(page), /run on the (graphics|main) processor \((WebGPU|CPU)\)/);
+    assert.match(await backendLine(page), /run on the (graphics|main) processor \((WebGPU|CPU|CPU, WebAssembly)\)/);
     const { whole, values: meters } = await photoMeters(page, face);
     assert.equal(meters.length, 7);
     assert.ok(Math.abs(meters.reduce((a, b) => a + b, 0) - 100) < 0.5, `bars sum to ${meters}`);

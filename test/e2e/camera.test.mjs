@@ -51,7 +51,8 @@ after(async () => {
 const openApp = (setup, query = '') => openPage(browser, `${server.url}${query}`, setup);
 
 test('fake camera (six faces): faces found, track ids stable across frames, labels and HUD frame rate shown', async () => {
-  const { page, errors } = await openApp();
+  // WebGPU asked for: 'auto' on SwiftShader times the backends at load and may put the detector on wasm.
+  const { page, errors } = await openApp(undefined, '?backend=webgpu');
   try {
     await tap(page, `${view} >>> #start`);
     await waitFrames(page, 4);
@@ -151,7 +152,8 @@ test('photos: blank image → no faces; six faces → five or six found; an odd 
 });
 
 test('device loss: destroying the GPU device mid-stream → rebuilt, frames keep coming, the page says so', async () => {
-  const { page } = await openApp();
+  // WebGPU asked for: under 'auto' the load-time timing on SwiftShader may leave no stage on the GPU device.
+  const { page } = await openApp(undefined, '?backend=webgpu');
   try {
     await tap(page, `${view} >>> #start`);
     await waitFrames(page, 1);
