@@ -98,7 +98,8 @@ export class CameraView extends LitElement {
 
   private readonly _camera = new CameraController(this);
   private readonly _saliency = new CameraSaliencyController(this, {
-    picture: () => (this._source === 'photo' ? this.renderRoot.querySelector('img') : this._video) ?? undefined,
+    // A photo's own analysed pixels (the <img> may not be decoded yet when the heat map is switched on).
+    picture: () => (this._source === 'photo' ? (this.analysed?.image ?? this.renderRoot.querySelector('img')) : this._video) ?? undefined,
     explain: () => this.explain,
     classes: () => this._frames.info?.emotionClasses ?? [],
   });
