@@ -99,14 +99,14 @@ async function screenshots(browser, manifest) {
   }
 }
 
-/** Classifies `face` in the photo panel and scrolls its bars into view. */
+/** Opens `face` in the live view (the app's one way in) and scrolls its face list into view. */
 async function photoResult(page, face) {
-  const input = await page.waitForSelector('emo-app-shell >>> emo-image-picker >>> input[type=file]');
+  const input = await page.waitForSelector('emo-app-shell >>> emo-camera-view >>> #file');
   await input.uploadFile(face);
-  await page.waitForSelector('emo-app-shell >>> emo-emotion-meter >>> [role=meter]', { timeout: 60_000 });
-  // On a phone-sized page the bars are below the fold: show them.
-  await page.$eval('emo-app-shell >>> emo-emotion-meter', (e) => e.scrollIntoView({ block: 'nearest' }));
-  await new Promise((r) => setTimeout(r, 500)); // let the bars' transition settle
+  await page.waitForSelector('emo-app-shell >>> emo-camera-view >>> emo-face-list >>> li', { timeout: 60_000 });
+  // On a phone-sized page the list is below the fold: show the picture and the first face.
+  await page.$eval('emo-app-shell >>> emo-camera-view >>> .stage', (e) => e.scrollIntoView({ block: 'start' }));
+  await new Promise((r) => setTimeout(r, 500));
 }
 
 async function main() {

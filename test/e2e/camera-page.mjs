@@ -33,7 +33,7 @@ export async function openApp(browser, url, setup, { ready = true } = {}) {
 export const tap = (page, sel) => page.$eval(sel, (el) => el.click());
 export const frames = (page) => page.evaluate(() => window.__frames);
 export const waitFrames = (page, n, timeout = 120_000) => page.waitForFunction((k) => window.__frames.length >= k, { timeout, polling: 200 }, n);
-export const faceTexts = (page) => page.$$eval(`${view} >>> ul.faces li`, (els) => els.map((e) => e.textContent.trim()));
+export const faceTexts = (page) => page.$$eval(`${view} >>> emo-face-list >>> li .caption`, (els) => els.map((e) => e.textContent.trim()));
 export const text = (page, sel) => page.$eval(`${view} >>> ${sel}`, (e) => e.textContent.replace(/\s+/g, ' ').trim());
 
 /** Opens `file` with the view's file input; resolves to the frame result it produced. */

@@ -24,6 +24,7 @@ import { precacheManifest } from '../../tools/precache.mjs';
 import { serveStatic } from '../../tools/serve.mjs';
 import { root, tempDir } from './helpers.mjs';
 import { writeEmotionFaces } from './owned-images.mjs';
+import { photoMeters } from './phone-helpers.mjs';
 
 let browser;
 let dir;
@@ -137,12 +138,9 @@ async function waitOfflineReady(page) {
   await page.waitForSelector('emo-app-shell >>> emo-offline-status >>> [data-offline-ready=true]', { timeout: 60_000 });
 }
 
-/** Picks `file` in the app and returns the seven meter values (percent). */
+/** Opens `file` in the app and returns the seven meter values (percent). */
 async function classify(page, file) {
-  const input = await page.waitForSelector('emo-app-shell >>> emo-image-picker >>> input[type=file]');
-  await input.uploadFile(file);
-  await page.waitForSelector('emo-app-shell >>> emo-emotion-meter >>> [role=meter]', { timeout: 60_000 });
-  return page.$$eval('emo-app-shell >>> emo-emotion-meter >>> [role=meter]', (els) => els.map((e) => Number(e.getAttribute('aria-valuenow'))));
+  return (await photoMeters(page, file)).values;
 }
 
 const sha = (bytes) => createHash('sha256').update(bytes).digest('hex');

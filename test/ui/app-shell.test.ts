@@ -4,6 +4,7 @@ import type { AppShell } from '../../src/ui/app/app-shell.js';
 import type { EmotionMeter } from '../../src/ui/common/emotion-meter.js';
 import type { Crops, LoadOptions, LoadResult } from '../../src/worker/api.js';
 import type { InferenceClient } from '../../src/worker/client.js';
+import type { PipelineClient } from '../../src/worker/pipeline-client.js';
 
 const CLASSES = ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral'];
 
@@ -26,6 +27,20 @@ function fakeClient(o: { fail?: string; seen?: Crops[]; options?: LoadOptions[] 
   });
 }
 
+/** A camera-pipeline stand-in that loads on the CPU ("timed") and finds no face. */
+const fakePipeline = (): PipelineClient => ({
+  async load() {
+    return { backend: 'cpu', stages: { detector: 'cpu', emotion: 'cpu', gender: 'cpu' }, reason: 'software fallback, so both backends were timed: …; using the faster, CPU.', emotionClasses: CLASSES, genderClasses: ['female', 'male'] };
+  },
+  async analyze(frame) {
+    frame.close();
+    return { faces: [], width: 96, height: 64, timings: {}, backend: 'cpu' };
+  },
+  async on() {},
+  async loseDevice() { return false; },
+  terminate() {},
+});
+
 async function pngFile(): Promise<File> {
   const c = new OffscreenCanvas(96, 64);
   const ctx = c.getContext('2d')!;
@@ -34,9 +49,10 @@ async function pngFile(): Promise<File> {
   return new File([await c.convertToBlob({ type: 'image/png' })], 'gray.png', { type: 'image/png' });
 }
 
-function pick(el: AppShell, file: File) {
-  const picker = el.shadowRoot!.querySelector('emo-image-picker')!;
-  picker.dispatchEvent(new CustomEvent('emo-image-selected', { detail: { file }, bubbles: true, composed: true }));
+/** What the camera view fires after "Read the whole picture anyway" under its no-face message. */
+function readWhole(el: AppShell, file: File) {
+  const view = el.shadowRoot!.querySelector('emo-camera-view')!;
+  view.dispatchEvent(new CustomEvent('emo-whole-image', { detail: { file }, bubbles: true, composed: true }));
 }
 
 suite('emo-app-shell', () => {
@@ -44,17 +60,25 @@ suite('emo-app-shell', () => {
     document.documentElement.dataset.emolensState = '';
   });
 
-  test('goes ready after load + warm-up, then classifies a picked photo', async () => {
+  test('ready once both workers load (the classifier on the pipeline’s backend), one backend line, then the whole picture on request', async () => {
     const seen: Crops[] = [];
     const options: LoadOptions[] = [];
-    const el = await fixture<AppShell>(html`<emo-app-shell .clientFactory=${fakeClient({ seen, options })}></emo-app-shell>`);
+    const el = await fixture<AppShell>(html`<emo-app-shell .clientFactory=${fakeClient({ seen, options })} .pipelineFactory=${fakePipeline}></emo-app-shell>`);
     await waitUntil(() => document.documentElement.dataset.emolensState === 'ready', 'never ready');
-    expect(options[0]).to.deep.include({ model: 'emotion', backend: 'auto' });
+    // Not a second timing of its own: the pipeline's choice (the page once said "webgpu" and "CPU" at once).
+    expect(options[0]).to.deep.include({ model: 'emotion', backend: 'cpu' });
     expect(seen.length).to.equal(1); // the warm-up call
     const notice = el.shadowRoot!.querySelector('emo-backend-notice')!;
-    expect(notice.shadowRoot!.textContent).to.contain('Running on the CPU');
+    await notice.updateComplete;
+    expect(notice.shadowRoot!.querySelectorAll('#backend-line').length).to.equal(1);
+    expect(notice.shadowRoot!.querySelector('#backend-line')!.textContent).to.match(/run on the main processor \(CPU\), because .* faster/);
+    // Only one way to open a photo: the live view's; no centre-crop picker.
+    expect(el.shadowRoot!.querySelector('emo-image-picker')).to.equal(null);
+    expect(el.shadowRoot!.querySelector('#whole-image-result')).to.equal(null);
 
-    pick(el, await pngFile());
+    readWhole(el, await pngFile());
+    await waitUntil(() => el.shadowRoot!.querySelector('#whole-image-result'), 'no result section');
+    expect(el.shadowRoot!.querySelector('#whole-image-result')!.textContent).to.match(/No face was found in gray\.png/);
     await waitUntil(() => el.shadowRoot!.querySelector('emo-emotion-meter'), 'no meter');
     const meter = el.shadowRoot!.querySelector('emo-emotion-meter') as EmotionMeter;
     await meter.updateComplete;
@@ -68,7 +92,7 @@ suite('emo-app-shell', () => {
 
   test('a load failure sets state error and shows the message in an alert', async () => {
     const el = await fixture<AppShell>(
-      html`<emo-app-shell .clientFactory=${fakeClient({ fail: 'weights/emotion.safetensors: missing tensor "head.bias"' })}></emo-app-shell>`,
+      html`<emo-app-shell .clientFactory=${fakeClient({ fail: 'weights/emotion.safetensors: missing tensor "head.bias"' })} .pipelineFactory=${fakePipeline}></emo-app-shell>`,
     );
     await waitUntil(() => document.documentElement.dataset.emolensState === 'error', 'never error');
     await el.updateComplete;
@@ -77,9 +101,9 @@ suite('emo-app-shell', () => {
   });
 
   test('an undecodable image shows an alert and keeps the app ready', async () => {
-    const el = await fixture<AppShell>(html`<emo-app-shell .clientFactory=${fakeClient()}></emo-app-shell>`);
+    const el = await fixture<AppShell>(html`<emo-app-shell .clientFactory=${fakeClient()} .pipelineFactory=${fakePipeline}></emo-app-shell>`);
     await waitUntil(() => document.documentElement.dataset.emolensState === 'ready', 'never ready');
-    pick(el, new File([new Uint8Array([0, 1, 2, 3])], 'not-an-image.jpg', { type: 'image/jpeg' }));
+    readWhole(el, new File([new Uint8Array([0, 1, 2, 3])], 'not-an-image.jpg', { type: 'image/jpeg' }));
     await waitUntil(
       () => [...el.shadowRoot!.querySelectorAll('emo-error-alert')].some((a) => a.message.includes('not-an-image.jpg')),
       'no alert',

@@ -34,7 +34,11 @@ const pendingClient = (): PipelineClient => ({
 function looks(els: Record<string, Element>): Record<string, Record<string, string>> {
   const out: Record<string, Record<string, string>> = {};
   for (const [k, el] of Object.entries(els)) out[k] = look(el);
-  for (const el of Object.values(els)) el.removeAttribute('disabled');
+  for (const el of Object.values(els)) {
+    el.removeAttribute('disabled');
+    // The file label looks as its (visually hidden) input is.
+    if (el.previousElementSibling?.matches('input[type=file]')) el.previousElementSibling.removeAttribute('disabled');
+  }
   for (const [k, el] of Object.entries(els)) out[`${k} enabled`] = look(el);
   for (const [k, el] of Object.entries(els)) {
     // The file label shows the focus of the (visually hidden) input before it.
@@ -83,7 +87,7 @@ const PRIMARY = {
 const SELECT = { 'line-height': 'normal' }; // Chromium keeps a select's line-height normal
 const SNAPSHOT = { display: 'inline-block', 'align-items': 'normal', 'line-height': 'normal' };
 const DISABLED = { cursor: 'not-allowed', opacity: '0.55' };
-const FOCUSED = { 'outline-style': 'solid', 'outline-color': 'rgb(240, 164, 0)', 'outline-offset': '2px' };
+const FOCUSED = { 'outline-style': 'solid', 'outline-color': 'rgb(163, 78, 0)', 'outline-offset': '2px' };
 
 suite('pill buttons', () => {
   test('computed styles of the buttons, select and file label in two elements', async () => {
@@ -109,7 +113,8 @@ suite('pill buttons', () => {
     const kinds = { start: PRIMARY, sample: {}, select: SELECT, file: {}, snapshot: SNAPSHOT };
     const expected: Record<string, Record<string, string>> = {};
     for (const [k, own] of Object.entries(kinds)) {
-      expected[k] = { ...PILL, ...own, ...(k === 'file' ? {} : DISABLED) }; // a label has no :disabled
+      // The file label too: it used to look enabled while its input was disabled (issue 14, point 6).
+      expected[k] = { ...PILL, ...own, ...DISABLED };
       expected[`${k} enabled`] = { ...PILL, ...own };
       expected[`${k} focused`] = { ...PILL, ...own, ...FOCUSED };
     }

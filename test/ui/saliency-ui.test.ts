@@ -54,7 +54,7 @@ suite('snapshot card', () => {
     expect(tinted(c, cardFaceRect(1, 3))).to.be.greaterThan(50);
     expect(tinted(c, cardFaceRect(2, 3))).to.equal(0);
     const one = { faces: [{ ...face(true), gender: { label: 'female', p: 0.9 } }], classes: CLASSES, time };
-    expect(snapshotCaption(one)).to.equal('emolens, 2025-11-26 14:03. Happy 70.0%, female 90.0%; heat map: what makes it look happy.');
+    expect(snapshotCaption(one)).to.equal('emolens, 2025-11-26 14:03: happy 70.0%, female 90.0% (heat map: looking happy).');
     expect(snapshotFileName(time)).to.equal('emolens-20251126-140307.png');
   });
 });
@@ -68,13 +68,24 @@ suite('saliency controls and panel', () => {
     await el.updateComplete;
     const select = el.shadowRoot!.querySelector<HTMLSelectElement>('#target')!;
     expect(select.disabled).to.equal(false);
-    expect(select.options[6].textContent!.trim()).to.equal('what would make this look surprise');
+    // Grammatical and short: the longest option sets the select's width (issue 14, point 1).
+    expect([...select.options].map((o) => o.textContent!.trim())).to.deep.equal([
+      'the predicted emotion', 'looking angry', 'looking disgusted', 'looking afraid', 'looking happy', 'looking sad', 'looking surprised', 'looking neutral',
+    ]);
     select.value = '5';
     select.dispatchEvent(new Event('change'));
     const range = el.shadowRoot!.querySelector<HTMLInputElement>('#opacity')!;
     range.value = '40';
     range.dispatchEvent(new Event('input'));
     expect(seen.map((s) => [s.enabled, s.target, s.opacity])).to.deep.equal([[true, 'predicted', 0.75], [true, 5, 0.75], [true, 5, 0.4]]);
+  });
+
+  test('controls fit a 288 px column (a 320 px phone less the card padding) without overflow', async () => {
+    const box = await fixture<HTMLDivElement>(html`<div style="width: 288px"><emo-saliency-controls .classes=${CLASSES}></emo-saliency-controls></div>`);
+    const el = box.querySelector('emo-saliency-controls')!;
+    await el.updateComplete;
+    expect(el.scrollWidth).to.be.at.most(288);
+    for (const c of el.shadowRoot!.querySelectorAll('label, select, input')) expect(c.getBoundingClientRect().right).to.be.at.most(box.getBoundingClientRect().right + 0.5);
   });
 
   test('panel: switching on fetches the predicted map, the picker a chosen class; snapshot has the map', async () => {
@@ -97,7 +108,7 @@ suite('saliency controls and panel', () => {
     snap.shadowRoot!.querySelector<HTMLButtonElement>('#snapshot')!.click();
     await waitUntil(() => snap.snapshot, 'no snapshot');
     await snap.updateComplete;
-    expect(snap.shadowRoot!.querySelector('#snapshot-caption')!.textContent).to.contain('what makes it look surprise');
+    expect(snap.shadowRoot!.querySelector('#snapshot-caption')!.textContent).to.contain('heat map: looking surprised');
     const bmp = await createImageBitmap(snap.snapshot!.blob);
     expect([bmp.width, bmp.height]).to.deep.equal([960, 540]);
   });

@@ -8,7 +8,7 @@ import type { BenchApi } from '../bench-api';
 import { DEFAULT_COLORS, chartHeight, drawChart } from '../chart';
 import type { BenchOptions, BenchProgress, BenchReport, KernelResult, ModelResult } from '../report';
 import { adapterLine, ratios, summaryText } from '../summary';
-import { card, page, tokens } from '../../ui/common/styles';
+import { buttons, card, page, tokens } from '../../ui/common/styles';
 
 const fmt = (x: number | null | undefined, d = 2) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(d));
 const pct = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : `${(x * 100).toFixed(1)}%`);
@@ -26,6 +26,8 @@ export class BenchView extends LitElement {
     tokens,
     card,
     page,
+    // The app's pill buttons (primary for Run, plain for the exports), so both pages look alike.
+    buttons,
     css`
       main {
         max-width: 72rem;
@@ -47,24 +49,6 @@ export class BenchView extends LitElement {
         gap: 0.75rem;
         align-items: center;
       }
-      button {
-        font: inherit;
-        padding: 0.45rem 1rem;
-        border-radius: var(--emo-radius);
-        border: 1px solid var(--emo-accent);
-        background: var(--emo-accent);
-        color: var(--emo-accent-fg);
-        cursor: pointer;
-      }
-      button.secondary {
-        background: transparent;
-        color: var(--emo-accent);
-      }
-      button:disabled {
-        opacity: 0.5;
-        cursor: default;
-      }
-      button:focus-visible,
       input:focus-visible,
       a:focus-visible {
         outline: var(--emo-focus);
@@ -211,10 +195,10 @@ export class BenchView extends LitElement {
           in this page. <a href="#">Back to the app</a></p>
       </header>
       <section class="card controls" aria-label="Run">
-        <button @click=${this._onRun} ?disabled=${this._running}>${this._running ? 'Running…' : 'Run benchmark'}</button>
+        <button class="primary" id="run" @click=${this._onRun} ?disabled=${this._running}>${this._running ? 'Running…' : 'Run benchmark'}</button>
         <label><input type="checkbox" .checked=${this._quick} @change=${this._onQuick} ?disabled=${this._running} /> quick (smoke test, batch 1 only)</label>
-        <button class="secondary" @click=${this._onExportJson} ?disabled=${!rep}>Export JSON</button>
-        <button class="secondary" @click=${this._onExportPng} ?disabled=${!rep}>Export PNG</button>
+        <button @click=${this._onExportJson} ?disabled=${!rep}>Export JSON</button>
+        <button @click=${this._onExportPng} ?disabled=${!rep}>Export PNG</button>
         ${this._running && this._progress
           ? html`<div class="progress" role="status"><progress max="1" .value=${this._progress.fraction}></progress>
               <span class="muted">${this._progress.message}</span></div>`

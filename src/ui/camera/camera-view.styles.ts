@@ -45,6 +45,15 @@ export const cameraViewStyles = [
       height: 1.2rem;
       accent-color: var(--emo-accent);
     }
+    select {
+      min-width: 0;
+      max-width: 100%;
+      text-overflow: ellipsis;
+    }
+    input:disabled + .file {
+      opacity: 0.55;
+      cursor: not-allowed;
+    }
     .stage {
       position: relative;
       /* As wide as the card, but never taller than 75% of the viewport (--ar = width / height). */
@@ -54,6 +63,15 @@ export const cameraViewStyles = [
       background: #000;
       border-radius: var(--emo-radius);
       overflow: hidden;
+    }
+    /* Nothing to show yet: a short drop zone, not a large black box. */
+    .stage.idle {
+      width: 100%;
+      aspect-ratio: auto;
+      min-height: 7rem;
+      background: var(--emo-surface);
+      border: 2px dashed var(--emo-border);
+      box-sizing: border-box;
     }
     .stage.dragover {
       outline: 3px dashed var(--emo-accent);
@@ -68,6 +86,9 @@ export const cameraViewStyles = [
       height: 100%;
       object-fit: fill;
     }
+    .stage [hidden] {
+      display: none;
+    }
     .stage.mirror video {
       transform: scaleX(-1);
     }
@@ -78,21 +99,17 @@ export const cameraViewStyles = [
       place-items: center;
       padding: 1rem;
       text-align: center;
-      color: #f1f1f6;
+      color: var(--emo-muted);
     }
+    /* The HUD sits under the picture, never over it: faces are often at the top of a frame. */
     .hud {
-      position: absolute;
-      top: 0.4rem;
-      left: 0.4rem;
-      padding: 0.25rem 0.5rem;
-      border-radius: 6px;
-      background: rgba(10, 10, 20, 0.78);
-      color: #fff;
+      margin: 0.4rem 0 0;
+      color: var(--emo-muted);
       font: 0.8rem/1.3 var(--emo-mono);
-      pointer-events: none;
+      overflow-wrap: anywhere;
     }
     .message {
-      margin: 0 0 0.75rem;
+      margin: 0.75rem 0;
       padding: 0.6rem 0.8rem;
       border-radius: 8px;
       background: var(--emo-info-bg);
@@ -105,19 +122,39 @@ export const cameraViewStyles = [
     .message button {
       margin-left: 0.5rem;
     }
-    ul.faces {
-      list-style: none;
-      margin: 0.75rem 0 0;
-      padding: 0;
-      display: flex;
-      flex-wrap: wrap;
-      gap: 0.4rem;
+    .timeline {
+      margin-top: 1rem;
     }
-    ul.faces li {
-      padding: 0.2rem 0.6rem;
-      border-radius: 999px;
-      background: var(--emo-track);
-      font-variant-numeric: tabular-nums;
+    .timeline h3 {
+      margin: 0 0 0.5rem;
+      font-size: 1.05rem;
+    }
+    #play-again {
+      margin-top: 0.5rem;
+    }
+    emo-face-list {
+      margin-top: 0.75rem;
+    }
+    #no-face p {
+      margin: 0 0 0.4rem;
+    }
+    #no-face p:last-child {
+      margin: 0;
+    }
+    #no-face button {
+      margin-top: 0.4rem;
+    }
+    /* The way out of a failed load: the one main action there. */
+    .message a.pill {
+      display: inline-flex;
+      align-items: center;
+      box-sizing: border-box;
+      margin: 0.5rem 0 0;
+      text-decoration: none;
+      background: var(--emo-accent);
+      color: var(--emo-accent-fg);
+      border-color: var(--emo-accent);
+      font-weight: 600;
     }
     .credit {
       margin: 0.5rem 0 0;

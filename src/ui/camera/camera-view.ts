@@ -1,6 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import type { PipelineResult } from '../../worker/api';
+import type { PipelineInfo, PipelineResult } from '../../worker/api';
 import { createPipelineClient, type PipelineClient } from '../../worker/pipeline-client';
 import { cameraViewStyles } from './camera-view.styles';
 import { CameraController, type Facing } from './camera-controller';
@@ -12,8 +12,16 @@ import type { ExplainFn } from '../saliency/emo-saliency-panel';
 import '../saliency/emo-saliency-controls';
 import '../saliency/emo-saliency-layer';
 import '../snapshot/emo-snapshot-button';
-import { drawOverlay, faceCaption } from './face-overlay';
+import './face-list';
+import { paintOverlay } from './face-overlay';
+import { hudNumbers, hudText } from './hud-text';
+import type { LabelBox } from './label-layout';
+import { loadFailure } from './load-failure';
+import { cameraErrorText, idleText, loadFailureAlert, noFaceMessage } from './camera-view-parts';
 import { SAMPLE_CLIP } from './sample-clip';
+import { cameraSnapshot } from '../snapshot/camera-snapshot';
+import { TimelineController } from '../timeline/timeline-controller';
+import '../timeline/emo-video-timeline';
 
 // Kept where it was exported before the clip left the repository.
 export { SAMPLE_CLIP };
@@ -23,11 +31,16 @@ export const GENDER_KEY = 'emolens.gender';
 
 type Source = 'none' | 'camera' | 'sample' | 'video' | 'photo';
 
+/** Detail of `emo-whole-image`: the photo in which no face was found, to be read as one face. */
+export interface WholeImageDetail {
+  file: File;
+}
+
 /**
  * Live emotion (and optionally gender) recognition: the camera, the bundled sample clip, or a
- * photo or video file, through the worker's camera pipeline. The overlay draws each face's box,
- * track id, emotion label with seven bars, and gender when on; the HUD shows frames per second,
- * detector and classifier milliseconds and the backend.
+ * photo or video file, through the worker's camera pipeline. The overlay draws each face's box
+ * and a label sized for the screen; the face list below repeats every face with all seven bars;
+ * the HUD line under the picture (never over it) shows frame rate, faces and milliseconds.
  *
  * At most one frame is in flight: while the worker is busy, new video frames are dropped, never
  * queued, so the page stays responsive.
@@ -39,14 +52,17 @@ type Source = 'none' | 'camera' | 'sample' | 'video' | 'photo';
  * result the live video shows, without overlay.
  *
  * @fires emo-frame - after each analysed frame; detail: PipelineResult
+ * @fires emo-pipeline-ready - once the pipeline has loaded; detail: PipelineInfo
+ * @fires emo-pipeline-error - the pipeline could not load; detail: the error message
+ * @fires emo-whole-image - the user asked to read a face-less photo as a whole; detail: WholeImageDetail
  * @csspart stage - the picture and its overlay
  */
 @customElement('emo-camera-view')
 export class CameraView extends LitElement {
   static override styles = cameraViewStyles;
 
-  /** Makes the worker client; tests pass a fake. */
-  @property({ attribute: false }) clientFactory: () => PipelineClient = () => createPipelineClient();
+  /** Makes the worker client; tests pass a fake (undefined = the real worker). */
+  @property({ attribute: false }) clientFactory?: () => PipelineClient;
 
   /** Saliency maps of face crops (the app passes its worker's verb); without it there are no heat-map controls. */
   @property({ attribute: false }) explain?: ExplainFn;
@@ -77,16 +93,26 @@ export class CameraView extends LitElement {
   get framesDropped(): number {
     return this._frames.framesDropped;
   }
+  /** The pipeline's backend and classes, once loaded. */
+  get info(): PipelineInfo | undefined {
+    return this._frames.info;
+  }
+  /** The labels drawn on the picture last, in CSS pixels of the picture (tests check size and overlap). */
+  labels: LabelBox[] = [];
 
   @state() private _source: Source = 'none';
   @state() private _message = '';
   @state() private _messageIsError = false;
   @state() private _offerSample = false;
+  /** The camera was refused: Start becomes a secondary "Try the camera again". */
+  @state() private _denied = false;
   @state() private _gender = true;
   @state() private _facing: Facing = 'user';
   /** The stage shows analysed frames (after the source's first result) instead of the live video. */
   @state() private _showingAnalysed = false;
   private _drawnBoxes: [number, number, number, number][] = [];
+  /** The photo on screen, once analysed (for the no-face message and its whole-image offer). */
+  @state() private _photo?: File;
 
   @query('video') private _video?: HTMLVideoElement;
   @query('canvas.overlay') private _canvas?: HTMLCanvasElement;
@@ -100,7 +126,7 @@ export class CameraView extends LitElement {
     classes: () => this._frames.info?.emotionClasses ?? [],
   });
   private readonly _frames = new FrameLoopController(this, {
-    client: () => this.clientFactory(),
+    client: () => (this.clientFactory ?? createPipelineClient)(),
     video: () => this._video,
     gender: () => this._gender,
     draw: (r, image) => this._draw(r, image),
@@ -108,13 +134,32 @@ export class CameraView extends LitElement {
   private readonly _files = new FileOpenController(this, {
     accepting: () => this._frames.info !== undefined,
     photo: (file) => this._analyzePhoto(file),
-    video: (url) => this._playVideo(url, 'video'),
+    video: (url, file) => {
+      this._videoName = file.name;
+      return this._playVideo(url, 'video');
+    },
   });
+  private readonly _timeline = new TimelineController(this, {
+    video: () => this._video,
+    stop: () => this._frames.stop(),
+    analyse: (frame, reset) => this._frames.analyzeStill(frame, reset),
+    draw: (r) => void this._drawStored(r),
+    resume: () => void this._video?.play().then(() => this._frames.run()),
+  });
+  /** The video file's name, for the timeline's downloads. */
+  private _videoName = '';
+  /** Redraws the labels when the picture changes size (rotation, window resize). */
+  private readonly _resize = new ResizeObserver(() => this._paint());
 
   override connectedCallback(): void {
     super.connectedCallback();
     this._gender = localStorage.getItem(GENDER_KEY) !== 'off';
     void this._start();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this._resize.disconnect();
   }
 
   /** Test hook: makes the worker lose its GPU device; the next frame rebuilds it. */
@@ -130,10 +175,12 @@ export class CameraView extends LitElement {
   override render() {
     const f = this._frames;
     const ready = f.info !== undefined;
+    const failed = loadFailure(f.loadError);
     const live = this._source === 'camera' || this._source === 'sample' || this._source === 'video';
     const mirror = this._source === 'camera' && this._camera.mirrored;
+    const noFace = this._source === 'photo' && this._photo && this.lastResult?.faces.length === 0;
     return html`
-      ${f.loadError ? html`<p class="message error" role="alert">The camera pipeline could not start: ${f.loadError}</p>` : nothing}
+      ${loadFailureAlert(failed)}
       ${this._message
         ? html`<p class="message ${this._messageIsError ? 'error' : ''}" role=${this._messageIsError ? 'alert' : 'status'}>
             ${this._message}
@@ -144,25 +191,26 @@ export class CameraView extends LitElement {
         : nothing}
       ${f.deviceNote ? html`<p class="message" role="status" id="device-note">${f.deviceNote}</p>` : nothing}
       <div class="controls">
+        ${this._source === 'camera'
+          ? html`<button id="stop" @click=${this._stop}>Stop camera</button>`
+          : html`<button id="start" class=${this._denied ? '' : 'primary'} ?disabled=${!ready} @click=${this._startCamera}>
+              ${this._denied ? 'Try the camera again' : 'Start camera'}</button>`}
         <label class="visually-hidden" for="camera">Camera</label>
         <select id="camera" .value=${this._facing} ?disabled=${!ready} @change=${this._onFacing}>
           <option value="user">Front camera</option>
           <option value="environment">Back camera</option>
           ${this._camera.devices.map((d, i) => html`<option value=${`device:${d.deviceId}`}>${d.label || `Camera ${i + 1}`}</option>`)}
         </select>
-        ${this._source === 'camera'
-          ? html`<button id="stop" @click=${this._stop}>Stop camera</button>`
-          : html`<button id="start" class="primary" ?disabled=${!ready} @click=${this._startCamera}>Start camera</button>`}
         ${this.sampleClip ? html`<button id="sample" ?disabled=${!ready} @click=${this.playSample}>Sample clip</button>` : nothing}
         <input id="file" class="visually-hidden" type="file" accept="image/*,video/*" ?disabled=${!ready} @change=${this._files.onChange} />
-        <label class="file pill" for="file">Photo or video…</label>
+        <label class="file pill" for="file" aria-disabled=${ready ? 'false' : 'true'}>Open a photo or video…</label>
         <label class="switch">
-          <input id="gender" type="checkbox" role="switch" .checked=${this._gender} @change=${this._onGender} />
+          <input id="gender" type="checkbox" role="switch" .checked=${this._gender} ?disabled=${!ready} @change=${this._onGender} />
           Gender
         </label>
       </div>
       <div
-        class="stage ${mirror ? 'mirror' : ''} ${this._files.dragover ? 'dragover' : ''}"
+        class="stage ${this._source === 'none' ? 'idle' : ''} ${mirror ? 'mirror' : ''} ${this._files.dragover ? 'dragover' : ''}"
         part="stage"
         @dragover=${this._files.onDragOver}
         @dragleave=${this._files.onDragLeave}
@@ -171,31 +219,26 @@ export class CameraView extends LitElement {
         <video ?hidden=${!live} muted playsinline loop aria-label="Video being analysed"></video>
         ${this._source === 'photo' ? html`<img src=${this._files.url} alt="Photo being analysed" />` : nothing}
         <canvas class="frame" ?hidden=${!this._showingAnalysed} aria-hidden="true"></canvas>
-        ${this.explain
+        ${this.explain && this._source !== 'none'
           ? html`<emo-saliency-layer .faces=${this._saliency.facesFor(this._showingAnalysed ? this.lastResult : undefined)} .frame=${this._saliency.frame} .opacity=${this._saliency.settings.opacity} ?mirror=${mirror}></emo-saliency-layer>`
           : nothing}
-        <canvas class="overlay" aria-hidden="true"></canvas>
-        ${this._source === 'none'
-          ? html`<div class="empty">${ready ? `Start the camera, ${this.sampleClip ? 'play the sample clip, ' : ''}or drop a photo or video here.` : 'Loading the face detector and models…'}</div>`
-          : nothing}
-        ${this._source !== 'none'
-          ? html`<div class="hud" id="hud" aria-hidden="true">${f.fps.toFixed(1)} fps · detect ${f.detectMs.toFixed(0)} ms · classify ${f.classifyMs.toFixed(0)} ms · ${f.info?.backend ?? ''}</div>`
-          : nothing}
+        <canvas class="overlay" aria-hidden="true" ?hidden=${this._source === 'none'}></canvas>
+        ${this._source === 'none' ? html`<div class="empty">${idleText(ready, Boolean(failed), this._denied, Boolean(this.sampleClip))}</div>` : nothing}
       </div>
-      ${this.explain
+      ${this._source !== 'none' && f.framesAnalyzed
+        ? html`<p class="hud" id="hud">${hudText(this._source === 'photo', hudNumbers(this._source === 'photo', f, this.lastResult))}</p>`
+        : nothing}
+      ${noFace ? noFaceMessage(() => this._onWholeImage()) : nothing}
+      ${this.explain && this._source !== 'none'
         ? html`<div class="controls saliency">
             <emo-saliency-controls .classes=${f.info?.emotionClasses ?? []} .settings=${this._saliency.settings} ?disabled=${!ready}
               @emo-saliency-change=${this._onSaliency}></emo-saliency-controls>
-            <emo-snapshot-button .capture=${this._saliency.capture} ?disabled=${!this.lastResult?.faces.length}></emo-snapshot-button>
+            <emo-snapshot-button .capture=${this._capture} ?disabled=${!this.lastResult?.faces.length}></emo-snapshot-button>
             ${this._saliency.error ? html`<span role="alert">${this._saliency.error}</span>` : nothing}
           </div>`
         : nothing}
-      <p class="visually-hidden" id="hud-text">
-        ${f.fps.toFixed(1)} frames per second; detector ${f.detectMs.toFixed(0)} ms; classifiers ${f.classifyMs.toFixed(0)} ms; backend ${f.info?.backend ?? 'loading'}.
-      </p>
-      <ul class="faces" aria-label="Faces in the picture">
-        ${(this.lastResult?.faces ?? []).map((face) => html`<li data-track=${face.track}>${faceCaption(face)}</li>`)}
-      </ul>
+      ${this._renderTimeline(ready)}
+      <emo-face-list .faces=${this._source === 'none' ? [] : ((this._timeline.pinned ?? this.lastResult)?.faces ?? [])} .classes=${f.info?.emotionClasses ?? []}></emo-face-list>
       ${this._source === 'sample'
         ? html`<p class="credit">Sample clip © 2012 Aaron "tango" Tang,
             <a href="https://creativecommons.org/licenses/by/2.0/" rel="license noopener">CC BY 2.0</a>.</p>`
@@ -203,17 +246,37 @@ export class CameraView extends LitElement {
     `;
   }
 
+  /** For a video file or the sample clip: the per-face timeline and, once it has stopped the live loop, "Play again". */
+  private _renderTimeline(ready: boolean) {
+    if (!ready || (this._source !== 'video' && this._source !== 'sample')) return nothing;
+    return html`<section class="timeline" aria-labelledby="timeline-heading">
+      <h3 id="timeline-heading">Timeline of this video</h3>
+      <emo-video-timeline .classes=${this._frames.info?.emotionClasses ?? []} .genderClasses=${this._frames.info?.genderClasses ?? []}
+        .file=${this._source === 'sample' ? 'video_01.mp4' : this._videoName} .duration=${this._video?.duration ?? 0}
+        .runner=${this._timeline.runner} @emo-timeline-seek=${this._timeline.onSeek}></emo-video-timeline>
+      ${this._timeline.active ? html`<button id="play-again" @click=${this._timeline.resume}>Play again</button>` : nothing}
+    </section>`;
+  }
+
+  protected override firstUpdated(): void {
+    if (this._stage) this._resize.observe(this._stage);
+  }
+
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
     if (this._stage) {
       const [w, h] = this._frames.frameSize;
-      this._stage.style.aspectRatio = `${w} / ${h}`;
+      this._stage.style.aspectRatio = this._source === 'none' ? '' : `${w} / ${h}`;
       this._stage.style.setProperty('--ar', String(w / h));
     }
   }
 
   private async _start(): Promise<void> {
-    if (!(await this._frames.load())) return;
+    if (!(await this._frames.load())) {
+      this.dispatchEvent(new CustomEvent('emo-pipeline-error', { detail: this._frames.loadError, bubbles: true, composed: true }));
+      return;
+    }
+    this.dispatchEvent(new CustomEvent('emo-pipeline-ready', { detail: this._frames.info, bubbles: true, composed: true }));
     const cams = await this._camera.refresh();
     if (cams === 0) {
       if (!this.sampleClip) {
@@ -236,16 +299,20 @@ export class CameraView extends LitElement {
     this._frames.forget();
     this._showingAnalysed = false;
     this._drawnBoxes = [];
+    this._drawn = undefined;
+    this.labels = [];
     for (const c of [this._canvas, this._frameCanvas]) c?.getContext('2d')?.clearRect(0, 0, c.width, c.height);
   }
 
   private async _startCamera(): Promise<void> {
     this._frames.stop();
     this._newSource();
+    this._timeline.reset();
     try {
       const stream = await this._camera.start(this._facing);
       this._files.revoke();
       this._message = '';
+      this._denied = false;
       this._source = 'camera';
       await this.updateComplete;
       const v = this._video!;
@@ -253,14 +320,9 @@ export class CameraView extends LitElement {
       await v.play();
       this._frames.run();
     } catch (e) {
-      const name = e instanceof DOMException ? e.name : '';
-      const other = this.sampleClip ? 'play the sample clip' : 'open a photo or video';
-      const text = name === 'NotAllowedError' || name === 'SecurityError'
-        ? `Camera permission was denied. Allow the camera in the browser settings, or ${other}.`
-        : name === 'NotFoundError' || name === 'OverconstrainedError'
-          ? `No camera matching that choice was found. Pick another camera, or ${other}.`
-          : `The camera could not start (${e instanceof Error ? e.message : String(e)}). ${this.sampleClip ? 'Play the sample clip' : 'Open a photo or video'} instead?`;
+      const text = cameraErrorText(e, Boolean(this.sampleClip));
       this._showMessage(text, true, true);
+      this._denied = true;
       this._source = 'none';
     }
   }
@@ -277,8 +339,10 @@ export class CameraView extends LitElement {
   private async _playVideo(url: string, source: 'sample' | 'video'): Promise<void> {
     this._frames.stop();
     this._newSource();
+    this._timeline.reset();
     this._camera.stop();
     this._source = source;
+    this._photo = undefined;
     if (source === 'sample') this._message = '';
     await this.updateComplete;
     const v = this._video!;
@@ -296,8 +360,10 @@ export class CameraView extends LitElement {
   private async _analyzePhoto(file: File): Promise<void> {
     this._frames.stop();
     this._newSource();
+    this._timeline.reset();
     this._camera.stop();
     this._source = 'photo';
+    this._photo = undefined;
     this._message = '';
     let bitmap: ImageBitmap;
     try {
@@ -307,18 +373,20 @@ export class CameraView extends LitElement {
       return;
     }
     await this._frames.analyzePhoto(bitmap);
+    this._photo = file;
   }
 
-  /** Draws the analysed frame and, over it, the result's boxes and labels (both mirrored for a front camera). */
+  /**
+   * Draws the analysed frame on the `frame` canvas (mirrored for a front camera) and schedules its
+   * overlay: boxes and labels painted at the picture's CSS size once the picture has its new size.
+   */
   private _draw(r: PipelineResult, image: ImageBitmap): void {
-    const c = this._canvas, fc = this._frameCanvas;
-    if (!c || !fc) return;
+    const fc = this._frameCanvas;
+    if (!fc) return;
     const mirror = this._source === 'camera' && this._camera.mirrored;
-    for (const canvas of [c, fc]) {
-      if (canvas.width !== r.width || canvas.height !== r.height) {
-        canvas.width = r.width;
-        canvas.height = r.height;
-      }
+    if (fc.width !== r.width || fc.height !== r.height) {
+      fc.width = r.width;
+      fc.height = r.height;
     }
     const fctx = fc.getContext('2d');
     if (fctx) {
@@ -326,10 +394,47 @@ export class CameraView extends LitElement {
       fctx.drawImage(image, 0, 0, r.width, r.height);
       fctx.setTransform(1, 0, 0, 1, 0, 0);
     }
-    const ctx = c.getContext('2d');
-    if (ctx) drawOverlay(ctx, r.faces, { mirror, classes: this._frames.info?.emotionClasses ?? [] });
+    this._drawn = r;
     this._drawnBoxes = r.faces.map(({ box: [x, y, w, h] }) => [mirror ? r.width - x - w : x, y, w, h]);
     this._showingAnalysed = true;
+    this._paint(); // at once, so that frame and boxes change together; again after a resize
+    void this.updateComplete.then(() => this._paint());
+  }
+
+  /**
+   * A timeline point: the stored result over the video's frame at that time (the frame it was
+   * computed from, read again once the seek has landed), through the same frame canvas.
+   */
+  private async _drawStored(r: PipelineResult): Promise<void> {
+    const v = this._video;
+    if (!v) return;
+    if (v.seeking) await new Promise((resolve) => v.addEventListener('seeked', resolve, { once: true }));
+    if (this._timeline.pinned !== r) return; // another point was chosen meanwhile
+    const image = await createImageBitmap(v);
+    try {
+      this._draw(r, image);
+    } finally {
+      image.close();
+    }
+  }
+
+  private _onWholeImage(): void {
+    if (!this._photo) return;
+    this.dispatchEvent(new CustomEvent<WholeImageDetail>('emo-whole-image', { detail: { file: this._photo }, bubbles: true, composed: true }));
+  }
+
+  /** The snapshot card's input: the analysed frame (`lastAnalysed`) in colour, heat maps only when they are on. */
+  private readonly _capture = () =>
+    cameraSnapshot(this.lastAnalysed, this._frames.info?.emotionClasses ?? [], (track) => this._saliency.heatMap(track), this._saliency.settings.opacity);
+
+  /** The result whose boxes and labels are on the overlay. */
+  private _drawn?: PipelineResult;
+
+  /** Paints the drawn result at the picture's CSS size × devicePixelRatio: labels in CSS pixels stay sharp and readable. */
+  private _paint(): void {
+    const c = this._canvas, r = this._drawn;
+    if (!c || !r) return;
+    this.labels = paintOverlay(c, r, this._source === 'camera' && this._camera.mirrored, this._frames.info?.emotionClasses ?? []);
   }
 
   private _onFacing(e: Event): void {

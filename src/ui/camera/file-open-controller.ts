@@ -8,7 +8,7 @@ export interface FileOpenHooks {
   accepting(): boolean;
   /** A photo was opened; its URL is `url` on the controller. */
   photo(file: File): Promise<void>;
-  video(url: string): Promise<void>;
+  video(url: string, file: File): Promise<void>;
 }
 
 export class FileOpenController implements ReactiveController {
@@ -68,7 +68,7 @@ export class FileOpenController implements ReactiveController {
     this.revoke();
     this.url = URL.createObjectURL(file);
     this.host.requestUpdate();
-    if (file.type.startsWith('video/')) await this.hooks.video(this.url);
+    if (file.type.startsWith('video/')) await this.hooks.video(this.url, file);
     else await this.hooks.photo(file);
   }
 }

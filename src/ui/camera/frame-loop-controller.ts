@@ -156,6 +156,16 @@ export class FrameLoopController implements ReactiveController {
   }
 
   /**
+   * One frame of a file being stepped through (the timeline), `reset` on its first; resolves to its
+   * result. Full detection on every frame (no following), as the CLI's analyze does.
+   */
+  async analyzeStill(bitmap: ImageBitmap, reset: boolean): Promise<PipelineResult | undefined> {
+    const before = this.framesAnalyzed;
+    await this.analyze(bitmap, bitmap.width, bitmap.height, reset, false);
+    return this.framesAnalyzed > before ? this.lastResult : undefined;
+  }
+
+  /**
    * Sends one frame to the worker (transferred) and handles its result. Video frames follow the
    * faces of the frames before (the full-frame detector only now and then: src/vision/face-follower.ts).
    */

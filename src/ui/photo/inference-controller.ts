@@ -1,5 +1,7 @@
-// Ties the inference worker to an element's lifecycle: start it and load the model when the host
-// connects, answer one warm-up call, then report 'ready'; stop the worker when the host goes.
+// Ties the inference worker to an element's lifecycle: start it and load the model (when the host
+// connects, or when the host calls start(): the app waits for the camera pipeline's backend so both
+// workers run on the same one), answer one warm-up call, then report 'ready'; stop the worker when
+// the host goes.
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { LoadOptions, LoadResult, SaliencyAnswer } from '../../worker/api';
 import { createInferenceClient, type InferenceClient } from '../../worker/client';
@@ -22,12 +24,14 @@ export class InferenceController implements ReactiveController {
     private readonly options: () => LoadOptions,
     /** The host's client factory, read at connect time; undefined = the real worker. */
     private readonly factory: () => ClientFactory | undefined = () => undefined,
+    /** Load as soon as the host connects; false = wait for start(). */
+    private readonly autoStart = true,
   ) {
     host.addController(this);
   }
 
   hostConnected(): void {
-    void this.start();
+    if (this.autoStart) void this.start();
   }
 
   hostDisconnected(): void {
@@ -53,7 +57,9 @@ export class InferenceController implements ReactiveController {
     this.host.requestUpdate();
   }
 
-  private async start(): Promise<void> {
+  /** Starts the worker and loads the model (again, if it had been started). */
+  async start(): Promise<void> {
+    this.client?.terminate();
     this.set('loading');
     const client = (this.factory() ?? createInferenceClient)();
     this.client = client;

@@ -31,6 +31,7 @@ export interface CameraSaliencyHooks {
 
 /** One face frozen for the layer and the snapshot. */
 interface Frozen extends LayerFace {
+  track: number;
   crop: Uint8Array;
   target: number;
   snapshot: Omit<SnapshotFace, 'crop' | 'size' | 'map' | 'target'>;
@@ -79,7 +80,14 @@ export class CameraSaliencyController implements ReactiveController {
     if (settings.enabled && this.last) void this.run(this.last);
   }
 
-  /** The snapshot card's input: the latest frozen faces, or freshly computed ones. */
+  /** A track's latest crop and heat map, when heat maps are on (maps lag the live frame by a request). */
+  heatMap(track: number): { crop: Uint8Array; size: number; map: Float32Array; target: number } | undefined {
+    if (!this.settings.enabled) return undefined;
+    const f = this.frozen.find((g) => g.track === track);
+    return f?.map ? { crop: f.crop, size: f.size, map: f.map, target: f.target } : undefined;
+  }
+
+  /** The photo panel's snapshot input: the latest frozen faces, or freshly computed ones. */
   readonly capture = async (): Promise<SnapshotInput | undefined> => {
     const time = new Date();
     if (!this.settings.enabled || !this.frozen.length || this.frozenFor !== this.last) {
@@ -132,7 +140,7 @@ export class CameraSaliencyController implements ReactiveController {
       this.frozen = c.affines.map((affine, i) => {
         const f = r.faces[i];
         return {
-          affine, size: S, crop: c.gray.slice(i * S * S, (i + 1) * S * S), map: a.maps.slice(i * S * S, (i + 1) * S * S), target: a.targets[i],
+          affine, track: f.track, size: S, crop: c.gray.slice(i * S * S, (i + 1) * S * S), map: a.maps.slice(i * S * S, (i + 1) * S * S), target: a.targets[i],
           snapshot: { probs: classes.map((k) => f.emotion.probs[k] ?? 0), gender: f.gender ? { label: f.gender.label, p: f.gender.probs[f.gender.label] ?? 0 } : undefined },
         };
       });

@@ -1,6 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import { displayName, visuallyHidden } from '../common/styles';
+import { visuallyHidden } from '../common/styles';
+import { emotionAdjective } from '../common/words';
 
 /** What the heat map shows: on/off, its opacity, and which class it explains. */
 export interface SaliencySettings {
@@ -15,8 +16,9 @@ export const DEFAULT_SALIENCY: SaliencySettings = { enabled: false, opacity: 0.7
 
 /**
  * The saliency controls: a switch that shows the heat map over each face, its opacity, and a class
- * picker that asks "what would make this look surprised?" (the map of that class's score instead
- * of the predicted one's).
+ * picker that asks "what makes this face look surprised?" (the map of that class's score instead
+ * of the predicted one's). The options are short ("looking surprised"): the widest option sets the
+ * select's width, and on a 320 px phone a long one pushed the page sideways.
  *
  * @fires emo-saliency-change - on any change; detail: SaliencySettings
  */
@@ -47,8 +49,13 @@ export class SaliencyControls extends LitElement {
         accent-color: var(--emo-accent);
         width: 7rem;
       }
+      label {
+        max-width: 100%;
+      }
       select {
         font: inherit;
+        min-width: 0;
+        max-width: 100%;
         min-height: 2.2rem;
         padding: 0.2rem 0.5rem;
         border-radius: 8px;
@@ -92,10 +99,10 @@ export class SaliencyControls extends LitElement {
       <label>
         <span>Explain</span>
         <select id="target" ?disabled=${off} @change=${this._onTarget}>
-          <option value="predicted" ?selected=${s.target === 'predicted'}>the predicted class</option>
-          ${this.classes.map((c, i) => html`<option value=${i} ?selected=${s.target === i}>what would make this look ${c}</option>`)}
+          <option value="predicted" ?selected=${s.target === 'predicted'}>the predicted emotion</option>
+          ${this.classes.map((c, i) => html`<option value=${i} ?selected=${s.target === i}>looking ${emotionAdjective(c)}</option>`)}
         </select>
-        <span class="visually-hidden">${s.target === 'predicted' ? '' : `Showing what would make this look ${displayName(this.classes[s.target] ?? '')}`}</span>
+        <span class="visually-hidden">${s.target === 'predicted' ? '' : `Showing what makes a face look ${emotionAdjective(this.classes[s.target] ?? '')}`}</span>
       </label>
     `;
   }

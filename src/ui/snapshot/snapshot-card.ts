@@ -1,9 +1,12 @@
 // The snapshot card: one PNG that says what emolens saw, for sharing. A fixed 960×540 pixel
 // OffscreenCanvas (never scaled by devicePixelRatio, so every screen makes the same file): the app
-// name and the time in a header; per face (up to three) the crop the model saw with its saliency
-// heat map, the top emotion with its probability, probability bars, and gender when known.
+// name and the time in a header; per face (up to three) its track id, the face in colour cut from
+// the analysed frame (with, only when heat maps are on, the model's crop and heat map as an inset),
+// the top emotion with its probability, probability bars, and gender when known. A face without
+// its frame (the photo panel) shows the model's crop and map as before.
 import { normaliseSaliency, overlayRGBA } from '../../vision/heatmap';
 import { displayName, percent } from '../common/styles';
+import { emotionAdjective, faces as facesWord } from '../common/words';
 
 export const CARD_WIDTH = 960;
 export const CARD_HEIGHT = 540;
@@ -22,10 +25,16 @@ export interface SnapshotFace {
   /** Emotion probabilities in `classes` order. */
   probs: ArrayLike<number>;
   gender?: { label: string; p: number };
+  /** The face's track id (as on the picture and in the face list). */
+  track?: number;
+  /** The analysed frame and the face's box in it (frame pixels): the card shows this, in colour. */
+  photo?: { image: CanvasImageSource; box: [number, number, number, number] };
 }
 
 export interface SnapshotInput {
   faces: SnapshotFace[];
+  /** Faces in the picture (≥ faces.length); the rest are counted in the footer. Default faces.length. */
+  total?: number;
   classes: readonly string[];
   time: Date;
   /** Heat-map opacity at its hottest pixels (0..1). Default 0.75. */
@@ -58,15 +67,37 @@ export function cardTime(t: Date): string {
   return `${t.getFullYear()}-${z(t.getMonth() + 1)}-${z(t.getDate())} ${z(t.getHours())}:${z(t.getMinutes())}`;
 }
 
-/** One line per face, for the page (alt text, caption) and the share text. */
+/** A short caption for the page (alt text) and the share text: "emolens, 2025-11-26 14:03: #1 happy 82%, #2 sad 40%; 8 more faces." */
 export function snapshotCaption(input: SnapshotInput): string {
-  const faces = input.faces.map((f, i) => {
+  const shown = input.faces.slice(0, CARD_MAX_FACES).map((f) => {
     const top = argmax(f.probs);
-    const heat = f.target !== undefined ? `; heat map: what makes it look ${input.classes[f.target]}` : '';
+    const id = f.track !== undefined ? `#${f.track} ` : '';
     const g = f.gender ? `, ${f.gender.label} ${percent(f.gender.p)}` : '';
-    return `${input.faces.length > 1 ? `Face ${i + 1}: ` : ''}${displayName(input.classes[top])} ${percent(f.probs[top])}${g}${heat}`;
+    const heat = f.target !== undefined && f.map ? ` (heat map: looking ${emotionAdjective(input.classes[f.target])})` : '';
+    return `${id}${input.classes[top]} ${percent(f.probs[top])}${g}${heat}`;
   });
-  return `emolens, ${cardTime(input.time)}. ${faces.join('. ') || 'No face'}.`;
+  const more = moreFaces(input);
+  return `emolens, ${cardTime(input.time)}: ${shown.join('; ') || 'no face'}${more ? `; ${facesWord(more)} more` : ''}.`;
+}
+
+/** Faces in the picture that the card does not show. */
+export function moreFaces(input: SnapshotInput): number {
+  return Math.max(input.total ?? input.faces.length, input.faces.length) - Math.min(input.faces.length, CARD_MAX_FACES);
+}
+
+/** Where, in frame pixels, the card cuts a face out: a square 1.6× the box's larger side, centred on the box, kept inside the frame when it can be. */
+export function photoCropRect(box: [number, number, number, number], frameW: number, frameH: number): [number, number, number] {
+  const [x, y, w, h] = box;
+  const side = Math.min(Math.max(w, h) * 1.6, frameW, frameH);
+  const cx = x + w / 2, cy = y + h / 2;
+  return [Math.min(Math.max(0, cx - side / 2), frameW - side), Math.min(Math.max(0, cy - side / 2), frameH - side), side];
+}
+
+function sourceSize(img: CanvasImageSource): [number, number] {
+  if (img instanceof HTMLVideoElement) return [img.videoWidth, img.videoHeight];
+  if (img instanceof HTMLImageElement) return [img.naturalWidth, img.naturalHeight];
+  const s = img as { width: number | SVGAnimatedLength; height: number | SVGAnimatedLength };
+  return [Number(s.width), Number(s.height)];
 }
 
 /** `emolens-20251126-140307.png`. */
@@ -102,11 +133,36 @@ function bars(ctx: Ctx, classes: readonly string[], probs: ArrayLike<number>, or
 }
 
 function drawFace(ctx: Ctx, f: SnapshotFace, x: number, y: number, side: number, opacity: number): void {
-  const norm = f.map ? normaliseSaliency(f.map) : new Float32Array(f.size * f.size);
-  ctx.putImageData(new ImageData(overlayRGBA(f.crop, f.channels ?? 1, norm, f.size, side, opacity), side, side), x, y);
+  const heat = f.map ? normaliseSaliency(f.map) : undefined;
+  if (f.photo) {
+    const [fw, fh] = sourceSize(f.photo.image);
+    const [sx, sy, ss] = photoCropRect(f.photo.box, fw, fh);
+    ctx.imageSmoothingQuality = 'high';
+    ctx.drawImage(f.photo.image, sx, sy, ss, ss, x, y, side, side);
+    if (heat) {
+      // The model's own view, only when heat maps are on: an inset in the bottom-right corner.
+      const inset = Math.round(side * 0.38);
+      ctx.putImageData(new ImageData(overlayRGBA(f.crop, f.channels ?? 1, heat, f.size, inset, opacity), inset, inset), x + side - inset - 6, y + side - inset - 6);
+      ctx.strokeStyle = '#ffffff';
+      ctx.lineWidth = 2;
+      ctx.strokeRect(x + side - inset - 7, y + side - inset - 7, inset + 2, inset + 2);
+    }
+  } else {
+    const norm = heat ?? new Float32Array(f.size * f.size);
+    ctx.putImageData(new ImageData(overlayRGBA(f.crop, f.channels ?? 1, norm, f.size, side, opacity), side, side), x, y);
+  }
   ctx.strokeStyle = C.track;
   ctx.lineWidth = 2;
   ctx.strokeRect(x - 1, y - 1, side + 2, side + 2);
+  if (f.track !== undefined) {
+    ctx.font = `700 ${Math.round(Math.max(18, side * 0.09))}px ${FONT}`;
+    const label = `#${f.track}`;
+    const w = ctx.measureText(label).width + 14, h = Math.round(Math.max(18, side * 0.09)) + 10;
+    ctx.fillStyle = C.header;
+    ctx.fillRect(x, y, w, h);
+    ctx.fillStyle = C.headerFg;
+    ctx.fillText(label, x + 7, y + h - 8);
+  }
 }
 
 /** Draws the card (CARD_WIDTH × CARD_HEIGHT). */
@@ -153,13 +209,15 @@ export function composeSnapshotCard(input: SnapshotInput): OffscreenCanvas {
     if (f.target !== undefined && f.map) {
       ctx.fillStyle = C.muted;
       ctx.font = `400 ${one ? 17 : 14}px ${FONT}`;
-      ctx.fillText(`Heat map: what makes it look ${input.classes[f.target]}`, tx, ty + (one ? 26 : 20));
+      ctx.fillText(`Heat map: what makes it look ${emotionAdjective(input.classes[f.target])}`, tx, ty + (one ? 26 : 20));
     }
   });
   ctx.fillStyle = C.muted;
   ctx.font = `400 15px ${FONT}`;
-  const more = input.faces.length > CARD_MAX_FACES ? ` · ${input.faces.length - CARD_MAX_FACES} more face(s) not shown` : '';
-  ctx.fillText(`Computed on this device; heat maps: guided back-propagation${more}`, PAD, CARD_HEIGHT - 18);
+  const n = moreFaces(input);
+  const more = n ? ` · ${facesWord(n)} more in the picture` : '';
+  const method = faces.some((f) => f.map) ? '; heat maps: guided back-propagation' : '';
+  ctx.fillText(`Computed on this device${method}${more}`, PAD, CARD_HEIGHT - 18);
   return canvas;
 }
 

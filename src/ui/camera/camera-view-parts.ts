@@ -1,0 +1,40 @@
+// Pieces of emo-camera-view's markup that are pure functions of its state, kept apart so the
+// element's file holds its behaviour: the load-failure alert, the idle picture's text and the
+// no-face message with its explicit whole-picture offer.
+import { html, nothing } from 'lit';
+import type { LoadFailure } from './load-failure';
+
+export function loadFailureAlert(failed: LoadFailure | undefined) {
+  if (!failed) return nothing;
+  return html`<p class="message error" role="alert" id="load-error">${failed.text}
+    ${failed.cpuUrl ? html`<a class="pill" id="use-cpu" href=${failed.cpuUrl}>Use the CPU instead</a>` : nothing}</p>`;
+}
+
+/** The idle picture's text; `sample`: the build has a sample clip to offer. */
+export function idleText(ready: boolean, failed: boolean, denied: boolean, sample: boolean): string {
+  if (failed) return 'The models could not start, so nothing can be analysed here.';
+  if (!ready) return 'Loading the face detector and models…';
+  if (!sample) return denied ? 'The camera is off. Open or drop a photo or video here.' : 'Start the camera, or open or drop a photo or video here.';
+  return denied
+    ? 'The camera is off. Play the sample clip, or open or drop a photo or video here.'
+    : 'Start the camera, play the sample clip, or open or drop a photo or video here.';
+}
+
+/** Shown under a photo in which the detector found no face. */
+export function noFaceMessage(onWhole: () => void) {
+  return html`<div class="message" role="status" id="no-face">
+    <p><strong>No face was found in this photo.</strong> The models read faces; try a photo where a face is clearly visible.</p>
+    <p>You can still have the whole picture read as if it were one face (its centre square, reduced to 48×48 gray
+      pixels), which is only meaningful for a close-up of one face.
+      <button id="whole-image" @click=${onWhole}>Read the whole picture anyway</button></p>
+  </div>`;
+}
+
+/** What to say when getUserMedia fails: every case points to another way in (the sample clip when the build has one, else the photo/video opener). */
+export function cameraErrorText(e: unknown, sample: boolean): string {
+  const name = e instanceof DOMException ? e.name : '';
+  const other = sample ? 'play the sample clip' : 'open a photo or video';
+  if (name === 'NotAllowedError' || name === 'SecurityError') return `Camera permission was denied. Allow the camera in the browser settings, or ${other}.`;
+  if (name === 'NotFoundError' || name === 'OverconstrainedError') return `No camera matching that choice was found. Pick another camera, or ${other}.`;
+  return `The camera could not start (${e instanceof Error ? e.message : String(e)}). ${sample ? 'Play the sample clip' : 'Open a photo or video'} instead?`;
+}

@@ -1,0 +1,29 @@
+import { expect } from '@open-wc/testing';
+import { backendLine, plainWhy } from '../../src/ui/app/backend-line.js';
+
+suite('backend line', () => {
+  const timedCpu = { backend: 'cpu' as const, reason: 'The WebGPU adapter (google swiftshader) is a software fallback, so both backends were timed: WebGPU 94.8 ms vs CPU 80.9 ms per image at batch 1; using the faster, CPU.' };
+  test('plain words, no jargon (adapter, batch, ms)', () => {
+    const line = backendLine(timedCpu, timedCpu, null, true);
+    expect(line).to.equal("Face finding, emotion and gender run on the main processor (CPU), because this device's WebGPU is a slow software stand-in, and the CPU was faster in a quick test at start; heat maps too.");
+    expect(line).to.not.match(/adapter|batch|ms\b/);
+  });
+  test('the reasons: asked in the address, no WebGPU, WebGPU present', () => {
+    expect(plainWhy({ backend: 'cpu', reason: 'CPU backend requested.' }, 'cpu')).to.equal('the page address asks for it (?backend=cpu)');
+    expect(plainWhy({ backend: 'cpu', reason: 'WebGPU unavailable: navigator.gpu is missing. Running on the CPU.' }, null)).to.equal('this browser offers no WebGPU');
+    expect(plainWhy({ backend: 'webgpu', reason: 'WebGPU on nvidia.' }, null)).to.equal('this browser offers WebGPU');
+  });
+  test('a classifier on another backend is named, not contradicted', () => {
+    const line = backendLine({ backend: 'webgpu', reason: 'WebGPU on x.' }, timedCpu, null, false);
+    expect(line).to.match(/^Face finding and emotion run on the graphics processor \(WebGPU\).*; heat maps run on the main processor \(CPU\)/);
+  });
+  test("the pipeline's per-stage choice: both backends named when the stages differ, none when they agree", () => {
+    const reason = 'WebGPU on google swiftshader (a software adapter). The face detector runs on the CPU (WebAssembly) (412 ms a frame; WebGPU 1310 ms); the emotion and gender models runs on WebGPU (20 ms a face; the CPU (WebAssembly) 31 ms).';
+    const splitStages = { backend: 'wasm' as const, stages: { detector: 'wasm' as const, emotion: 'webgpu' as const, gender: 'webgpu' as const }, reason };
+    const line = backendLine(splitStages, { backend: 'webgpu', reason: 'WebGPU on x.' }, null, true);
+    expect(line).to.equal('Face finding runs on the main processor (CPU, WebAssembly) and emotion and gender on the graphics processor (WebGPU), because ' +
+      "this device's WebGPU is a slow software stand-in, and each model runs where it was faster in a quick test at start; heat maps run beside emotion.");
+    const same = backendLine({ ...splitStages, stages: { detector: 'wasm', emotion: 'wasm', gender: 'wasm' } }, undefined, null, false);
+    expect(same).to.match(/^Face finding and emotion run on the main processor \(CPU, WebAssembly\), because this device's WebGPU is a slow software stand-in, and the CPU was faster/);
+  });
+});
