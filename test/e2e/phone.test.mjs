@@ -102,7 +102,7 @@ test('ready: fits 320/390 px, one plain backend line (no jargon), no HUD, the on
   assert.equal(await page.evaluate(() => document.documentElement.dataset.emolensState), 'ready');
   const lines = await page.$$eval('emo-app-shell >>> #backend-line', (els) => els.map((e) => e.textContent.trim()));
   assert.equal(lines.length, 1, `backend lines: ${lines}`);
-  assert.match(lines[0], /^Face finding, emotion and gender run on the (graphics|main) processor \((WebGPU|CPU)\), because .+; heat maps too\.$/);
+  assert.match(lines[0], /^Face finding, emotion and gender run on the (graphics|main) processor \((WebGPU|CPU|CPU, WebAssembly)\), because .+; heat maps too\.$/);
   assert.doesNotMatch(lines[0], /adapter|batch|ms\b/);
   assert.equal(await exists(page, `${VIEW} >>> #hud`), false);
   assert.equal(await exists(page, 'emo-app-shell >>> emo-image-picker'), false, 'no second photo picker');
