@@ -48,6 +48,8 @@ export interface PipelineClassifier {
 
 export interface PipelineParts {
   backend: Backend;
+  /** Whether `follow` may use face windows (default true); false: every frame detected in full. */
+  followWindows?: boolean;
   device?: GPUDevice;
   detector: FrameDetector;
   emotion: PipelineClassifier;
@@ -94,7 +96,8 @@ export class FramePipeline {
       timings[name] = now - t;
       t = now;
     };
-    const plan = opts.follow ? this.follower.plan(t0) : { kind: 'full' as const };
+    const follow = Boolean(opts.follow) && this.parts.followWindows !== false;
+    const plan = follow ? this.follower.plan(t0) : { kind: 'full' as const };
     let faces: Detection[], input: FrameInput;
     if (plan.kind === 'windows') {
       const d = await this.parts.detector.detectWindows(frame, plan.windows);
@@ -105,14 +108,14 @@ export class FramePipeline {
       timings.lost = followed.lost;
     } else {
       ({ faces, input } = await this.parts.detector.detect(frame));
-      if (opts.follow) this.follower.found(faces, t0);
+      if (follow) this.follower.found(faces, t0);
       timings.windows = 0;
     }
     lap('detect');
     const boxes = faces.map((f) => f.box);
     // Following: a face's emotion is re-run every EMOTION_EVERY frames (its track's smoothed label
     // shows between); otherwise every face every frame. Gender: the tracker's schedule.
-    const emotionDue = opts.follow ? this.tracker.emotionDue(boxes, EMOTION_EVERY) : faces.map(() => true);
+    const emotionDue = follow ? this.tracker.emotionDue(boxes, EMOTION_EVERY) : faces.map(() => true);
     const genderDue = opts.gender ? this.tracker.genderDue(boxes) : faces.map(() => false);
     /** The faces cropped this frame: due for either model. */
     const idx = faces.flatMap((_, i) => (emotionDue[i] || genderDue[i] ? [i] : []));
