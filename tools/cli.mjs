@@ -182,7 +182,8 @@ const LOAD_TIMEOUT_MS = 300_000;
  * piped output is not pure JSON Lines; say so on stderr, with the two ways round it.
  */
 function warnNpmBanner(name) {
-  if (process.env.npm_lifecycle_event && process.env.npm_config_loglevel !== 'silent' && !process.stdout.isTTY) {
+  // Only when npm ran this CLI's own script: a CLI spawned by another script (`npm test`) got no banner.
+  if (process.env.npm_lifecycle_event === name && process.env.npm_config_loglevel !== 'silent' && !process.stdout.isTTY) {
     console.error(`${name}: note: npm printed its banner lines on stdout before the JSON lines; for clean JSON Lines use \`npm run -s ${name} -- …\` or --out FILE`);
   }
 }
