@@ -20,14 +20,14 @@ import numpy as np
 import torch
 
 import measure
-from data_dir import REPO, dataset
+from data_dir import ROOT, dataset
 from shipped import load_shipped, output_groups
 
 
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--model", choices=["emotion", "gender"], required=True)
-    p.add_argument("--weights", default=str(REPO / "weights"), help="folder with <model>.safetensors and <model>.json")
+    p.add_argument("--weights", default=str(ROOT / "weights"), help="folder with <model>.safetensors and <model>.json")
     p.add_argument("--card", default=None, help="default: <weights>/<model>.card.json")
     p.add_argument("--write", action="store_true", help="write the measured sections into the card instead of checking")
     p.add_argument("--limit", type=int, default=None, help="smoke: a seeded sample of N images per split (default: the card's eval.limit, else all)")
