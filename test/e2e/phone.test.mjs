@@ -231,7 +231,8 @@ for (const [name, frames] of [['video_01.mp4', 6], ['video_02.mp4', 4]]) {
   });
 }
 
-test('camera denied: the message offers the sample clip as the one main action; no large black box', async () => {
+// Without the data folder the build has no sample clip; camera.test.mjs covers that page.
+test('camera denied: the message offers the sample clip as the one main action; no large black box', { skip: hasData('media', 'video_01.mp4') ? false : missingDataMessage('media', 'video_01.mp4') }, async () => {
   const p = await openApp((q) => q.evaluateOnNewDocument(() => {
     navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
   }));
