@@ -139,7 +139,7 @@ async function main() {
   }
   if (values.serve) {
     const { serveStatic } = await import('./tools/serve.mjs');
-    const server = await serveStatic({ root: out, port: Number(values.port), quiet: false });
+    const server = await serveStatic({ root: out, port: Number(values.port), quiet: false, portTries: 10 });
     console.log(`emolens is served at ${server.url} (Ctrl+C to stop)`);
   }
 }

@@ -99,7 +99,7 @@ async function policyFor(base, path, html) {
  *   onRequest?: (req: import('node:http').IncomingMessage) => void }} options
  * @returns {Promise<{ url: string, port: number, close: () => Promise<void> }>}
  */
-export async function serveStatic({ root, port = 0, host = '127.0.0.1', quiet = true, onRequest }) {
+export async function serveStatic({ root, port = 0, host = '127.0.0.1', quiet = true, onRequest, portTries = 1 }) {
   const base = resolve(root);
   const server = createServer(async (req, res) => {
     onRequest?.(req);
@@ -151,10 +151,7 @@ export async function serveStatic({ root, port = 0, host = '127.0.0.1', quiet = 
     if (body) res.end(body);
     else createReadStream(file).pipe(res);
   });
-  await new Promise((ok, fail) => {
-    server.once('error', fail);
-    server.listen(port, host, () => ok(undefined));
-  });
+  await listenOnFreePort(server, port, host, portTries);
   const addr = server.address();
   const actualPort = typeof addr === 'object' && addr ? addr.port : port;
   return {
@@ -168,10 +165,35 @@ export async function serveStatic({ root, port = 0, host = '127.0.0.1', quiet = 
   };
 }
 
+/**
+ * Listens on `port`, or when it is taken and `tries` > 1, on the next free one of port+1… (a second
+ * `npm start` beside a running one should still come up, and say where).
+ */
+async function listenOnFreePort(server, port, host, tries) {
+  for (let i = 0; ; i++) {
+    try {
+      await new Promise((ok, fail) => {
+        server.once('error', fail);
+        server.listen(port + i, host, () => {
+          server.off('error', fail);
+          ok(undefined);
+        });
+      });
+      if (i > 0) console.error(`port ${port} is in use: serving on ${port + i} instead (set PORT or --port to choose)`);
+      return;
+    } catch (e) {
+      if (e?.code !== 'EADDRINUSE' || port === 0 || i + 1 >= tries) {
+        if (e?.code === 'EADDRINUSE') throw new Error(`port ${port} is in use: choose another with PORT=<n> or --port <n>`);
+        throw e;
+      }
+    }
+  }
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const { values } = parseArgs({
     options: { root: { type: 'string', default: 'dist' }, port: { type: 'string', default: process.env.PORT ?? '8000' } },
   });
-  const server = await serveStatic({ root: values.root, port: Number(values.port), quiet: false });
+  const server = await serveStatic({ root: values.root, port: Number(values.port), quiet: false, portTries: 10 });
   console.log(`serving ${resolve(values.root)} at ${server.url} (Ctrl+C to stop)`);
 }
