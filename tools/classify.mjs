@@ -33,11 +33,12 @@
 //   PNGs are encoded in the page (OffscreenCanvas.convertToBlob). JSON lines gain "target",
 //   "saliency" and "overlay" (the paths written).
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { listInputs } from './classify-inputs.mjs';
 import { Cli, isMain } from './cli.mjs';
 import { PageGone, PageTimeout } from './page-session.mjs';
+import { readRegularFile } from './walk-files.mjs';
 
 const USAGE = `usage: npm run classify -- [--backend auto|webgpu|wasm|cpu] [--split Training|PublicTest|PrivateTest]
                             [--split-file CSV --split NAME]
@@ -136,7 +137,7 @@ async function main() {
   if (args['split-file']) {
     let csv;
     try {
-      csv = await readFile(args['split-file'], 'utf8');
+      csv = (await readRegularFile(args['split-file'])).toString('utf8');
       splitKeep = splitNames(csv, args.split);
     } catch (e) {
       fail(`could not read the split file ${args['split-file']}: ${e.message}`);
@@ -238,7 +239,7 @@ async function main() {
           bytes += b.length;
           read.push({ name: it.name, bytes: b });
         } catch (e) {
-          read.push({ name: it.name, error: e.code ? `could not read the file: ${e.code}` : e.message });
+          read.push({ name: it.name, error: e.message }); // one sentence naming the file (walk-files.mjs)
         }
       }
       return read;
