@@ -12,7 +12,7 @@
 // stdout (or --out): {"file", "frame", "faces": [{"box", "score", "landmarks", "track",
 //   "emotion": {"label", "probs"}, "gender": {"label", "probs"}}]}; "faces": [] when none are found;
 //   {"file", "error"} when a file cannot be read, or a folder entry is a symbolic link loop, a dangling
-//   link or unreadable; {"file", "frame", "error"} after the frames it did analyse when a video
+//   link, unreadable, or not a regular file (a FIFO, socket or device: never opened for a blocking read); {"file", "frame", "error"} after the frames it did analyse when a video
 //   stops part-way (decode error, stall). The run goes on with the next file; exit code 0 when
 //   every input was processed, 1 when any failed, 2 for bad usage.
 // Every wait has an end scaled by the media (`limits` below). A page that crashes or stalls is

@@ -22,7 +22,8 @@
 // stderr: progress, then a summary (images, images/s, backend, accuracy against folder labels).
 // Exit code 0 when every image was classified, 1 when any failed (after the rest), 2 for bad usage.
 // For clean JSON Lines on stdout use `npm run -s classify -- …` (npm prints a banner otherwise) or --out.
-// A folder walk never crashes (loops, dangling links, unreadable entries: one error line each);
+// A folder walk never crashes (loops, dangling links, unreadable entries, FIFOs, sockets and devices:
+// one error line each);
 // memory is bounded (batches of at most 16 MiB of files, huge photos decoded scaled down: see
 // classify-page.ts); a page crash retries the batch once in a fresh page, then its images alone.
 // --saliency DIR: also guided back-propagation saliency (the worker's saliency verb, same backend)
