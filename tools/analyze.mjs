@@ -12,7 +12,7 @@
 // stdout (or --out): {"file", "frame", "faces": [{"box", "score", "landmarks", "track",
 //   "emotion": {"label", "probs"}, "gender": {"label", "probs"}}]}; "faces": [] when none are found;
 //   {"file", "error"} when a file cannot be read, or a folder entry is a symbolic link loop, a dangling
-//   link or unreadable; {"file", "frame", "error"} after the frames it did analyse when a video
+//   link, unreadable, or not a regular file (a FIFO, socket or device: never opened for a blocking read); {"file", "frame", "error"} after the frames it did analyse when a video
 //   stops part-way (decode error, stall). The run goes on with the next file; exit code 0 when
 //   every input was processed, 1 when any failed, 2 for bad usage.
 // Every wait has an end scaled by the media (`limits` below). A page that crashes or stalls is
@@ -22,12 +22,12 @@
 // --annotate DIR writes DIR/<name>.png (photos) or DIR/<name>-<frame>.png (video frames) with the
 // overlay drawn. stderr: progress and a summary.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { existsSync, statSync } from 'node:fs';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { Cli, isMain } from './cli.mjs';
 import { PageGone, PageTimeout } from './page-session.mjs';
-import { walkFiles } from './walk-files.mjs';
+import { readRegularFile, walkFiles } from './walk-files.mjs';
 
 const USAGE = `usage: npm run analyze -- [--out FILE.jsonl] [--annotate DIR] [--no-gender] [--backend auto|webgpu|wasm|cpu]
                            [--max-frames N] PATH...`;
@@ -45,6 +45,7 @@ function parse(argv) {
   }, 'some');
   const maxFrames = values['max-frames'] === undefined ? Infinity : Number(values['max-frames']);
   if (!(maxFrames >= 1)) fail('--max-frames must be a number ≥ 1');
+  if (values.annotate !== undefined && existsSync(values.annotate) && !statSync(values.annotate).isDirectory()) fail(`--annotate must be a folder, and ${values.annotate} is a file`);
   return { ...values, gender: !values['no-gender'], maxFrames, paths: positionals };
 }
 
@@ -133,7 +134,7 @@ export const limits = {
  */
 async function analyzeFile(session, m, args, timing) {
   const lines = [];
-  const bytes = await readFile(m.path);
+  const bytes = await readRegularFile(m.path); // a FIFO, socket or device: an error, never a wait
   const base64 = bytes.toString('base64');
   const opts = { gender: args.gender, annotate: Boolean(args.annotate) };
   const keep = async (frame, answer) => {

@@ -1,9 +1,9 @@
 // Inputs for the classify CLI: one image, a folder of images (recursive), or a zip read entry by
 // entry from its central directory (never extracted to disk). Node built-ins only.
-import { open, readFile, stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { basename, relative, sep } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
-import { walkFiles } from './walk-files.mjs';
+import { notRegular, readRegularFile, walkFiles } from './walk-files.mjs';
 
 /** What counts as an image in a folder or zip. */
 export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.webp', '.gif', '.bmp', '.avif'];
@@ -33,9 +33,11 @@ export async function listInputs(path, { split } = {}) {
     const items = files
       .map((f) => ({ ...f, name: relative(path, f.path).split(sep).join('/') || f.path }))
       .filter((f) => f.error || keep(f.name))
-      .map(({ path: file, name, error }) => ({ name, read: error ? () => Promise.reject(new Error(error)) : () => readFile(file) }));
+      .map(({ path: file, name, error }) => ({ name, read: error ? () => Promise.reject(new Error(error)) : () => readRegularFile(file) }));
     return { kind: 'folder', items, close: async () => {} };
   }
+  // A FIFO, socket or device given as PATH: one item that fails (opening a FIFO would wait forever).
+  if (!info.isFile()) return { kind: 'file', items: [{ name: path, read: () => Promise.reject(new Error(notRegular(info, path))) }], close: async () => {} };
   if (path.toLowerCase().endsWith('.zip')) {
     const zip = await openZip(path);
     const items = zip.entries
@@ -43,7 +45,7 @@ export async function listInputs(path, { split } = {}) {
       .map((e) => ({ name: e.name, read: () => zip.read(e) }));
     return { kind: 'zip', items, close: () => zip.close() };
   }
-  return { kind: 'file', items: [{ name: path, read: () => readFile(path) }], close: async () => {} };
+  return { kind: 'file', items: [{ name: path, read: () => readRegularFile(path) }], close: async () => {} };
 }
 
 /**

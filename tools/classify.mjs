@@ -22,7 +22,8 @@
 // stderr: progress, then a summary (images, images/s, backend, accuracy against folder labels).
 // Exit code 0 when every image was classified, 1 when any failed (after the rest), 2 for bad usage.
 // For clean JSON Lines on stdout use `npm run -s classify -- …` (npm prints a banner otherwise) or --out.
-// A folder walk never crashes (loops, dangling links, unreadable entries: one error line each);
+// A folder walk never crashes (loops, dangling links, unreadable entries, FIFOs, sockets and devices:
+// one error line each);
 // memory is bounded (batches of at most 16 MiB of files, huge photos decoded scaled down: see
 // classify-page.ts); a page crash retries the batch once in a fresh page, then its images alone.
 // --saliency DIR: also guided back-propagation saliency (the worker's saliency verb, same backend)
@@ -33,11 +34,12 @@
 //   PNGs are encoded in the page (OffscreenCanvas.convertToBlob). JSON lines gain "target",
 //   "saliency" and "overlay" (the paths written).
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { listInputs } from './classify-inputs.mjs';
 import { Cli, isMain } from './cli.mjs';
 import { PageGone, PageTimeout } from './page-session.mjs';
+import { readRegularFile } from './walk-files.mjs';
 
 const USAGE = `usage: npm run classify -- [--backend auto|webgpu|wasm|cpu] [--split Training|PublicTest|PrivateTest]
                             [--split-file CSV --split NAME]
@@ -136,7 +138,7 @@ async function main() {
   if (args['split-file']) {
     let csv;
     try {
-      csv = await readFile(args['split-file'], 'utf8');
+      csv = (await readRegularFile(args['split-file'])).toString('utf8');
       splitKeep = splitNames(csv, args.split);
     } catch (e) {
       fail(`could not read the split file ${args['split-file']}: ${e.message}`);
@@ -238,7 +240,7 @@ async function main() {
           bytes += b.length;
           read.push({ name: it.name, bytes: b });
         } catch (e) {
-          read.push({ name: it.name, error: e.code ? `could not read the file: ${e.code}` : e.message });
+          read.push({ name: it.name, error: e.message }); // one sentence naming the file (walk-files.mjs)
         }
       }
       return read;

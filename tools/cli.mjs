@@ -13,7 +13,7 @@
 //     await write({ ... });
 //     return 0;                                      // the exit code
 //   });
-import { createWriteStream, existsSync } from 'node:fs';
+import { createWriteStream, existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -91,6 +91,7 @@ export class Cli {
     if (paths === 'one' && positionals.length !== 1) this.fail(`give exactly one PATH\n${this.usage}`);
     if (paths === 'some' && !positionals.length) this.fail(`give at least one PATH\n${this.usage}`);
     if (!BACKENDS.includes(values.backend)) this.fail(`--backend must be auto, webgpu, wasm or cpu, not ${values.backend}`);
+    if (values.out !== undefined && existsSync(values.out) && statSync(values.out).isDirectory()) this.fail(`--out must be a file, and ${values.out} is a folder`);
     return { values, positionals };
   }
 

@@ -39,8 +39,9 @@ export interface AnalyzePageApi {
   /**
    * Benchmark: decodes the open video's frames at `times` first (not timed), then times
    * analyzeFrame on each, page to worker and back (the first `warmup` are run but not counted).
+   * Each seek rejects on a decode error or after `seekTimeoutMs` (default: seekLimitMs).
    */
-  bench(times: number[], opts: AnalyzeOptions & { warmup: number }): Promise<BenchAnswer>;
+  bench(times: number[], opts: AnalyzeOptions & { warmup: number; seekTimeoutMs?: number }): Promise<BenchAnswer>;
   /** The WebGPU adapter the page sees (the worker asks for the same one). */
   adapter(): Promise<Record<string, string | boolean>>;
 }
@@ -122,6 +123,22 @@ let client: PipelineClient | undefined;
 let info: PipelineInfo | undefined;
 let video: HTMLVideoElement | undefined;
 let videoUrl = '';
+/** ms the open video took to show its first frame. */
+let videoOpenMs = 0;
+
+/**
+ * The default limit for one seek, scaled by how long this video took to open (the same rule as
+ * tools/analyze.mjs's `limits.seekMs`): a seek that never ends (stalled decoder, truncated file
+ * that fires no error) rejects instead of waiting forever.
+ */
+const seekLimitMs = (openMs: number): number => 10_000 + 4 * openMs;
+
+/** Seeks `v` to `time`; rejects on a decode error or after `timeoutMs`. */
+async function seek(v: HTMLVideoElement, time: number, timeoutMs: number): Promise<void> {
+  const seeked = videoEvent(v, 'seeked', timeoutMs, () => `could not decode the frame at ${time.toFixed(3)} s`, () => `seeking to ${time.toFixed(3)} s took longer than ${(timeoutMs / 1000).toFixed(1)} s (stalled or truncated video)`);
+  v.currentTime = time;
+  await seeked;
+}
 
 async function run(source: ImageBitmap | HTMLVideoElement, width: number, height: number, opts: AnalyzeOptions & { annotate?: boolean }): Promise<FrameAnswer> {
   if (!client || !info) throw new Error('call load() first');
@@ -183,18 +200,15 @@ const api: AnalyzePageApi = {
     v.src = videoUrl;
     video = v;
     await videoEvent(v, 'loadeddata', timeoutMs, () => `could not decode ${name} as a video`, () => `opening ${name} took longer than ${(timeoutMs / 1000).toFixed(0)} s (stalled or undecodable video)`);
-    return { width: v.videoWidth, height: v.videoHeight, duration: v.duration, openMs: performance.now() - t0 };
+    videoOpenMs = performance.now() - t0;
+    return { width: v.videoWidth, height: v.videoHeight, duration: v.duration, openMs: videoOpenMs };
   },
 
-  async videoFrame(time, opts, seekTimeoutMs = 30_000) {
+  async videoFrame(time, opts, seekTimeoutMs = seekLimitMs(videoOpenMs)) {
     const v = video;
     if (!v) throw new Error('call openVideo() first');
     if (v.error) throw new Error(`the video failed earlier: ${mediaError(v)}`);
-    if (Math.abs(v.currentTime - time) > 1e-6) {
-      const seeked = videoEvent(v, 'seeked', seekTimeoutMs, () => `could not decode the frame at ${time.toFixed(3)} s`, () => `seeking to ${time.toFixed(3)} s took longer than ${(seekTimeoutMs / 1000).toFixed(1)} s (stalled or truncated video)`);
-      v.currentTime = time;
-      await seeked;
-    }
+    if (Math.abs(v.currentTime - time) > 1e-6) await seek(v, time, seekTimeoutMs);
     return run(v, v.videoWidth, v.videoHeight, opts);
   },
 
@@ -202,12 +216,15 @@ const api: AnalyzePageApi = {
     const v = video;
     if (!v) throw new Error('call openVideo() first');
     const bitmaps: ImageBitmap[] = [];
-    for (const t of times) {
-      await new Promise<void>((ok) => {
-        v.addEventListener('seeked', () => ok(), { once: true });
-        v.currentTime = t;
-      });
-      bitmaps.push(await createImageBitmap(v));
+    try {
+      for (const t of times) {
+        if (v.error) throw new Error(`the video failed earlier: ${mediaError(v)}`);
+        await seek(v, t, opts.seekTimeoutMs ?? seekLimitMs(videoOpenMs));
+        bitmaps.push(await createImageBitmap(v));
+      }
+    } catch (e) {
+      bitmaps.forEach((b) => b.close());
+      throw e;
     }
     const out: BenchAnswer = { ms: [], faces: [], stages: [], boxes: [] };
     for (let i = 0; i < bitmaps.length; i++) {

@@ -56,10 +56,13 @@ let client: InferenceClient | undefined;
 let loaded: LoadResult | undefined;
 
 /**
- * Photos larger than this on their longest side are decoded already cropped to the centre square
- * and scaled to a whole multiple of the model input (area averaging stays exact), never at full
- * size: a 9000×7000 photo is 250 MB of RGBA. Smaller ones (every FER-2013 and UTKFace image) take
- * the app's own path unchanged.
+ * Photos larger than this on their longest side are decoded already scaled, so that their centre
+ * square is a whole multiple of the model input (area averaging stays exact), and only that small
+ * bitmap stays alive: a 9000×7000 photo is 250 MB of RGBA. Chromium still decodes the whole JPEG
+ * once (createImageBitmap does not decode JPEGs at a reduced scale on desktop), so the decodes are
+ * also rationed (PIXEL_BUDGET: one such photo at a time). The centre square is cut from the small
+ * bitmap by toCrop (asking createImageBitmap for the crop as well saved nothing measurable).
+ * Smaller photos (every FER-2013 and UTKFace image) take the app's own path unchanged.
  */
 const FULL_DECODE_MAX_SIDE = 2048;
 /** Decoded pixels alive at once across a batch's decodes (64 MP = 256 MB of RGBA). */
@@ -89,11 +92,18 @@ async function decodeForCrop(blob: Blob, name: string, size: number): Promise<Im
       release();
     }
   }
-  const [x, y, side] = centreSquare(dims.width, dims.height);
+  const side = centreSquare(dims.width, dims.height)[2];
   const target = size * Math.max(1, Math.min(8, Math.floor(side / size)));
+  const scale = target / side;
+  const resizeWidth = dims.width === side ? target : Math.max(target, Math.round(dims.width * scale));
+  const resizeHeight = dims.height === side ? target : Math.max(target, Math.round(dims.height * scale));
+  // A JPEG has no alpha, so premultiplying changes nothing, and asking Chromium not to premultiply
+  // costs a second full-size copy while it scales (+230 MB at 9000×7000; tools/bench-memory.mjs).
+  const head = new Uint8Array(await blob.slice(0, 3).arrayBuffer());
+  const jpeg = head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff;
   const release = await reserve(dims.width * dims.height);
   try {
-    return await createImageBitmap(blob, x, y, side, side, { imageOrientation: 'from-image', colorSpaceConversion: 'none', premultiplyAlpha: 'none', resizeWidth: target, resizeHeight: target, resizeQuality: 'high' });
+    return await createImageBitmap(blob, { imageOrientation: 'from-image', colorSpaceConversion: 'none', premultiplyAlpha: jpeg ? 'default' : 'none', resizeWidth, resizeHeight, resizeQuality: 'high' });
   } catch (e) {
     throw new Error(`Could not decode ${name} as an image (${blob.size} bytes): ${message(e)}`);
   } finally {

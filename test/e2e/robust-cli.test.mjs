@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
-import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { ensureBuilt, parseJsonl, root, runTool, tempDir } from './helpers.mjs';
@@ -74,12 +74,15 @@ test('analyze on a folder with truncated, empty and good videos, a broken photo,
   console.error(`# analyze, mixed folder: exit ${r.code} in ${s.toFixed(1)} s`);
 });
 
-test('classify on a folder with good, truncated and 9000×7000 photos, a link loop and a dangling link: one line each, exit 1; all good: exit 0; bad usage: exit 2', async () => {
+test('classify on a folder with good, truncated and three 9000×7000 photos, a link loop and a dangling link: one line each, exit 1; all good: exit 0; bad usage: exit 2', async () => {
   const f = join(dir, 'photos');
   await mkdir(join(f, 'sub'), { recursive: true });
   ffmpeg('-f', 'lavfi', '-i', 'testsrc=size=64x48:rate=1', '-frames:v', '3', join(f, 'good%d.png'));
-  ffmpeg('-f', 'lavfi', '-i', 'testsrc=size=9000x7000', '-frames:v', '1', '-q:v', '8', join(f, 'huge.jpg'));
-  await writeFile(join(f, 'broken.jpg'), (await readFile(join(f, 'huge.jpg'))).subarray(0, 300));
+  // Three huge photos (one file, linked): each is decoded scaled down, one at a time.
+  ffmpeg('-f', 'lavfi', '-i', 'testsrc=size=9000x7000', '-frames:v', '1', '-q:v', '8', join(f, 'huge1.jpg'));
+  await link(join(f, 'huge1.jpg'), join(f, 'huge2.jpg'));
+  await link(join(f, 'huge1.jpg'), join(f, 'huge3.jpg'));
+  await writeFile(join(f, 'broken.jpg'), (await readFile(join(f, 'huge1.jpg'))).subarray(0, 300));
   await symlink('..', join(f, 'sub', 'loop'));
   await symlink('/nonexistent/emolens.png', join(f, 'sub', 'dangling.png'));
   const t0 = performance.now();
@@ -87,15 +90,16 @@ test('classify on a folder with good, truncated and 9000×7000 photos, a link lo
   const s = (performance.now() - t0) / 1000;
   assert.equal(r.code, 1, r.stderr);
   const files = byFile(parseJsonl(r.stdout));
-  for (const g of ['good1.png', 'good2.png', 'good3.png', 'huge.jpg']) {
+  for (const g of ['good1.png', 'good2.png', 'good3.png', 'huge1.jpg', 'huge2.jpg', 'huge3.jpg']) {
     assert.equal(files.get(g)?.length, 1, g);
     assert.ok(files.get(g)[0].label && !files.get(g)[0].error, `${g}: ${JSON.stringify(files.get(g)[0])}`);
   }
+  assert.deepEqual(files.get('huge3.jpg')[0].probs, files.get('huge1.jpg')[0].probs, 'the same photo, the same answer');
   assert.match(files.get('broken.jpg')[0].error, /Could not decode broken\.jpg as an image/);
   assert.match(files.get('sub/loop')[0].error, /^symbolic link loop: /);
   assert.match(files.get('sub/dangling.png')[0].error, /^dangling symbolic link/);
-  assert.equal(files.size, 7, [...files.keys()].join(', '));
-  assert.match(r.stderr, /summary: 7 images \(4 classified, 3 errors\)/);
+  assert.equal(files.size, 9, [...files.keys()].join(', '));
+  assert.match(r.stderr, /summary: 9 images \(6 classified, 3 errors\)/);
   console.error(`# classify, mixed folder: exit ${r.code} in ${s.toFixed(1)} s`);
 
   const ok = await runTool('classify', [join(f, 'good1.png')]);
