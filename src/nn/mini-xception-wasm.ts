@@ -1,11 +1,13 @@
 // The wasm plan of the mini-Xception: the WebAssembly SIMD kernels (src/kernels/wasm/) chained in
 // model order. Weights are copied into the heap once at load; a face runs through every layer
 // before the next one starts, so its activations (three rotating buffers of the largest map) stay
-// in the CPU's cache, and no call allocates.
+// in the CPU's cache, and no call allocates. A face's kernel calls are recorded once as a program
+// (src/kernels/wasm/program.ts), which runs split by rows across the heap's threads.
 import { softmaxRef } from '../kernels/head-gap.ref.js';
 import { type Tensor, tensor } from '../kernels/tensor.js';
-import { HeapLayout, type WConv, type WDw, type WPw, type WasmHeap } from '../kernels/wasm/heap.js';
+import { HeapLayout, type KernelExports, type Program, type WConv, type WDw, type WPw, type WasmHeap } from '../kernels/wasm/heap.js';
 import { type WTensor, conv2d, depthwise, globalAvgPool, maxpoolAdd, pointwise } from '../kernels/wasm/ops.js';
+import { record } from '../kernels/wasm/program.js';
 import type { FoldedMiniXception } from './folded.js';
 import { miniXceptionShapes } from './mini-xception-shapes.js';
 
@@ -25,9 +27,16 @@ export class WasmPlan {
     private readonly input: number,
     private readonly bufs: number[],
     private readonly logitsPtr: number,
+    private readonly program: Program,
   ) {}
 
-  static async create(f: FoldedMiniXception): Promise<WasmPlan> {
+  /** Threads the plan's kernels run on, and why not more when more were asked for. */
+  get threads(): { count: number; note: string | null } {
+    return { count: this.heap.threads, note: this.heap.threadNote };
+  }
+
+  /** threads: for the heap (default: src/kernels/wasm/thread-count.ts). */
+  static async create(f: FoldedMiniXception, threads?: number): Promise<WasmPlan> {
     const l = new HeapLayout();
     const sh = miniXceptionShapes(f);
     const w: WasmWeights = {
@@ -39,7 +48,8 @@ export class WasmPlan {
     const input = l.alloc(s * s * ch);
     const bufs = [0, 1, 2].map(() => l.alloc(sh.maxActivation));
     const logits = l.alloc(sh.k);
-    const plan = new WasmPlan(f, await l.build(), w, input, bufs, logits);
+    const program = l.program(record((m) => forward(m, f, w, input, bufs, logits)));
+    const plan = new WasmPlan(f, await l.build({ threads }), w, input, bufs, logits, program);
     // Warm-up: the engine runs new wasm code on its baseline compiler until it is hot; a few passes
     // at load move the kernels onto the optimised tier before the first real face (2x on stem1).
     const zeros = new Float32Array(s * s * ch);
@@ -47,30 +57,15 @@ export class WasmPlan {
     return plan;
   }
 
-  /** One face (S*S*C pixels 0..255) through the network; its logits land at logitsPtr. taps: per-face activations. */
+  /** One face (S*S*C pixels 0..255) through the network; its logits land at logitsPtr. taps: per-face activations (one thread). */
   private face(pixels: Float32Array, taps?: (name: string, t: WTensor) => void): void {
-    const { f, heap, w, bufs } = this;
+    const { f, heap } = this;
     const s = f.spec.input.size, ch = f.spec.input.channels;
     const inp = heap.f32(this.input, s * s * ch);
     const { scale, offset } = f.spec.input;
     for (let i = 0; i < inp.length; i++) inp[i] = pixels[i] * scale + offset;
-    let x: WTensor = { ptr: this.input, n: 1, h: s, w: s, c: ch };
-    // The stem is 'valid', so normalising every pixel first equals the reference's in-bounds affine.
-    x = conv2d(heap, x, w.stem[0], 1, 0, true, bufs[0]);
-    x = conv2d(heap, x, w.stem[1], 1, 0, true, bufs[1]);
-    taps?.('stem', x);
-    let xi = 1;
-    w.blocks.forEach((b, i) => {
-      const t1 = bufs[(xi + 1) % 3], t2 = bufs[(xi + 2) % 3];
-      const a1 = pointwise(heap, depthwise(heap, x, b.dw1, 'none', t1), b.pw1, true, t2);
-      const y = pointwise(heap, depthwise(heap, a1, b.dw2, 'none', t1), b.pw2, false, t2);
-      const r = conv2d(heap, x, b.shortcut, 2, 0, false, t1);
-      x = maxpoolAdd(heap, y, r, t1);
-      xi = (xi + 1) % 3;
-      taps?.(`block${i}`, x);
-    });
-    const hy = conv2d(heap, x, w.head, 1, (w.head.kh - 1) >> 1, false, bufs[(xi + 1) % 3]);
-    globalAvgPool(heap, hy, this.logitsPtr);
+    if (taps) forward(heap, f, this.w, this.input, this.bufs, this.logitsPtr, taps);
+    else heap.exec(this.program);
   }
 
   /** [n, 2K]: logits, then softmax probabilities, per face (the other plans' layout). */
@@ -104,5 +99,29 @@ export class WasmPlan {
     return m;
   }
 
-  dispose(): void {}
+  dispose(): void {
+    this.heap.dispose();
+  }
+}
+
+/** The kernel calls of one face, input (normalised) at `input`, logits to `logits`. */
+function forward(m: { k: KernelExports }, f: FoldedMiniXception, w: WasmWeights, input: number, bufs: number[], logits: number, taps?: (name: string, t: WTensor) => void): void {
+  const s = f.spec.input.size, ch = f.spec.input.channels;
+  let x: WTensor = { ptr: input, n: 1, h: s, w: s, c: ch };
+  // The stem is 'valid', so normalising every pixel first equals the reference's in-bounds affine.
+  x = conv2d(m, x, w.stem[0], 1, 0, true, bufs[0]);
+  x = conv2d(m, x, w.stem[1], 1, 0, true, bufs[1]);
+  taps?.('stem', x);
+  let xi = 1;
+  w.blocks.forEach((b, i) => {
+    const t1 = bufs[(xi + 1) % 3], t2 = bufs[(xi + 2) % 3];
+    const a1 = pointwise(m, depthwise(m, x, b.dw1, 'none', t1), b.pw1, true, t2);
+    const y = pointwise(m, depthwise(m, a1, b.dw2, 'none', t1), b.pw2, false, t2);
+    const r = conv2d(m, x, b.shortcut, 2, 0, false, t1);
+    x = maxpoolAdd(m, y, r, t1);
+    xi = (xi + 1) % 3;
+    taps?.(`block${i}`, x);
+  });
+  const hy = conv2d(m, x, w.head, 1, (w.head.kh - 1) >> 1, false, bufs[(xi + 1) % 3]);
+  globalAvgPool(m, hy, logits);
 }

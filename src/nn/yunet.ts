@@ -172,7 +172,12 @@ class CpuBackend implements Backend {
     if (p) this.plans.delete(key); // re-insert: Map order is the LRU order
     else p = YunetWasmPlan.create(this.model, padW, padH);
     this.plans.set(key, p);
-    while (this.plans.size > this.maxPlans) this.plans.delete(this.plans.keys().next().value as string);
+    while (this.plans.size > this.maxPlans) {
+      const oldest = this.plans.keys().next().value as string;
+      // Its worker pool ends with it (a run in flight has already taken its own reference).
+      void this.plans.get(oldest)!.then((pl) => pl.dispose(), () => undefined);
+      this.plans.delete(oldest);
+    }
     return p.then((plan) => plan.run(t.data));
   }
 
@@ -205,6 +210,7 @@ class CpuBackend implements Backend {
   }
 
   dispose(): void {
+    for (const p of this.plans.values()) void p.then((pl) => pl.dispose(), () => undefined);
     this.plans.clear();
   }
 }
