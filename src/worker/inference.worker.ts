@@ -1,5 +1,10 @@
 // Module worker entry (dist/inference.worker.js): owns the GPUDevice; logic lives in worker-api.ts.
 import { expose } from 'comlink';
+import { appWasmThreads, setWasmThreads } from '../kernels/wasm/thread-count';
 import { workerApi } from './worker-api';
+
+// The wasm kernels' threads: several where the page is cross-origin isolated, else one
+// (src/ui/app/backend-line.ts says which). Pool workers: kernel.worker.js beside this file.
+setWasmThreads(appWasmThreads().count);
 
 expose(workerApi);

@@ -4,6 +4,7 @@ import plainBytes from 'emolens:kernels.wasm';
 import fmaBytes from 'emolens:kernels-fma.wasm';
 import mtBytes from 'emolens:kernels-mt.wasm';
 import mtFmaBytes from 'emolens:kernels-mt-fma.wasm';
+import { isolationMissing } from './thread-count.js';
 
 /**
  * 'single': plain imported memory, one thread. 'shared': the same kernels on a shared imported
@@ -37,9 +38,8 @@ export function kernelBinary(variant: KernelVariant, fma = true): Uint8Array {
  * tools/serve.mjs and src/sw/isolation.ts).
  */
 export function threadsUnavailable(): string | null {
-  if (wasmUnavailable()) return wasmUnavailable();
-  if ((globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== true) return 'the page is not cross-origin isolated';
-  if (typeof SharedArrayBuffer !== 'function') return 'SharedArrayBuffer is not available';
+  const missing = wasmUnavailable() ?? isolationMissing();
+  if (missing) return missing;
   if (typeof Worker !== 'function') return 'workers are not available here';
   try {
     new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });

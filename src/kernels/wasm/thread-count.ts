@@ -17,3 +17,16 @@ export function defaultWasmThreads(): number {
   const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
   return Math.max(1, Math.min(4, cores));
 }
+
+/** Why this realm cannot share memory with workers (null: it can): browsers give SharedArrayBuffer only to cross-origin isolated pages. */
+export function isolationMissing(): string | null {
+  if ((globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== true) return 'the page is not cross-origin isolated';
+  if (typeof SharedArrayBuffer !== 'function') return 'SharedArrayBuffer is not available';
+  return null;
+}
+
+/** The app's choice, the same in the page (which says it) and in its workers (which use it): threads and, when one, why. */
+export function appWasmThreads(): { count: number; why: string | null } {
+  const why = isolationMissing();
+  return why ? { count: 1, why } : { count: defaultWasmThreads(), why: null };
+}
