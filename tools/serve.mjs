@@ -49,7 +49,10 @@ const TYPES = {
  * its peers' (onnxruntime-web, TF.js).
  */
 const WASM = { 'script-src': ["'wasm-unsafe-eval'"] };
-const WORKER_SOURCES = { 'inference.worker.js': WASM, 'bench/bench.worker.js': WASM, 'kernel.worker.js': WASM };
+// TF.js wasm starts its threads' workers from blob: URLs that importScripts another blob: (bench
+// --threads N > 1 only; the bench is a developer tool, never precached).
+const BLOB_WORKERS = { 'script-src': ["'wasm-unsafe-eval'", 'blob:'], 'worker-src': ['blob:'] };
+const WORKER_SOURCES = { 'inference.worker.js': WASM, 'bench/bench.worker.js': BLOB_WORKERS, 'kernel.worker.js': WASM };
 
 /** The policy of an HTML text's <meta http-equiv="Content-Security-Policy">, or undefined. */
 export function metaCsp(html) {

@@ -2,6 +2,8 @@
 // backend, in one page and one run. Runs in the bench worker (bench.worker.ts); the bench view and
 // `npm run bench` both drive it. Every timing excludes warm-up; runners are interleaved round-robin
 // (stats.ts roundRobin) so noise from the shared machine lands on all of them alike.
+import { isolationMissing, setWasmThreads } from '../kernels/wasm/thread-count.js';
+import { setKernelWorkerUrl } from '../kernels/wasm/threads.js';
 import { isFallback } from '../gpu/device-select.js';
 import { fetchModel } from '../nn/weights.js';
 import { GpuTimer, repsFor } from './gpu-timer.js';
@@ -229,6 +231,11 @@ export async function runBench(o: BenchOptions, baseUrl: string, onProgress: (p:
   const threads = o.threads ?? 1;
   const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
   if (!(Number.isInteger(threads) && threads >= 1)) throw new Error(`bench: threads = ${threads} must be a positive integer`);
+  // emolens wasm gets the same threads as the peers: its heaps' worker pools (kernel.worker.js in the app's folder).
+  setWasmThreads(threads);
+  setKernelWorkerUrl(new URL('kernel.worker.js', baseUrl));
+  const noThreads = threads > 1 ? isolationMissing() : null;
+  if (noThreads) throw new Error(`bench: --threads ${threads} needs SharedArrayBuffer, but ${noThreads}`);
 
   report(0, 'opening the WebGPU adapter');
   const dev = await openDevice();
@@ -341,6 +348,8 @@ export async function runBench(o: BenchOptions, baseUrl: string, onProgress: (p:
       ];
       results.push(...await benchModels('saliency', batches, sal, s, flopsPerFace, roofs, (x, m) => report(0.9 + 0.1 * x, `saliency: ${m}`)));
     }
+    // Every wasm row carries its thread count, so runs with different --threads can be merged and still told apart.
+    for (const r of results) if (r.backend === 'wasm') r.threads = threads;
     report(1, 'done');
     return {
       adapter: info,

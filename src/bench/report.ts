@@ -39,6 +39,8 @@ export interface ModelResult {
   correct: boolean;
   /** Why the cell has no timing (load failure, wrong logits), when it has none. */
   error?: string;
+  /** wasm rows: the threads the runtime was given (--threads). */
+  threads?: number;
 }
 
 /** One kernel dispatch alone on one shape. */
