@@ -10,6 +10,10 @@ export interface KernelExports {
   upsampleAdd(skip: number, x: number, n: number, h: number, w: number, c: number, out: number): void;
   globalAvgPool(y: number, n: number, hw: number, c: number, out: number): void;
   affine(x: number, count: number, scale: number, offset: number, y: number): void;
+  cropResize(src: number, w: number, h: number, a: number, b: number, c: number, d: number, tx: number, ty: number,
+    size: number, channels: number, taps: number, dst: number, y0: number, y1: number): void;
+  resizeToTensor(src: number, w: number, h: number, ox: number, oy: number, scaleX: number, scaleY: number,
+    inW: number, inH: number, padW: number, dst: number, y0: number, y1: number): void;
   /** The roofline's FMA chains: 96 FLOPs per iteration. */
   fmaChains(iters: number): number;
 }
