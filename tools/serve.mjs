@@ -106,11 +106,12 @@ async function policyFor(base, path, html) {
 /**
  * Serves `root` on http://127.0.0.1:<port> (port 0 = a free one).
  * `onRequest` sees every request that reaches the server (the PWA tests count them).
- * @param {{ root: string, port?: number, host?: string, quiet?: boolean,
+ * `isolate: false` leaves out COOP/COEP, as a static host that cannot set headers would (tests).
+ * @param {{ root: string, port?: number, host?: string, quiet?: boolean, isolate?: boolean,
  *   onRequest?: (req: import('node:http').IncomingMessage) => void }} options
  * @returns {Promise<{ url: string, port: number, close: () => Promise<void> }>}
  */
-export async function serveStatic({ root, port = 0, host = '127.0.0.1', quiet = true, onRequest }) {
+export async function serveStatic({ root, port = 0, host = '127.0.0.1', quiet = true, isolate = true, onRequest }) {
   const base = resolve(root);
   const server = createServer(async (req, res) => {
     onRequest?.(req);
@@ -153,7 +154,7 @@ export async function serveStatic({ root, port = 0, host = '127.0.0.1', quiet = 
       // The app is rebuilt in place during development: never let the browser keep a stale copy.
       'Cache-Control': 'no-cache',
       'X-Content-Type-Options': 'nosniff',
-      ...ISOLATION,
+      ...(isolate ? ISOLATION : {}),
       ...(csp ? { 'Content-Security-Policy': csp } : {}),
     });
     if (req.method === 'HEAD') {
