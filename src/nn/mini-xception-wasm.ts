@@ -5,7 +5,7 @@
 // (src/kernels/wasm/program.ts), which runs split by rows across the heap's threads.
 import { softmaxRef } from '../kernels/head-gap.ref.js';
 import { type Tensor, tensor } from '../kernels/tensor.js';
-import { HeapLayout, type KernelExports, type Program, type WConv, type WDw, type WPw, type WasmHeap } from '../kernels/wasm/heap.js';
+import { HeapLayout, type KernelExports, type Program, plannedThreads, type WConv, type WDw, type WPw, type WasmHeap } from '../kernels/wasm/heap.js';
 import { type WTensor, conv2d, depthwise, globalAvgPool, maxpoolAdd, pointwise } from '../kernels/wasm/ops.js';
 import { record } from '../kernels/wasm/program.js';
 import type { FoldedMiniXception } from './folded.js';
@@ -19,15 +19,15 @@ interface WasmWeights {
 
 const WARM_UP_PASSES = 3;
 
+/** One thread's buffers for whole faces: the normalised input, three rotating activations, the logits. */
+interface FaceSet { input: number; bufs: number[]; logits: number; program: Program }
+
 export class WasmPlan {
   private constructor(
     private readonly f: FoldedMiniXception,
     private readonly heap: WasmHeap,
     private readonly w: WasmWeights,
-    private readonly input: number,
-    private readonly bufs: number[],
-    private readonly logitsPtr: number,
-    private readonly program: Program,
+    private readonly sets: FaceSet[],
   ) {}
 
   /** Threads the plan's kernels run on, and why not more when more were asked for. */
@@ -35,7 +35,11 @@ export class WasmPlan {
     return { count: this.heap.threads, note: this.heap.threadNote };
   }
 
-  /** threads: for the heap (default: src/kernels/wasm/thread-count.ts). */
+  /**
+   * threads: for the heap (default: src/kernels/wasm/thread-count.ts). With more than one, a batch
+   * runs one whole face per thread at a time (each on its own buffers, one barrier per round), and a
+   * single face runs split by rows.
+   */
   static async create(f: FoldedMiniXception, threads?: number): Promise<WasmPlan> {
     const l = new HeapLayout();
     const sh = miniXceptionShapes(f);
@@ -45,37 +49,43 @@ export class WasmPlan {
       head: l.conv(f.head),
     };
     const s = sh.size, ch = f.spec.input.channels;
-    const input = l.alloc(s * s * ch);
-    const bufs = [0, 1, 2].map(() => l.alloc(sh.maxActivation));
-    const logits = l.alloc(sh.k);
-    const program = l.program(record((m) => forward(m, f, w, input, bufs, logits)));
-    const plan = new WasmPlan(f, await l.build({ threads }), w, input, bufs, logits, program);
+    const count = plannedThreads(threads);
+    const sets: FaceSet[] = Array.from({ length: count }, () => {
+      const input = l.alloc(s * s * ch), bufs = [0, 1, 2].map(() => l.alloc(sh.maxActivation)), logits = l.alloc(sh.k);
+      return { input, bufs, logits, program: l.program(record((m) => forward(m, f, w, input, bufs, logits))) };
+    });
+    const plan = new WasmPlan(f, await l.build({ threads: count }), w, sets);
     // Warm-up: the engine runs new wasm code on its baseline compiler until it is hot; a few passes
     // at load move the kernels onto the optimised tier before the first real face (2x on stem1).
-    const zeros = new Float32Array(s * s * ch);
-    for (let i = 0; i < WARM_UP_PASSES; i++) plan.face(zeros);
+    const zeros = new Float32Array(s * s * ch * count);
+    for (let i = 0; i < WARM_UP_PASSES; i++) {
+      await plan.run(zeros.subarray(0, s * s * ch), 1);
+      if (count > 1) await plan.run(zeros, count);
+    }
     return plan;
   }
 
-  /** One face (S*S*C pixels 0..255) through the network; its logits land at logitsPtr. taps: per-face activations (one thread). */
-  private face(pixels: Float32Array, taps?: (name: string, t: WTensor) => void): void {
-    const { f, heap } = this;
-    const s = f.spec.input.size, ch = f.spec.input.channels;
-    const inp = heap.f32(this.input, s * s * ch);
-    const { scale, offset } = f.spec.input;
+  /** Face pixels (S*S*C, 0..255) normalised into a set's input. */
+  private stage(set: FaceSet, pixels: Float32Array): void {
+    const { scale, offset } = this.f.spec.input;
+    const inp = this.heap.f32(set.input, pixels.length);
     for (let i = 0; i < inp.length; i++) inp[i] = pixels[i] * scale + offset;
-    if (taps) forward(heap, f, this.w, this.input, this.bufs, this.logitsPtr, taps);
-    else heap.exec(this.program);
   }
 
   /** [n, 2K]: logits, then softmax probabilities, per face (the other plans' layout). */
   async run(pixels: Float32Array, n: number): Promise<Float32Array> {
     const s = this.f.spec.input.size, face = s * s * this.f.spec.input.channels, k = this.f.head.cout;
     const logits = new Float32Array(n * k);
-    const out = this.heap.f32(this.logitsPtr, k);
-    for (let i = 0; i < n; i++) {
-      this.face(pixels.subarray(i * face, (i + 1) * face));
-      logits.set(out, i * k);
+    const t = Math.min(this.sets.length, this.heap.threads);
+    const at = (i: number) => pixels.subarray(i * face, (i + 1) * face);
+    for (let i = 0; i < n; ) {
+      const c = n - i >= 2 ? Math.min(t, n - i) : 1;
+      for (let j = 0; j < c; j++) this.stage(this.sets[j], at(i + j));
+      // One face: split by rows across the threads; several: one whole face per thread.
+      if (c === 1) this.heap.exec(this.sets[0].program);
+      else this.heap.execEach(this.sets.slice(0, c).map((x) => x.program));
+      for (let j = 0; j < c; j++) logits.set(this.heap.f32(this.sets[j].logits, k), (i + j) * k);
+      i += c;
     }
     const probs = softmaxRef(logits, k);
     const r = new Float32Array(n * 2 * k);
@@ -89,8 +99,11 @@ export class WasmPlan {
   async taps(pixels: Float32Array, n: number): Promise<Map<string, Tensor>> {
     const s = this.f.spec.input.size, face = s * s * this.f.spec.input.channels;
     const m = new Map<string, Tensor>();
+    const set = this.sets[0];
     for (let i = 0; i < n; i++) {
-      this.face(pixels.subarray(i * face, (i + 1) * face), (name, t) => {
+      this.stage(set, pixels.subarray(i * face, (i + 1) * face));
+      // Kernel by kernel on this thread, so each activation can be read in between.
+      forward(this.heap, this.f, this.w, set.input, set.bufs, set.logits, (name, t) => {
         const size = t.h * t.w * t.c;
         if (!m.has(name)) m.set(name, tensor([n, t.h, t.w, t.c]));
         m.get(name)!.data.set(this.heap.f32(t.ptr, size), i * size);

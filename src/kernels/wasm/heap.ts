@@ -6,8 +6,8 @@
 import type { ConvW, DwW, PwW } from '../types.js';
 import type { KernelExports } from './kernel-exports.js';
 import { kernelModule, threadsUnavailable } from './module.js';
-import { type Call, encode } from './program.js';
-import { CONTROL_INTS, KernelPool, ProgramCache } from './threads.js';
+import { type Call, encode, runWhole } from './program.js';
+import { CONTROL_INTS, KernelPool, MAX_THREADS, ProgramCache } from './threads.js';
 import { wasmThreads } from './thread-count.js';
 
 const RESERVED = 65536;
@@ -21,6 +21,16 @@ export interface WDw { w: number; b: number; c: number }
 export interface WPw { w: number; b: number; cin: number; cout: number }
 
 export type { KernelExports } from './kernel-exports.js';
+
+/**
+ * The threads a heap built with `threads` asked will get (barring a pool that fails to start):
+ * capped at MAX_THREADS, one where the realm cannot share memory. Plans lay out per-thread buffers by it.
+ */
+export function plannedThreads(threads?: number): number {
+  const t = Math.floor(threads ?? wasmThreads());
+  if (!(t >= 1)) throw new Error(`wasm heap: threads = ${threads} must be at least 1`);
+  return t > 1 && threadsUnavailable() === null ? Math.min(t, MAX_THREADS) : 1;
+}
 
 /** Collects buffers (with their initial contents) before the memory exists. */
 export class HeapLayout {
@@ -75,6 +85,7 @@ export class HeapLayout {
     const fma = o.fma ?? true;
     let threads = Math.floor(o.threads ?? wasmThreads());
     if (!(threads >= 1)) throw new Error(`HeapLayout.build: threads = ${o.threads} must be at least 1`);
+    threads = Math.min(threads, MAX_THREADS);
     let note = threads > 1 ? threadsUnavailable() : null;
     if (note) threads = 1;
     const ctl = threads > 1 ? this.alloc(CONTROL_INTS) : 0;
@@ -124,7 +135,20 @@ export class WasmHeap {
   exec(p: Program): void {
     const calls = this.programs.get(p.ptr);
     if (this.pool) this.pool.run(p.ptr, calls);
-    else for (const c of calls) c.fn(...c.args);
+    else for (const c of calls) runWhole(c);
+  }
+
+  /**
+   * Runs programs[t] on thread t, all at once (each on its own buffers: whole faces, no barrier per
+   * layer); with one thread, in order. At most `threads` programs.
+   */
+  execEach(programs: Program[]): void {
+    if (programs.length > this.threads) throw new Error(`WasmHeap.execEach: ${programs.length} programs for ${this.threads} threads`);
+    if (!this.pool) {
+      for (const p of programs) this.exec(p);
+      return;
+    }
+    this.pool.runEach(programs.map((p) => p.ptr), programs[0] ? this.programs.get(programs[0].ptr) : null);
   }
 
   /** Ends the pool's workers (the memory stays readable). */

@@ -3,7 +3,7 @@
 // program at PROG with its thread index, and goes back to waiting. It never returns to its event
 // loop, so it takes no more messages; the pool ends it with terminate().
 import type { KernelExports } from './kernel-exports.js';
-import { ProgramCache, Slot, CONTROL_INTS, type WorkerInit, runThread, waitPast } from './threads.js';
+import { CONTROL_INTS, Mode, ProgramCache, Slot, type WorkerInit, runOwn, runThread, waitPast } from './threads.js';
 
 self.onmessage = async (e: MessageEvent<WorkerInit>) => {
   const { memory, module, ctl: ctlPtr, index, threads } = e.data;
@@ -24,6 +24,9 @@ self.onmessage = async (e: MessageEvent<WorkerInit>) => {
     gen = Atomics.load(ctl, Slot.GEN);
     if (Atomics.load(ctl, Slot.QUIT)) return;
     const base = Atomics.load(ctl, Slot.BASE);
-    runThread(ctl, programs.get(Atomics.load(ctl, Slot.PROG)), index, threads, base, true);
+    if (Atomics.load(ctl, Slot.MODE) === Mode.EACH) {
+      const ptr = Atomics.load(ctl, Slot.EACH + index);
+      runOwn(ctl, ptr ? programs.get(ptr) : null, threads, base, true);
+    } else runThread(ctl, programs.get(Atomics.load(ctl, Slot.PROG)), index, threads, base, true);
   }
 };

@@ -44,10 +44,20 @@ export function decode(k: KernelExports, f: Float64Array): BoundCall[] {
   return calls;
 }
 
+/** Runs all of `c` (its full row range: a split run may have left a slice in its arguments). */
+export function runWhole(c: BoundCall): void {
+  if (c.align) {
+    const m = c.args.length;
+    c.args[m - 2] = c.lo;
+    c.args[m - 1] = c.hi;
+  }
+  c.fn(...c.args);
+}
+
 /** Thread t of n runs its share of `c`: a contiguous slice of the row range, or (unranged ops) all of it on thread 0. */
 export function runSlice(c: BoundCall, t: number, n: number): void {
   if (!c.align || n === 1) {
-    if (t === 0) c.fn(...c.args);
+    if (t === 0) runWhole(c);
     return;
   }
   const [a, b] = sliceOf(c.lo, c.hi, t, n, c.align);

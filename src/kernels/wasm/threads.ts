@@ -7,15 +7,24 @@
 // race a thread still leaving the previous barrier. Waits spin briefly, then block in Atomics.wait
 // where the thread may block (workers; not a page's main thread, which only spins).
 
-import { decode, runSlice, type BoundCall } from './program.js';
+import { decode, runSlice, runWhole, type BoundCall } from './program.js';
 import type { KernelExports } from './kernel-exports.js';
 
 /** Int32 slots of the control block. */
-export const Slot = { GEN: 0, ARRIVE: 1, PROG: 2, BASE: 3, QUIT: 4, ERROR: 5 } as const;
+export const Slot = { GEN: 0, ARRIVE: 1, PROG: 2, BASE: 3, QUIT: 4, ERROR: 5, MODE: 6, EACH: 8 } as const;
+/** MODE: every thread its slice of one program (per-call barriers), or (EACH) thread t its own whole program at ctl[EACH + t], one barrier at the end. */
+export const Mode = { SPLIT: 0, EACH: 1 } as const;
+/** Threads the control block has EACH slots for. */
+export const MAX_THREADS = 8;
 export const CONTROL_INTS = 16;
 
-/** Spins before blocking: a job or barrier usually comes within microseconds while a plan runs. */
-const SPIN = 20000;
+
+/**
+ * Spins before blocking: a barrier usually opens within microseconds while a plan runs; but on an
+ * oversubscribed machine the thread being waited for may be descheduled, and spinning then only
+ * takes its core, so the spin is short.
+ */
+const SPIN = 2000;
 
 let waitAllowed: boolean | undefined;
 /** Whether this thread may block in Atomics.wait (workers yes; a page's main thread no). */
@@ -46,6 +55,20 @@ function waitReach(ctl: Int32Array, target: number, block: boolean): void {
     if (((v - target) | 0) >= 0) return;
     if (block && spins > SPIN) Atomics.wait(ctl, Slot.ARRIVE, v);
   }
+}
+
+/** Thread t runs a whole program alone (its own faces' buffers), then meets the others once. */
+export function runOwn(ctl: Int32Array, calls: BoundCall[] | null, n: number, base: number, block: boolean): void {
+  if (calls) {
+    try {
+      for (const c of calls) runWhole(c);
+    } catch {
+      Atomics.store(ctl, Slot.ERROR, 1);
+    }
+  }
+  const target = (base + n) | 0;
+  if (((Atomics.add(ctl, Slot.ARRIVE, 1) + 1) | 0) === target) Atomics.notify(ctl, Slot.ARRIVE);
+  else waitReach(ctl, target, block);
 }
 
 /** Thread t of n replays `calls`, meeting the others at a barrier after each. A kernel that traps sets ERROR and still arrives. */
@@ -127,17 +150,33 @@ export class KernelPool {
     return new KernelPool(memory, ctlPtr, threads, workers);
   }
 
-  /** Runs `calls` (the program at byte offset `ptr`, decoded for this thread) on every thread; returns when all are done. */
-  run(ptr: number, calls: BoundCall[]): void {
+  private start(mode: number): number {
     if (this.disposed) throw new Error('KernelPool.run: the pool is disposed');
     const ctl = this.ctl;
     const base = Atomics.load(ctl, Slot.ARRIVE);
-    Atomics.store(ctl, Slot.PROG, ptr);
+    Atomics.store(ctl, Slot.MODE, mode);
     Atomics.store(ctl, Slot.BASE, base);
     Atomics.add(ctl, Slot.GEN, 1);
     Atomics.notify(ctl, Slot.GEN);
-    runThread(ctl, calls, 0, this.threads, base, this.block);
-    if (Atomics.exchange(ctl, Slot.ERROR, 0)) throw new Error('wasm kernels: a kernel trapped on a pool thread');
+    return base;
+  }
+
+  private finish(): void {
+    if (Atomics.exchange(this.ctl, Slot.ERROR, 0)) throw new Error('wasm kernels: a kernel trapped on a pool thread');
+  }
+
+  /** Runs `calls` (the program at byte offset `ptr`, decoded for this thread) split across every thread; returns when all are done. */
+  run(ptr: number, calls: BoundCall[]): void {
+    Atomics.store(this.ctl, Slot.PROG, ptr);
+    runThread(this.ctl, calls, 0, this.threads, this.start(Mode.SPLIT), this.block);
+    this.finish();
+  }
+
+  /** Thread t runs the whole program at ptrs[t] (0 or missing: none), all at once; ptrs[0] is this thread's, decoded as `own`. */
+  runEach(ptrs: number[], own: BoundCall[] | null): void {
+    for (let t = 0; t < this.threads; t++) Atomics.store(this.ctl, Slot.EACH + t, ptrs[t] ?? 0);
+    runOwn(this.ctl, own, this.threads, this.start(Mode.EACH), this.block);
+    this.finish();
   }
 
   dispose(): void {

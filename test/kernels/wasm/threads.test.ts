@@ -89,15 +89,19 @@ suite('wasm threads', () => {
     }
   }
 
-  test('mini-Xception plan on 2 threads = 1 thread, batch 3', async () => {
-    const f = randomMiniXception(randomSpec(8, [16, 32, 64, 128]), 3);
-    const px = randomArray(3 * 48 * 48, 9, 0, 255);
-    const [one, two] = [await WasmPlan.create(f, 1), await WasmPlan.create(f, 2)];
-    expect([one.threads.count, two.threads.count]).to.deep.equal([1, 2]);
-    expect(Array.from(await two.run(px, 3))).to.deep.equal(Array.from(await one.run(px, 3)));
-    one.dispose();
-    two.dispose();
-  });
+  // Batches run one whole face per thread (execEach), a lone face split by rows: batch 1, 3 (a
+  // round of 2 + one split face) and 5 on 3 threads (3 + 2).
+  for (const [threads, batch] of [[2, 1], [2, 3], [3, 5]]) {
+    test(`mini-Xception plan on ${threads} threads = 1 thread, batch ${batch}`, async () => {
+      const f = randomMiniXception(randomSpec(8, [16, 32, 64, 128]), 3);
+      const px = randomArray(batch * 48 * 48, 9, 0, 255);
+      const [one, many] = [await WasmPlan.create(f, 1), await WasmPlan.create(f, threads)];
+      expect([one.threads.count, many.threads.count]).to.deep.equal([1, threads]);
+      expect(Array.from(await many.run(px, batch))).to.deep.equal(Array.from(await one.run(px, batch)));
+      one.dispose();
+      many.dispose();
+    });
+  }
 
   test('YuNet plan on 2 threads = 1 thread on the real weights, 160x128', async () => {
     const model = await fetchYunet('/weights');
