@@ -37,8 +37,8 @@ export class WasmPlan {
 
   /**
    * threads: for the heap (default: src/kernels/wasm/thread-count.ts). With more than one, a batch
-   * runs one whole face per thread at a time (each on its own buffers, one barrier per round), and a
-   * single face runs split by rows.
+   * runs one whole face per thread at a time (each on its own buffers, one barrier per round); a
+   * single face runs on the calling thread.
    */
   static async create(f: FoldedMiniXception, threads?: number): Promise<WasmPlan> {
     const l = new HeapLayout();
@@ -81,8 +81,10 @@ export class WasmPlan {
     for (let i = 0; i < n; ) {
       const c = n - i >= 2 ? Math.min(t, n - i) : 1;
       for (let j = 0; j < c; j++) this.stage(this.sets[j], at(i + j));
-      // One face: split by rows across the threads; several: one whole face per thread.
-      if (c === 1) this.heap.exec(this.sets[0].program);
+      // Several faces: one whole face per thread. One face (about a millisecond here) on this thread
+      // alone: split by rows it would meet the others at ~25 barriers, which cost more than they
+      // save (emotion batch 1 ran 10x slower on 2 threads of a loaded 2-core machine).
+      if (c === 1) this.heap.execLocal(this.sets[0].program);
       else this.heap.execEach(this.sets.slice(0, c).map((x) => x.program));
       for (let j = 0; j < c; j++) logits.set(this.heap.f32(this.sets[j].logits, k), (i + j) * k);
       i += c;

@@ -138,6 +138,11 @@ export class WasmHeap {
     else for (const c of calls) runWhole(c);
   }
 
+  /** Runs a program on the calling thread alone (a job too small to pay for the pool's barriers). */
+  execLocal(p: Program): void {
+    for (const c of this.programs.get(p.ptr)) runWhole(c);
+  }
+
   /**
    * Runs programs[t] on thread t, all at once (each on its own buffers: whole faces, no barrier per
    * layer); with one thread, in order. At most `threads` programs.

@@ -89,8 +89,8 @@ suite('wasm threads', () => {
     }
   }
 
-  // Batches run one whole face per thread (execEach), a lone face split by rows: batch 1, 3 (a
-  // round of 2 + one split face) and 5 on 3 threads (3 + 2).
+  // Batches run one whole face per thread (execEach), a lone face on the calling thread: batch 1,
+  // 3 (a round of 2 + one face) and 5 on 3 threads (3 + 2).
   for (const [threads, batch] of [[2, 1], [2, 3], [3, 5]]) {
     test(`mini-Xception plan on ${threads} threads = 1 thread, batch ${batch}`, async () => {
       const f = randomMiniXception(randomSpec(8, [16, 32, 64, 128]), 3);
