@@ -1,6 +1,6 @@
 // Cross-origin isolation, which gives the wasm kernels their threads (SharedArrayBuffer):
 // (a) tools/serve.mjs sends COOP/COEP, the page is isolated, and on the wasm path (?backend=wasm)
-//     the backend line says how many threads the CPU path uses;
+//     the backend line says how many threads the CPU path uses (one fewer than the cores, 1..4);
 // (b) a static host without those headers (serveStatic isolate: false): the first visit is not
 //     isolated and says why it runs one thread; once the service worker controls the page, a
 //     reload is served from the precache with the headers (src/sw/isolation.ts) and is isolated.
@@ -35,7 +35,7 @@ async function waitLine(page) {
   await page.waitForSelector('emo-app-shell >>> #backend-line', { timeout: 60_000 });
 }
 
-test('served by tools/serve.mjs: COOP/COEP on every file, an isolated page, the CPU path on several threads', async () => {
+test('served by tools/serve.mjs: COOP/COEP on every file, an isolated page, the CPU path on as many threads as the cores allow', async () => {
   const server = await serveStatic({ root: dist });
   const page = await browser.newPage();
   forwardPageErrors(page);
@@ -49,7 +49,7 @@ test('served by tools/serve.mjs: COOP/COEP on every file, an isolated page, the 
     assert.equal(await page.evaluate(() => crossOriginIsolated), true);
     await waitLine(page);
     const cores = await page.evaluate(() => navigator.hardwareConcurrency);
-    const want = Math.max(1, Math.min(4, cores));
+    const want = Math.max(1, Math.min(4, cores - 1)); // src/kernels/wasm/thread-count.ts defaultWasmThreads
     assert.match(await line(page), want > 1 ? new RegExp(`The CPU path uses ${want} threads\\.`) : /The CPU path uses one thread\./);
   } finally {
     await page.close();

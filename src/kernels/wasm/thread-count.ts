@@ -12,10 +12,14 @@ export function setWasmThreads(n: number): void {
   count = n;
 }
 
-/** The app's default: the cores the browser reports, capped at 4 (small models: more threads mostly wait at barriers). */
+/**
+ * The app's default: one thread fewer than the cores the browser reports (one stays for the page,
+ * video decoding and the other worker), at most 4 (small models: more threads mostly wait at
+ * barriers). A 2-core machine runs one: there a second thread was slower (docs/benchmarks.md).
+ */
 export function defaultWasmThreads(): number {
   const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
-  return Math.max(1, Math.min(4, cores));
+  return Math.max(1, Math.min(4, cores - 1));
 }
 
 /** Why this realm cannot share memory with workers (null: it can): browsers give SharedArrayBuffer only to cross-origin isolated pages. */
