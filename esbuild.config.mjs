@@ -8,6 +8,7 @@
 // page's bundle: new Worker(new URL('./inference.worker.js', import.meta.url), { type: 'module' })):
 //   src/main.ts                     → dist/main.js               (index.html)
 //   src/worker/inference.worker.ts  → dist/inference.worker.js
+//   src/kernels/wasm/kernel.worker.ts → dist/kernel.worker.js   (the wasm kernels' thread pool)
 //   src/headless/classify-page.ts         → dist/classify.js           (classify.html, used by the CLI)
 //   src/headless/analyze-page.ts          → dist/analyze.js            (analyze.html: analyze CLI, pipeline bench)
 // Static files: index.html, src/ui/{classify-page.html,analyze-page.html,page.css,icon.svg},
@@ -49,6 +50,8 @@ function options(outdir, minify, sampleClip) {
     entryPoints: {
       main: 'src/main.ts',
       'inference.worker': 'src/worker/inference.worker.ts',
+      // The wasm kernels' pool worker (threads): started by whichever worker runs a wasm plan.
+      'kernel.worker': 'src/kernels/wasm/kernel.worker.ts',
       classify: 'src/headless/classify-page.ts',
       analyze: 'src/headless/analyze-page.ts',
       // The #bench view and its worker (onnxruntime-web, TF.js): loaded only when #bench is visited.

@@ -24,6 +24,15 @@ export default {
   testsFinishTimeout: 15 * 60 * 1000,
   testFramework: { config: { ui: 'tdd', timeout: 120000 } },
   mimeTypes: { '**/*.wgsl': 'js' },
+  // Cross-origin isolated, as tools/serve.mjs serves the app: SharedArrayBuffer, so the wasm
+  // kernels' worker pool runs in the tests (test/kernels/wasm/threads.test.ts).
+  middleware: [
+    async (ctx, next) => {
+      await next();
+      ctx.set('Cross-Origin-Opener-Policy', 'same-origin');
+      ctx.set('Cross-Origin-Embedder-Policy', 'require-corp');
+    },
+  ],
   plugins: [wgslPlugin(), wasmKernelsWtr(), esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' })],
   browsers: [
     chromeLauncher({

@@ -2,9 +2,10 @@
 // Benchmarks emolens against onnxruntime-web and TensorFlow.js in headless Chromium, through the
 // built app's own bench view (dist/index.html#bench → <emo-bench-view>, dist/bench/bench.worker.js).
 //
-//   npm run bench -- [--json] [--quick] [--batches 1,8,32] [--threads N] [--no-kernels] [--no-roofline] [--no-peers] [--no-saliency] [--no-detector] [--prototypes]
+//   npm run bench -- [--json] [--quick] [--batches 1,8,32] [--threads N] [--no-kernels] [--no-roofline] [--no-peers] [--no-saliency] [--no-detector] [--wasm-only] [--prototypes]
 //                    [--out FILE.json] [--png FILE.png] [--no-build] [--dist DIR]
 //
+// --wasm-only: only the wasm runtimes (emolens wasm is then the others' reference): single- vs multi-thread runs in minutes.
 // --dist: build into (or with --no-build, serve) DIR instead of dist/ (a private copy while others rebuild dist/).
 //
 // stdout: the text tables, or with --json one JSON object (src/bench/report.ts BenchReport):
@@ -22,7 +23,7 @@ import { dataPath, hasData, missingDataMessage } from './data-dir.mjs';
 import { dynamicYunetModel } from './yunet-oracle.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const USAGE = 'usage: npm run bench -- [--json] [--quick] [--batches 1,8,32] [--threads N] [--no-kernels] [--no-roofline] [--no-peers] [--no-saliency] [--no-detector] [--prototypes] [--out FILE.json] [--png FILE.png] [--no-build] [--dist DIR]';
+const USAGE = 'usage: npm run bench -- [--json] [--quick] [--batches 1,8,32] [--threads N] [--no-kernels] [--no-roofline] [--no-peers] [--no-saliency] [--no-detector] [--wasm-only] [--prototypes] [--out FILE.json] [--png FILE.png] [--no-build] [--dist DIR]';
 
 function parse(argv) {
   const { values } = parseArgs({
@@ -37,6 +38,7 @@ function parse(argv) {
       'no-peers': { type: 'boolean', default: false },
       'no-saliency': { type: 'boolean', default: false },
       'no-detector': { type: 'boolean', default: false },
+      'wasm-only': { type: 'boolean', default: false },
       'no-build': { type: 'boolean', default: false },
       prototypes: { type: 'boolean', default: false },
       dist: { type: 'string', default: 'dist' },
@@ -84,7 +86,7 @@ export async function runBenchmark(o = {}) {
     await page.exposeFunction('__benchProgress', (p) => o.onProgress?.(p));
     await page.goto(`${server.url}#bench`);
     await page.waitForFunction(() => customElements.get('emo-bench-view') && document.querySelector('emo-bench-view'), { timeout: 60_000 });
-    const options = { quick: o.quick ?? false, batches: o.batches, threads: o.threads ?? 1, kernels: o.kernels ?? true, roofline: o.roofline ?? true, peers: o.peers ?? true, saliency: o.saliency ?? true, detector: o.detector ?? true, prototypes: o.prototypes ?? false };
+    const options = { quick: o.quick ?? false, batches: o.batches, threads: o.threads ?? 1, kernels: o.kernels ?? true, roofline: o.roofline ?? true, peers: o.peers ?? true, saliency: o.saliency ?? true, detector: o.detector ?? true, wasmOnly: o.wasmOnly ?? false, prototypes: o.prototypes ?? false };
     // The run outlasts any single DevTools call (a full run on a loaded software adapter can take
     // over 10 minutes), so the page starts it and reports back through exposed functions.
     let settle;
@@ -136,6 +138,7 @@ async function main() {
     peers: !args['no-peers'],
     saliency: !args['no-saliency'],
     detector: !args['no-detector'],
+    wasmOnly: args['wasm-only'],
     prototypes: args.prototypes,
     build: !args['no-build'],
     dist: args.dist,

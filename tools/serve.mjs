@@ -9,6 +9,11 @@
 // "Content-Security-Policy">, and a worker script (sw.js, *.worker.js) with that of <root>/index.html,
 // the app page that starts it, plus WORKER_SOURCES. A file with no such page gets no header.
 //
+// Every response is cross-origin isolated (COOP same-origin + COEP require-corp, ISOLATION below):
+// that is what gives the page SharedArrayBuffer, and so the wasm kernels' worker pool (threads).
+// Everything the app loads is same-origin, so require-corp blocks nothing. Static hosts that cannot
+// set headers get the same two from the service worker (src/sw/isolation.ts) after the first load.
+//
 //   node tools/serve.mjs [--root dist] [--port 8000]    (npm run preview -- --port N)
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
@@ -44,7 +49,10 @@ const TYPES = {
  * its peers' (onnxruntime-web, TF.js).
  */
 const WASM = { 'script-src': ["'wasm-unsafe-eval'"] };
-const WORKER_SOURCES = { 'inference.worker.js': WASM, 'bench/bench.worker.js': WASM };
+// TF.js wasm starts its threads' workers from blob: URLs that importScripts another blob: (bench
+// --threads N > 1 only; the bench is a developer tool, never precached).
+const BLOB_WORKERS = { 'script-src': ["'wasm-unsafe-eval'", 'blob:'], 'worker-src': ['blob:'] };
+const WORKER_SOURCES = { 'inference.worker.js': WASM, 'bench/bench.worker.js': BLOB_WORKERS, 'kernel.worker.js': WASM };
 
 /** The policy of an HTML text's <meta http-equiv="Content-Security-Policy">, or undefined. */
 export function metaCsp(html) {
@@ -73,6 +81,9 @@ export function addSources(policy, sources) {
   return parts.join('; ');
 }
 
+/** The headers that make a page (and its workers) cross-origin isolated: SharedArrayBuffer, wasm threads. */
+export const ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
 const isWorkerScript = (path) => /(^|\/)(sw|[^/]*\.worker)\.js$/.test(path);
 
 /**
@@ -95,11 +106,12 @@ async function policyFor(base, path, html) {
 /**
  * Serves `root` on http://127.0.0.1:<port> (port 0 = a free one).
  * `onRequest` sees every request that reaches the server (the PWA tests count them).
- * @param {{ root: string, port?: number, host?: string, quiet?: boolean,
+ * `isolate: false` leaves out COOP/COEP, as a static host that cannot set headers would (tests).
+ * @param {{ root: string, port?: number, host?: string, quiet?: boolean, isolate?: boolean,
  *   onRequest?: (req: import('node:http').IncomingMessage) => void }} options
  * @returns {Promise<{ url: string, port: number, close: () => Promise<void> }>}
  */
-export async function serveStatic({ root, port = 0, host = '127.0.0.1', quiet = true, onRequest, portTries = 1 }) {
+export async function serveStatic({ root, port = 0, host = '127.0.0.1', quiet = true, isolate = true, onRequest, portTries = 1 }) {
   const base = resolve(root);
   const server = createServer(async (req, res) => {
     onRequest?.(req);
@@ -142,6 +154,7 @@ export async function serveStatic({ root, port = 0, host = '127.0.0.1', quiet = 
       // The app is rebuilt in place during development: never let the browser keep a stale copy.
       'Cache-Control': 'no-cache',
       'X-Content-Type-Options': 'nosniff',
+      ...(isolate ? ISOLATION : {}),
       ...(csp ? { 'Content-Security-Policy': csp } : {}),
     });
     if (req.method === 'HEAD') {

@@ -2,6 +2,8 @@
 // backend, in one page and one run. Runs in the bench worker (bench.worker.ts); the bench view and
 // `npm run bench` both drive it. Every timing excludes warm-up; runners are interleaved round-robin
 // (stats.ts roundRobin) so noise from the shared machine lands on all of them alike.
+import { isolationMissing, setWasmThreads } from '../kernels/wasm/thread-count.js';
+import { setKernelWorkerUrl } from '../kernels/wasm/threads.js';
 import { isFallback } from '../gpu/device-select.js';
 import { fetchModel } from '../nn/weights.js';
 import { GpuTimer, repsFor } from './gpu-timer.js';
@@ -159,7 +161,7 @@ async function benchModels(model: ModelResult['model'], batches: number[], specs
     }
   }
   const ref = runners[0];
-  if (typeof ref === 'string') throw new Error(`emolens webgpu ${ref}`);
+  if (typeof ref === 'string') throw new Error(`${specs[0].runtime} ${specs[0].backend} ${ref}`);
   const results: ModelResult[] = [];
   for (const [bi, batch] of batches.entries()) {
     const at = (x: number) => (bi + x) / batches.length;
@@ -229,6 +231,11 @@ export async function runBench(o: BenchOptions, baseUrl: string, onProgress: (p:
   const threads = o.threads ?? 1;
   const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
   if (!(Number.isInteger(threads) && threads >= 1)) throw new Error(`bench: threads = ${threads} must be a positive integer`);
+  // emolens wasm gets the same threads as the peers: its heaps' worker pools (kernel.worker.js in the app's folder).
+  setWasmThreads(threads);
+  setKernelWorkerUrl(new URL('kernel.worker.js', baseUrl));
+  const noThreads = threads > 1 ? isolationMissing() : null;
+  if (noThreads) throw new Error(`bench: --threads ${threads} needs SharedArrayBuffer, but ${noThreads}`);
 
   report(0, 'opening the WebGPU adapter');
   const dev = await openDevice();
@@ -309,7 +316,10 @@ export async function runBench(o: BenchOptions, baseUrl: string, onProgress: (p:
         'TF.js runs the same graph from our BN-folded weights with tfjs-core ops (fused conv2d + bias + ReLU, depthwiseConv2d, maxPool pad 1).',
       );
     }
-    const results = await benchModels('emotion', s.batches, specs, s, flopsPerFace, roofs, (x, m) => report(0.3 + 0.6 * x, m));
+    // --wasm-only: emolens wasm (checked against webgpu in the unit tests) is the peers' reference.
+    const wasmOnly = (sp: RunnerSpec[]) => (o.wasmOnly ? sp.filter((x) => x.backend === 'wasm') : sp);
+    if (o.wasmOnly) notes.push('--wasm-only: wasm rows only; max_abs_diff_vs_emolens is against emolens wasm.');
+    const results = await benchModels('emotion', s.batches, wasmOnly(specs), s, flopsPerFace, roofs, (x, m) => report(0.3 + 0.6 * x, m));
     if (o.detector ?? true) {
       report(0.86, 'yunet: weights/yunet.* and bench/yunet.onnx');
       const ym = await loadYunetForBench(baseUrl);
@@ -328,7 +338,7 @@ export async function runBench(o: BenchOptions, baseUrl: string, onProgress: (p:
         });
         notes.push('yunet: one 640x480 frame (smooth synthetic B, G, R), packed heads compared; onnxruntime-web runs face_detection_yunet_2023mar.onnx (H, W symbolic) and its 12 outputs are packed as ours inside the timed call. TF.js has no YuNet graph here.');
       }
-      results.push(...await benchModels('yunet', [1], ys, s, yunetFlops(ym), roofs, (x, m) => report(0.86 + 0.04 * x, `yunet: ${m}`)));
+      results.push(...await benchModels('yunet', [1], wasmOnly(ys), s, yunetFlops(ym), roofs, (x, m) => report(0.86 + 0.04 * x, `yunet: ${m}`)));
     }
     if (o.saliency ?? true) {
       // Guided backprop (forward + backward, ~3x the forward FLOPs; FLOP columns use the forward's).
@@ -339,8 +349,10 @@ export async function runBench(o: BenchOptions, baseUrl: string, onProgress: (p:
         { runtime: 'emolens', backend: 'wasm', make: () => emolensSaliencyRunner(f, input, undefined, 'wasm') },
         { runtime: 'emolens', backend: 'cpu', make: () => emolensSaliencyRunner(f, input, undefined, 'cpu') },
       ];
-      results.push(...await benchModels('saliency', batches, sal, s, flopsPerFace, roofs, (x, m) => report(0.9 + 0.1 * x, `saliency: ${m}`)));
+      results.push(...await benchModels('saliency', batches, wasmOnly(sal), s, flopsPerFace, roofs, (x, m) => report(0.9 + 0.1 * x, `saliency: ${m}`)));
     }
+    // Every wasm row carries its thread count, so runs with different --threads can be merged and still told apart.
+    for (const r of results) if (r.backend === 'wasm') r.threads = threads;
     report(1, 'done');
     return {
       adapter: info,

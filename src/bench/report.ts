@@ -39,6 +39,8 @@ export interface ModelResult {
   correct: boolean;
   /** Why the cell has no timing (load failure, wrong logits), when it has none. */
   error?: string;
+  /** wasm rows: the threads the runtime was given (--threads). */
+  threads?: number;
 }
 
 /** One kernel dispatch alone on one shape. */
@@ -119,6 +121,8 @@ export interface BenchOptions {
   peers?: boolean;
   /** Time the YuNet detector on a 640x480 frame too (default true). */
   detector?: boolean;
+  /** Only the wasm runtimes (emolens wasm first, the reference for the others' outputs): the thread comparisons without minutes of software-adapter rows. */
+  wasmOnly?: boolean;
   /** Time emolens' guided-backprop saliency too (batches ≤ 8; default true). */
   saliency?: boolean;
   /** Also time the kernel prototypes of src/bench/proto/ (the analysis in docs/benchmarks.md). */

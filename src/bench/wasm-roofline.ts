@@ -48,6 +48,6 @@ function peak(heap: WasmHeap, samples: number, targetMs: number): number {
 }
 
 export async function measureWasmRoofline(samples = 5, targetMs = 40): Promise<WasmRooflineReport> {
-  const [app, plain] = await Promise.all([new HeapLayout().build('single', true), new HeapLayout().build('single', false)]);
+  const [app, plain] = await Promise.all([new HeapLayout().build({ threads: 1, fma: true }), new HeapLayout().build({ threads: 1, fma: false })]);
   return { fma_gflops: peak(app, samples, targetMs), fused: fmaAvailable(), simd128_gflops: peak(plain, samples, targetMs), samples };
 }

@@ -74,7 +74,8 @@ export class SaliencyWasmPlan {
       kept, headOut: l.alloc(last.oh * last.oh * k), logits: l.alloc(k),
       g: [0, 1, 2].map(() => l.alloc(Math.max(sh.maxActivation, s * s * ch))),
     };
-    return new SaliencyWasmPlan(f, await l.build(), stem, stemT, head, headT, blocks, buf);
+    // One thread: the backward interleaves TypeScript steps with the kernels, so it is not a program.
+    return new SaliencyWasmPlan(f, await l.build({ threads: 1 }), stem, stemT, head, headT, blocks, buf);
   }
 
   /** Forward of one face (pixels 0..255), keeping every activation; its logits (a copy). */

@@ -1,8 +1,10 @@
 // The wasm plan of YuNet for one padded input size: the layer list (yunet-weights.ts) run with the
 // WebAssembly SIMD kernels. Weights and every activation are laid out in one heap at build time
 // (an activation's buffer is reused once its last reader has run), so a frame allocates nothing
-// in wasm; the packed heads are written straight into their slot of the output.
-import { HeapLayout, type WConv, type WDw, type WPw, type WasmHeap } from '../kernels/wasm/heap.js';
+// in wasm; the packed heads are written straight into their slot of the output. The steps are
+// recorded once as a program (src/kernels/wasm/program.ts) that runs split across the heap's threads.
+import { HeapLayout, type KernelExports, type Program, type WConv, type WDw, type WPw, type WasmHeap } from '../kernels/wasm/heap.js';
+import { record } from '../kernels/wasm/program.js';
 import { type WTensor, conv2d, convOut, depthwise, maxpool2x2, pointwise, upsampleAdd } from '../kernels/wasm/ops.js';
 import { HEAD_CHANNELS, anchorCount } from '../vision/yunet-decode.js';
 import { lastUses } from './yunet-cpu.js';
@@ -37,14 +39,20 @@ class Pool {
 export class YunetWasmPlan {
   private constructor(
     private readonly heap: WasmHeap,
-    private readonly steps: Step[],
+    private readonly program: Program,
     private readonly input: number,
     private readonly inputFloats: number,
     private readonly heads: number,
     private readonly headFloats: number,
   ) {}
 
-  static async create(model: YunetModel, padW: number, padH: number): Promise<YunetWasmPlan> {
+  /** Threads the plan's kernels run on, and why not more when more were asked for. */
+  get threads(): { count: number; note: string | null } {
+    return { count: this.heap.threads, note: this.heap.threadNote };
+  }
+
+  /** threads: for the heap (default: src/kernels/wasm/thread-count.ts). */
+  static async create(model: YunetModel, padW: number, padH: number, threads?: number): Promise<YunetWasmPlan> {
     const l = new HeapLayout();
     const pool = new Pool(l);
     const inputFloats = padW * padH * model.inputChannels;
@@ -111,7 +119,8 @@ export class YunetWasmPlan {
       }
       return step;
     });
-    return new YunetWasmPlan(await l.build(), steps, input, inputFloats, heads, headFloats);
+    const program = l.program(record((m) => runSteps(m, steps)));
+    return new YunetWasmPlan(await l.build({ threads }), program, input, inputFloats, heads, headFloats);
   }
 
   /** Packed heads (src/vision/yunet-decode.ts layout) for an input tensor [padH, padW, 3] (B, G, R in 0..255). */
@@ -119,20 +128,26 @@ export class YunetWasmPlan {
     if (input.length !== this.inputFloats) throw new Error(`YunetWasmPlan: input has ${input.length} floats, the plan takes ${this.inputFloats}`);
     const m = this.heap;
     m.f32(this.input, this.inputFloats).set(input);
-    for (const s of this.steps) {
-      switch (s.op) {
-        case 'conv': conv2d(m, s.x, s.w, s.stride, s.pad, s.relu, s.y); break;
-        case 'pointwise': pointwise(m, s.x, s.w, s.relu, s.y); break;
-        case 'depthwise': depthwise(m, s.x, s.w, s.relu ? 'relu' : 'none', s.y); break;
-        case 'maxpool2': maxpool2x2(m, s.x, s.y); break;
-        case 'upsample_add': upsampleAdd(m, s.skip, s.x, s.y); break;
-        case 'head': depthwise(m, pointwise(m, s.x, s.pw, false, s.tmp), s.dw, { sigmoid: s.sig }, s.y); break;
-      }
-    }
+    m.exec(this.program);
     const out = dst ?? new Float32Array(this.headFloats);
     out.set(m.f32(this.heads, this.headFloats));
     return out;
   }
 
-  dispose(): void {}
+  dispose(): void {
+    this.heap.dispose();
+  }
+}
+
+function runSteps(m: { k: KernelExports }, steps: Step[]): void {
+  for (const s of steps) {
+    switch (s.op) {
+      case 'conv': conv2d(m, s.x, s.w, s.stride, s.pad, s.relu, s.y); break;
+      case 'pointwise': pointwise(m, s.x, s.w, s.relu, s.y); break;
+      case 'depthwise': depthwise(m, s.x, s.w, s.relu ? 'relu' : 'none', s.y); break;
+      case 'maxpool2': maxpool2x2(m, s.x, s.y); break;
+      case 'upsample_add': upsampleAdd(m, s.skip, s.x, s.y); break;
+      case 'head': depthwise(m, pointwise(m, s.x, s.pw, false, s.tmp), s.dw, { sigmoid: s.sig }, s.y); break;
+    }
+  }
 }

@@ -18,6 +18,7 @@
 // 4-6 walkers at 640 but 2 at 320 (tools/yunet-oracle.mjs, threshold 0.6): small faces need it.
 import type { Tensor } from '../kernels/tensor.js';
 import { resizeToTensorRef } from '../kernels/resize-to-tensor.ref.js';
+import { WasmImageKernels } from '../kernels/wasm/image.js';
 import { FramePixels } from '../vision/frame-pixels.js';
 import { type FrameSource, FrameTexture, frameSize } from '../vision/frame-texture.js';
 import { nms } from '../vision/nms.js';
@@ -161,6 +162,7 @@ class CpuBackend implements Backend {
   private tensorBuf = new Float32Array(0);
   /** The wasm plans by padded size (at most maxPlans, oldest dropped); empty on the reference path. */
   private readonly plans = new Map<string, Promise<YunetWasmPlan>>();
+  private image?: Promise<WasmImageKernels>;
 
   constructor(private readonly model: YunetModel, private readonly wasm: boolean, private readonly maxPlans: number) {}
 
@@ -172,7 +174,12 @@ class CpuBackend implements Backend {
     if (p) this.plans.delete(key); // re-insert: Map order is the LRU order
     else p = YunetWasmPlan.create(this.model, padW, padH);
     this.plans.set(key, p);
-    while (this.plans.size > this.maxPlans) this.plans.delete(this.plans.keys().next().value as string);
+    while (this.plans.size > this.maxPlans) {
+      const oldest = this.plans.keys().next().value as string;
+      // Its worker pool ends with it (a run in flight has already taken its own reference).
+      void this.plans.get(oldest)!.then((pl) => pl.dispose(), () => undefined);
+      this.plans.delete(oldest);
+    }
     return p.then((plan) => plan.run(t.data));
   }
 
@@ -182,9 +189,16 @@ class CpuBackend implements Backend {
     return { shape: [1, g.padH, g.padW, 3], data: this.tensorBuf };
   }
 
+  /** The detector's resize: the wasm kernel on the wasm path, the TypeScript reference on the reference path. */
+  private async resize(data: ArrayLike<number>, g: DetectorGeometry): Promise<Tensor> {
+    if (!this.wasm) return resizeToTensorRef(data, g, this.tensor(g).data);
+    this.image ??= WasmImageKernels.create();
+    return (await this.image).resizeToTensor(data, g, this.tensor(g).data);
+  }
+
   async run(frame: FrameSource, g: DetectorGeometry, keepInput: boolean): Promise<{ heads: Float32Array; input?: Float32Array }> {
     const { data } = this.pixels.read(frame);
-    const t = resizeToTensorRef(data, g, this.tensor(g).data);
+    const t = await this.resize(data, g);
     return { heads: await this.forward(t), input: keepInput ? t.data.slice() : undefined };
   }
 
@@ -196,7 +210,7 @@ class CpuBackend implements Backend {
     const { data } = this.pixels.read(frame);
     const out: Float32Array[] = [];
     // One window at a time: the tensor buffer (and a wasm plan's output) is reused by the next.
-    for (const g of gs) out.push((await this.forward(resizeToTensorRef(data, g, this.tensor(g).data))).slice());
+    for (const g of gs) out.push((await this.forward(await this.resize(data, g))).slice());
     return out;
   }
 
@@ -205,6 +219,7 @@ class CpuBackend implements Backend {
   }
 
   dispose(): void {
+    for (const p of this.plans.values()) void p.then((pl) => pl.dispose(), () => undefined);
     this.plans.clear();
   }
 }

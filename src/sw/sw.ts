@@ -11,6 +11,7 @@ import { clientsClaim } from 'workbox-core';
 import { addPlugins, cleanupOutdatedCaches, getCacheKeyForURL, matchPrecache, precacheAndRoute, type PrecacheEntry } from 'workbox-precaching';
 import { createPartialResponse } from 'workbox-range-requests';
 import { registerRoute } from 'workbox-routing';
+import { isolationPlugin } from './isolation';
 import { verifyWeightsPlugin } from './verify-weights';
 
 /** Replaced by the build (esbuild `define`) with [{ url, revision, integrity }, ...] of dist/. */
@@ -41,7 +42,8 @@ registerRoute(
   },
 );
 // Weights are re-checked against their SRI hash each time they are served (verify-weights.ts).
-addPlugins([verifyWeightsPlugin(__PRECACHE_MANIFEST__, self.location.href)]);
+// Every precached answer carries COOP/COEP, so static hosts get an isolated page too (isolation.ts).
+addPlugins([verifyWeightsPlugin(__PRECACHE_MANIFEST__, self.location.href), isolationPlugin()]);
 // Query strings are ignored when matching, so /?backend=cpu is answered by the cached index.html.
 precacheAndRoute(__PRECACHE_MANIFEST__, { ignoreURLParametersMatching: [/.*/] });
 // The first install takes control of the open page at once, so it works offline without a reload.

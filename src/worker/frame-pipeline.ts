@@ -15,6 +15,8 @@
 import type { Backend } from './api.js';
 import { CropResize, type CropJob } from '../kernels/crop-resize.js';
 import { cropResizeRef, tapsFor } from '../kernels/crop-resize.ref.js';
+import { WasmImageKernels } from '../kernels/wasm/image.js';
+import { wasmUnavailable } from '../kernels/wasm/module.js';
 import { EMOTION_CROP, GENDER_CROP, affineScale, cropTransform } from '../vision/crop-policy.js';
 import { Tracker, type Detection } from '../vision/tracker.js';
 import type { AnalyzeOptions, PipelineFace, PipelineResult } from './api.js';
@@ -72,6 +74,8 @@ export class FramePipeline {
   readonly follower = new FaceFollower();
   private gender?: Promise<PipelineClassifier>;
   private crop?: Promise<CropResize>;
+  /** The CPU path's crop kernels (wasm), made on the first frame without a texture. */
+  private wasmCrop?: Promise<WasmImageKernels>;
   /** How many times each classifier ran (tests: gender off must leave `gender` at 0). */
   readonly runs = { emotion: 0, gender: 0, genderFaces: 0 };
 
@@ -179,9 +183,13 @@ export class FramePipeline {
     const G = EMOTION_CROP.size, C = GENDER_CROP.size;
     const gray = new Float32Array(jobs.length * G * G);
     const rgb = jobs[0]?.rgb ? new Float32Array(jobs.length * C * C * 3) : undefined;
+    // The CPU path crops with the wasm kernels; the reference path ('cpu') keeps the TypeScript loops.
+    if (this.parts.backend !== 'cpu' && wasmUnavailable() === null) this.wasmCrop ??= WasmImageKernels.create();
+    const k = this.wasmCrop ? await this.wasmCrop : null;
+    const cropOne = k ? k.cropResize.bind(k) : cropResizeRef;
     jobs.forEach((j, i) => {
-      cropResizeRef(img, j.gray, G, 1, tapsFor(affineScale(j.gray)), gray, i * G * G);
-      if (rgb && j.rgb) cropResizeRef(img, j.rgb, C, 3, tapsFor(affineScale(j.rgb)), rgb, i * C * C * 3);
+      cropOne(img, j.gray, G, 1, tapsFor(affineScale(j.gray)), gray, i * G * G);
+      if (rgb && j.rgb) cropOne(img, j.rgb, C, 3, tapsFor(affineScale(j.rgb)), rgb, i * C * C * 3);
     });
     return { gray, rgb };
   }

@@ -1,4 +1,4 @@
-// The detector and both classifiers end to end on inputs the repository owns, on both backends:
+// The detector and both classifiers end to end on inputs the repository owns, on every backend (cpu, wasm, webgpu):
 // `npm run analyze` on a 640×480 frame of the golden fixtures' six faces (three FER-2013, three
 // UTKFace; test/e2e/owned-images.mjs). Each face must be found where it was placed, the clear
 // cases labelled as the fixtures' sources say, and WebGPU must agree with the CPU reference.
@@ -41,7 +41,8 @@ function whichFace([x, y, w, h]) {
   return -1;
 }
 
-for (const backend of ['cpu', 'webgpu']) {
+// wasm: the CPU path as the app runs it (wasm crop, resize and kernels); cpu: the TypeScript reference.
+for (const backend of ['cpu', 'wasm', 'webgpu']) {
   test(`analyze --backend ${backend}: the six faces found where they were placed, emotion and gender labels`, async () => {
     const { code, stdout, stderr } = await runTool('analyze', ['--backend', backend, frame]);
     assert.equal(code, 0, stderr);

@@ -57,3 +57,24 @@ test('bench --json --quick: schema, one row per runtime/backend, correctness che
   assert.ok(isNum(rep.wasm_roofline.fma_gflops) && isNum(rep.wasm_roofline.simd128_gflops) && rep.wasm_roofline.simd128_gflops > 0, 'wasm roofline');
   assert.equal(rep.meta.threads, 1);
 });
+
+test('bench --wasm-only --threads 2: wasm rows only, each run on 2 threads on an isolated page, peers checked against emolens wasm', async () => {
+  await ensureBuilt();
+  const { code, stdout, stderr } = await runBenchCli(['--json', '--quick', '--no-build', '--wasm-only', '--threads', '2', '--no-kernels', '--no-saliency']);
+  assert.equal(code, 0, stderr);
+  assert.doesNotMatch(stderr, /\[bench page\] error|fall back to one thread/, 'the #bench page logged an error, or a pool failed to start');
+  const rep = JSON.parse(stdout.trim());
+  assert.equal(rep.meta.threads, 2);
+  assert.equal(rep.meta.cross_origin_isolated, true, 'tools/serve.mjs serves the bench cross-origin isolated');
+  const emotion = rep.results.filter((r) => r.model === 'emotion');
+  assert.deepEqual([...new Set(emotion.map((r) => `${r.runtime} ${r.backend}`))], ['emolens wasm', 'onnxruntime-web wasm', 'tfjs wasm']);
+  for (const r of rep.results) {
+    assert.equal(r.backend, 'wasm', `${r.runtime} ${r.backend}`);
+    assert.equal(r.threads, 2, `${r.runtime} ${r.model}: threads`);
+    if (r.runtime === 'onnxruntime-web' && r.model === 'yunet' && !hasData('models', 'face_detection_yunet_2023mar.onnx')) continue;
+    assert.equal(r.error, undefined, `${r.runtime} ${r.model} batch ${r.batch}: ${r.error}`);
+    assert.ok(r.correct, `${r.runtime} ${r.model} batch ${r.batch}: outputs differ from emolens wasm`);
+    assert.ok(isNum(r.median_ms) && r.median_ms > 0, `${r.runtime} ${r.model}: a time`);
+  }
+  assert.ok(rep.results.some((r) => r.model === 'yunet' && r.runtime === 'emolens'), 'a yunet row for emolens wasm');
+});

@@ -26,4 +26,12 @@ suite('backend line', () => {
     const same = backendLine({ ...splitStages, stages: { detector: 'wasm', emotion: 'wasm', gender: 'wasm' } }, undefined, null, false);
     expect(same).to.match(/^Face finding and emotion run on the main processor \(CPU, WebAssembly\), because this device's WebGPU is a slow software stand-in, and the CPU was faster/);
   });
+  test('the CPU path says how many threads it uses, and why only one', () => {
+    const wasm = { backend: 'wasm' as const, reason: 'WebGPU unavailable: navigator.gpu is missing.' };
+    expect(backendLine(wasm, undefined, null, false, { count: 2, why: null })).to.match(/\. The CPU path uses 2 threads\.$/);
+    expect(backendLine(wasm, undefined, null, false, { count: 1, why: 'the page is not cross-origin isolated' }))
+      .to.match(/\. The CPU path uses one thread, because the page is not cross-origin isolated\.$/);
+    // No wasm stage: nothing about threads.
+    expect(backendLine({ backend: 'webgpu', reason: 'WebGPU on x.' }, undefined, null, false, { count: 2, why: null })).to.not.match(/thread/);
+  });
 });

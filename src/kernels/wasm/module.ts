@@ -2,14 +2,17 @@
 // wasm backend (SIMD) and its fused multiply-add build (relaxed-simd) can run here.
 import plainBytes from 'emolens:kernels.wasm';
 import fmaBytes from 'emolens:kernels-fma.wasm';
+import mtBytes from 'emolens:kernels-mt.wasm';
+import mtFmaBytes from 'emolens:kernels-mt-fma.wasm';
+import { isolationMissing } from './thread-count.js';
 
 /**
- * 'single': plain imported memory, one thread. (tools/wasm-kernels.mjs also compiles shared-memory
- * twins, kernels-mt*.wasm, for a worker pool; they are not bundled until that pool exists.)
+ * 'single': plain imported memory, one thread. 'shared': the same kernels on a shared imported
+ * memory, for the worker pool (threads.ts); needs a cross-origin isolated realm.
  */
-export type KernelVariant = 'single';
+export type KernelVariant = 'single' | 'shared';
 
-const BYTES = { single: [plainBytes, fmaBytes] } as const;
+const BYTES = { single: [plainBytes, fmaBytes], shared: [mtBytes, mtFmaBytes] } as const;
 
 let fmaOk: boolean | undefined;
 /** True where the relaxed-simd build validates (Chromium 114+); else the plain SIMD128 build runs. */
@@ -29,11 +32,28 @@ export function kernelBinary(variant: KernelVariant, fma = true): Uint8Array {
   return BYTES[variant][fma && fmaAvailable() ? 1 : 0];
 }
 
+/**
+ * Why a worker pool on shared wasm memory cannot run here, or null when it can: it needs
+ * SharedArrayBuffer, which browsers give only to cross-origin isolated pages (COOP + COEP headers,
+ * tools/serve.mjs and src/sw/isolation.ts).
+ */
+export function threadsUnavailable(): string | null {
+  const missing = wasmUnavailable() ?? isolationMissing();
+  if (missing) return missing;
+  if (typeof Worker !== 'function') return 'workers are not available here';
+  try {
+    new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+  } catch {
+    return 'shared WebAssembly memory is not supported';
+  }
+  return null;
+}
+
 const modules = new Map<string, Promise<WebAssembly.Module>>();
 
 export function kernelModule(variant: KernelVariant = 'single', fma = true): Promise<WebAssembly.Module> {
   const bytes = kernelBinary(variant, fma);
-  const key = `${variant} ${bytes === fmaBytes}`;
+  const key = `${variant} ${bytes === fmaBytes || bytes === mtFmaBytes}`;
   let m = modules.get(key);
   if (!m) {
     m = WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);

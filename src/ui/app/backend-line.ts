@@ -40,7 +40,23 @@ export function plainWhy(p: BackendPart, asked: string | null): string {
  * "Face finding, emotion and gender run on the graphics processor (WebGPU), because …; heat maps
  * too." `classifier` undefined = not loaded yet.
  */
-export function backendLine(pipeline: BackendPart, classifier: BackendPart | undefined, asked: string | null, gender: boolean): string {
+export function backendLine(pipeline: BackendPart, classifier: BackendPart | undefined, asked: string | null, gender: boolean, threads?: WasmThreads): string {
+  const line = modelsLine(pipeline, classifier, asked, gender);
+  const st = pipeline.stages;
+  const onWasm = [pipeline.backend, classifier?.backend, st?.detector, st?.emotion, st?.gender].includes('wasm');
+  return onWasm && threads ? `${line} ${threadsSentence(threads)}` : line;
+}
+
+/** The wasm kernels' threads as the workers use them (src/kernels/wasm/thread-count.ts appWasmThreads). */
+export interface WasmThreads { count: number; why: string | null }
+
+/** "The CPU path uses 4 threads." / "The CPU path uses one thread, because the page is not cross-origin isolated." */
+export function threadsSentence(t: WasmThreads): string {
+  if (t.count > 1) return `The CPU path uses ${t.count} threads.`;
+  return t.why ? `The CPU path uses one thread, because ${t.why}.` : 'The CPU path uses one thread.';
+}
+
+function modelsLine(pipeline: BackendPart, classifier: BackendPart | undefined, asked: string | null, gender: boolean): string {
   const st = pipeline.stages;
   const why = plainWhy(pipeline, asked);
   const main = st && split(pipeline)

@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { LoadResult, PipelineInfo } from '../../worker/api';
+import { appWasmThreads } from '../../kernels/wasm/thread-count';
 import { backendLine } from './backend-line';
 
 /**
@@ -64,7 +65,7 @@ export class BackendNotice extends LitElement {
     const asked = new URLSearchParams(location.search).get('backend');
     return html`<div class="notice" part="notice" role="status">
       ${p
-        ? html`<p class="line" id="backend-line" data-backend=${p.backend}>${backendLine(p, c, asked, true)}</p>
+        ? html`<p class="line" id="backend-line" data-backend=${p.backend}>${backendLine(p, c, asked, true, appWasmThreads())}</p>
             <details>
               <summary>Details</summary>
               <p>Face detector and classifiers: ${p.reason}</p>

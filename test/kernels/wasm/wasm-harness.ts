@@ -19,7 +19,7 @@ export async function stage<E>(inputs: Tensor[], outCount: number, extra: (l: He
   const ptrs = inputs.map((t) => l.alloc(t.data.length, t.data));
   const out = l.alloc(outCount, new Float32Array(outCount).fill(NaN));
   const e = extra(l);
-  const heap = await l.build('single', fma);
+  const heap = await l.build({ threads: 1, fma });
   const xs = inputs.map((t, i) => ({ ptr: ptrs[i], n: t.shape[0], h: t.shape[1], w: t.shape[2], c: t.shape[3] }));
   return { heap, xs, out, extra: e, read: (t, count) => heap.f32(typeof t === 'number' ? t : t.ptr, count).slice() };
 }
