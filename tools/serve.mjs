@@ -107,7 +107,8 @@ async function policyFor(base, path, html) {
  * Serves `root` on http://127.0.0.1:<port> (port 0 = a free one).
  * `onRequest` sees every request that reaches the server (the PWA tests count them).
  * `isolate: false` leaves out COOP/COEP, as a static host that cannot set headers would (tests).
- * @param {{ root: string, port?: number, host?: string, quiet?: boolean, isolate?: boolean,
+ * `portTries` > 1 moves on to the next ports when `port` is taken (npm start, npm run preview).
+ * @param {{ root: string, port?: number, host?: string, quiet?: boolean, isolate?: boolean, portTries?: number,
  *   onRequest?: (req: import('node:http').IncomingMessage) => void }} options
  * @returns {Promise<{ url: string, port: number, close: () => Promise<void> }>}
  */
