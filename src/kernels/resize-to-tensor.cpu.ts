@@ -18,6 +18,17 @@ export function resizeToTensorCpu(rgba: ArrayLike<number>, g: ResizeGeometry, ds
   O.fill(0);
   const [ox, oy, sw, sh] = sourceRect(g).map(Math.fround);
   const scaleX = Math.fround(sw / inW), scaleY = Math.fround(sh / inH);
+  // A camera frame at the detector's size (640x480): every tap weight is 0, a plain copy (p·1 + q·0 = p).
+  if (scaleX === 1 && scaleY === 1 && ox === 0 && oy === 0 && inW <= frameW && inH <= frameH) {
+    for (let y = 0; y < inH; y++) {
+      for (let x = 0, i = y * frameW * 4, o = y * padW * 3; x < inW; x++, i += 4, o += 3) {
+        O[o] = rgba[i + 2];
+        O[o + 1] = rgba[i + 1];
+        O[o + 2] = rgba[i];
+      }
+    }
+    return out;
+  }
   if (cols.length < 2 * inW) [cols, colW] = [new Int32Array(2 * inW), new Float64Array(inW)];
   if (rows.length < 2 * inH) [rows, rowW] = [new Int32Array(2 * inH), new Float64Array(inH)];
   const clampX = (x: number) => Math.min(Math.max(x, 0), frameW - 1), clampY = (y: number) => Math.min(Math.max(y, 0), frameH - 1);
