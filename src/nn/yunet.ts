@@ -17,7 +17,7 @@
 // Why 640: on race.jpg (640x428) onnxruntime finds 11 faces at 640 but 5 at 320, and on video_02
 // 4-6 walkers at 640 but 2 at 320 (tools/yunet-oracle.mjs, threshold 0.6): small faces need it.
 import type { Tensor } from '../kernels/tensor.js';
-import { resizeToTensorRef } from '../kernels/resize-to-tensor.ref.js';
+import { resizeToTensorCpu } from '../kernels/resize-to-tensor.cpu.js';
 import { WasmImageKernels } from '../kernels/wasm/image.js';
 import { FramePixels } from '../vision/frame-pixels.js';
 import { type FrameSource, FrameTexture, frameSize } from '../vision/frame-texture.js';
@@ -67,6 +67,8 @@ export interface FaceDetector {
   readonly spec: YunetSpec;
   /** WebGPU: the texture the last frame went into (for crops from the same upload); CPU: undefined. */
   readonly frameTexture?: FrameTexture;
+  /** CPU: the RGBA pixels of the last frame detected (for crops without a second read); WebGPU: undefined. */
+  readonly framePixels?: { data: Uint8ClampedArray; width: number; height: number };
   detect(frame: FrameSource, options?: DetectOptions): Promise<Face[]>;
   /**
    * Faces in square windows [x, y, side] of the frame (each resized to `input` px, default 160):
@@ -159,6 +161,8 @@ class GpuBackend implements Backend {
 
 class CpuBackend implements Backend {
   private readonly pixels = new FramePixels();
+  /** The last frame's pixels (run/runWindows). */
+  last?: { data: Uint8ClampedArray; width: number; height: number };
   private tensorBuf = new Float32Array(0);
   /** The wasm plans by padded size (at most maxPlans, oldest dropped); empty on the reference path. */
   private readonly plans = new Map<string, Promise<YunetWasmPlan>>();
@@ -189,15 +193,16 @@ class CpuBackend implements Backend {
     return { shape: [1, g.padH, g.padW, 3], data: this.tensorBuf };
   }
 
-  /** The detector's resize: the wasm kernel on the wasm path, the TypeScript reference on the reference path. */
+  /** The detector's resize: the wasm kernel on the wasm path, the row-table TypeScript resize on the reference path. */
   private async resize(data: ArrayLike<number>, g: DetectorGeometry): Promise<Tensor> {
-    if (!this.wasm) return resizeToTensorRef(data, g, this.tensor(g).data);
+    if (!this.wasm) return resizeToTensorCpu(data, g, this.tensor(g).data);
     this.image ??= WasmImageKernels.create();
     return (await this.image).resizeToTensor(data, g, this.tensor(g).data);
   }
 
   async run(frame: FrameSource, g: DetectorGeometry, keepInput: boolean): Promise<{ heads: Float32Array; input?: Float32Array }> {
-    const { data } = this.pixels.read(frame);
+    this.last = this.pixels.read(frame);
+    const { data } = this.last;
     const t = await this.resize(data, g);
     return { heads: await this.forward(t), input: keepInput ? t.data.slice() : undefined };
   }
@@ -207,7 +212,8 @@ class CpuBackend implements Backend {
   }
 
   async runWindows(frame: FrameSource, gs: readonly DetectorGeometry[]): Promise<Float32Array[]> {
-    const { data } = this.pixels.read(frame);
+    this.last = this.pixels.read(frame);
+    const { data } = this.last;
     const out: Float32Array[] = [];
     // One window at a time: the tensor buffer (and a wasm plan's output) is reused by the next.
     for (const g of gs) out.push((await this.forward(await this.resize(data, g))).slice());
@@ -243,6 +249,10 @@ class Yunet implements FaceDetector {
 
   get frameTexture(): FrameTexture | undefined {
     return this.impl instanceof GpuBackend ? this.impl.texture : undefined;
+  }
+
+  get framePixels(): { data: Uint8ClampedArray; width: number; height: number } | undefined {
+    return this.impl instanceof CpuBackend ? this.impl.last : undefined;
   }
 
   private serial<T>(work: () => Promise<T>): Promise<T> {

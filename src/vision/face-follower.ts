@@ -10,6 +10,15 @@
 // everyMs, a timer alone would make every frame a full-frame one). A followed face that is not
 // found (it turned away, or was hidden) stays a ghost for `huntFrames` frames: its window is still
 // searched, so when it comes back it is followed again and the tracker keeps its id.
+//
+// One face, one window: two windows that find the same face keep one (the other entry is dropped,
+// not kept as a ghost), and a ghost whose window holds a face the full-frame detector found is
+// dropped, as that face has its own window. Windows are never smaller than `minWindow` px (the
+// detector's window input), so a window is never upscaled: YuNet on a small face's window blown up
+// 2-3x found eyes and half-faces (score 0.6-0.8) that the full frame does not have. Without these,
+// ghosts piled up on a panning camera (24 windows for 5 faces) and their windows drew boxes on
+// half-faces (test/e2e/frame-truth.test.mjs on the wasm detector, which runs more window frames
+// between full scans than the WebGPU one on this machine).
 import type { Face } from './types.js';
 
 export type Box = [number, number, number, number];
@@ -29,6 +38,8 @@ export interface FollowerOptions {
   maxResize?: number;
   /** Frames a lost face's window is still searched (the tracker keeps its id as long). Default 8. */
   huntFrames?: number;
+  /** Smallest window side in frame pixels: the detector's window input, so windows are never upscaled. Default 128. */
+  minWindow?: number;
 }
 
 export type DetectPlan = { kind: 'full' } | { kind: 'windows'; windows: Window[] };
@@ -59,7 +70,7 @@ export class FaceFollower {
   private lossPending = false;
 
   constructor(options: FollowerOptions = {}) {
-    this.o = { everyFrames: 10, everyMs: 1000, windowScale: 2.5, maxResize: 1.6, huntFrames: 8, minFrames: 3, ...options };
+    this.o = { everyFrames: 10, everyMs: 1000, windowScale: 2.5, maxResize: 1.6, huntFrames: 8, minFrames: 3, minWindow: 128, ...options };
     if (!(this.o.everyFrames >= 1)) throw new Error(`FaceFollower: everyFrames ${this.o.everyFrames} must be at least 1`);
     if (!(this.o.windowScale >= 1)) throw new Error(`FaceFollower: windowScale ${this.o.windowScale} must be at least 1`);
   }
@@ -81,9 +92,9 @@ export class FaceFollower {
     return { kind: 'windows', windows: this.faces.map((f) => this.window(f.box)) };
   }
 
-  /** The window around a box: windowScale × its longer side, centred on it. */
+  /** The window around a box: windowScale × its longer side (at least minWindow), centred on it. */
   window([x, y, w, h]: Box): Window {
-    const side = this.o.windowScale * Math.max(w, h);
+    const side = Math.max(this.o.minWindow, this.o.windowScale * Math.max(w, h));
     return [x + w / 2 - side / 2, y + h / 2 - side / 2, side];
   }
 
@@ -91,7 +102,7 @@ export class FaceFollower {
   found(faces: readonly Face[], now: number): void {
     const fresh: Followed[] = faces.map((f) => ({ box: [...f.box], missed: 0 }));
     const ghosts = this.faces
-      .filter((g) => !faces.some((f) => same(g.box, f.box)))
+      .filter((g) => !faces.some((f) => same(g.box, f.box) || this.wouldPick(g.box, f.box)))
       .map((g) => ({ box: g.box, missed: g.missed + 1 }))
       .filter((g) => g.missed <= this.o.huntFrames);
     this.faces = [...fresh, ...ghosts];
@@ -100,19 +111,24 @@ export class FaceFollower {
     this.lossPending = false;
   }
 
+  /** Whether a window around `ghost` would take `face` for it: its centre inside the window, of a like size. */
+  private wouldPick(ghost: Box, face: Box): boolean {
+    const [wx, wy, side] = this.window(ghost);
+    const cx = face[0] + face[2] / 2, cy = face[1] + face[3] / 2;
+    const s = Math.max(face[2], face[3]), size = Math.max(ghost[2], ghost[3]);
+    return cx >= wx && cx < wx + side && cy >= wy && cy < wy + side && s <= size * this.o.maxResize && s >= size / this.o.maxResize;
+  }
+
   /**
    * After window detection: per window (plan order), the faces found in it. Returns the faces found
-   * (one per window at most: the one nearest the window's centre, of a size like the last box's; a
-   * duplicate of another window's face dropped) and how many faces found last frame were not.
+   * (one per window at most: the one nearest the window's centre, of a size like the last box's;
+   * when two windows found the same face, the better-scored one keeps it and the other window's
+   * entry is dropped) and how many faces found last frame were not.
    */
   follow(perWindow: readonly (readonly Face[])[]): { faces: Face[]; lost: number } {
     if (perWindow.length !== this.faces.length) throw new Error(`FaceFollower.follow: ${perWindow.length} windows for ${this.faces.length} faces`);
-    const picked: (Face | undefined)[] = [];
-    let lost = 0;
-    const next: Followed[] = [];
-    perWindow.forEach((found, i) => {
-      const me = this.faces[i];
-      const [bx, by, bw, bh] = me.box;
+    const picked: (Face | undefined)[] = perWindow.map((found, i) => {
+      const [bx, by, bw, bh] = this.faces[i].box;
       const cx = bx + bw / 2, cy = by + bh / 2, size = Math.max(bw, bh);
       let best: Face | undefined, bestD = Infinity;
       for (const f of found) {
@@ -121,16 +137,21 @@ export class FaceFollower {
         const d = Math.hypot(f.box[0] + f.box[2] / 2 - cx, f.box[1] + f.box[3] / 2 - cy);
         if (d < bestD) [best, bestD] = [f, d];
       }
-      // Two windows that found the same face (two faces that merged, or a ghost that found a neighbour): keep one.
-      const twin = best ? picked.findIndex((p) => p !== undefined && iou(p.box, best!.box) > 0.5) : -1;
-      if (best && twin >= 0) {
-        if (picked[twin]!.score >= best.score) best = undefined;
-        else {
-          picked[twin] = undefined;
-          next[twin] = { ...next[twin], missed: 1 };
-        }
+      return best;
+    });
+    // One face, one window: of two windows that found the same face the better score keeps it.
+    const dropped = new Set<number>();
+    picked.forEach((a, i) => picked.forEach((b, j) => {
+      if (i < j && a && b && !dropped.has(i) && !dropped.has(j) && same(a.box, b.box)) dropped.add(a.score >= b.score ? j : i);
+    }));
+    let lost = 0;
+    const next: Followed[] = [];
+    this.faces.forEach((me, i) => {
+      if (dropped.has(i)) {
+        if (me.missed === 0) lost++; // two faces followed last frame, one found now
+        return;
       }
-      picked.push(best);
+      const best = picked[i];
       if (best) next.push({ box: [...best.box], missed: 0 });
       else {
         if (me.missed === 0) lost++;
@@ -140,6 +161,6 @@ export class FaceFollower {
     this.faces = next.filter((f) => f.missed <= this.o.huntFrames);
     this.sinceFull++;
     if (lost) this.lossPending = true;
-    return { faces: picked.filter((f): f is Face => f !== undefined), lost };
+    return { faces: picked.filter((f, i): f is Face => f !== undefined && !dropped.has(i)), lost };
   }
 }

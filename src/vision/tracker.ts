@@ -8,8 +8,13 @@
 //     s ← (1 − α)·s + α·p, starting from its first observation: faces never share a window.
 //   - Hysteresis: the shown label changes only when another class leads the shown one by `margin`
 //     in the smoothed probabilities for `hold` frames in a row.
-//   - Expiry: a track not seen for more than `maxGap` frames is dropped; if the face comes back, it
-//     gets a new id.
+//   - Expiry: a track not seen for more than `maxGap` frames leaves the live tracks but is
+//     remembered (the last `memory` of them). A detection that continues no live track takes back
+//     the id of a remembered or unmatched track when (a) the frames carry media times and that
+//     track was seen at about this media time (within `timeTolerance` s) at this place: a clip that
+//     loops or is sought back gives its faces their first pass's ids; or (b) the track was lost at
+//     most `reviveFrames` frames ago at this place: a face that turned away for a while. Otherwise
+//     it gets a new id.
 //   - Gender schedule: a face's gender does not change within a track, so the camera pipeline asks
 //     `genderDue(boxes)` before running the gender model and runs it only for the faces due: a new
 //     track (or one without a gender yet) at once, on its first frame; then every frame while the
@@ -35,6 +40,12 @@ export interface TrackerOptions {
   hold: number;
   /** Frames a track survives unseen. Default 8. */
   maxGap: number;
+  /** Expired tracks remembered for taking their ids back. Default 64. */
+  memory: number;
+  /** A remembered track lost at most this many frames ago takes a detection at its last place. Default 60. */
+  reviveFrames: number;
+  /** Media-time match (loops, seeks back): within this many seconds. Default 0.25. */
+  timeTolerance: number;
   /** Gender schedule: re-run the gender model for a settled track every this many frames. Default 15. */
   genderEvery: number;
   /** Gender schedule: run every frame for the first this many runs unless already confident. Default 3. */
@@ -44,7 +55,7 @@ export interface TrackerOptions {
 }
 
 export const DEFAULT_TRACKER: TrackerOptions = {
-  iou: 0.3, centre: 0.6, alpha: 0.35, margin: 0.08, hold: 3, maxGap: 8, genderEvery: 15, genderWarmup: 3, genderConfident: 0.9,
+  iou: 0.3, centre: 0.6, alpha: 0.35, margin: 0.08, hold: 3, maxGap: 8, memory: 64, reviveFrames: 60, timeTolerance: 0.25, genderEvery: 15, genderWarmup: 3, genderConfident: 0.9,
 };
 
 export interface Detection {
@@ -114,7 +125,12 @@ interface Track {
   genderFrame: number;
   /** The frame of the last emotion observation. */
   emotionFrame: number;
+  /** Media time (s) and box of each frame it was seen on, when frames carry media times (at most SAMPLES). */
+  seen: [number, [number, number, number, number]][];
 }
+
+/** Media-time samples kept per track (a 10 fps minute). */
+const SAMPLES = 600;
 
 function argmax(p: ArrayLike<number>): number {
   let k = 0;
@@ -143,6 +159,8 @@ function affinity(t: readonly number[], d: readonly number[], o: TrackerOptions)
 
 export class Tracker {
   private tracks: Track[] = [];
+  /** Expired tracks, most recent last (at most options.memory). */
+  private past: Track[] = [];
   private nextId = 1;
   private frame = 0;
   readonly options: TrackerOptions;
@@ -163,6 +181,7 @@ export class Tracker {
   /** Forgets every track; ids start again at 1 (a new photo or video). */
   reset(): void {
     this.tracks = [];
+    this.past = [];
     this.frame = 0;
     this.nextId = 1;
   }
@@ -209,23 +228,70 @@ export class Tracker {
     return this.match(boxes).map((t) => !t || next - t.emotionFrame >= every);
   }
 
-  /** One frame's observations → the same faces with track ids and smoothed, hysteresis-held labels. */
-  update<F extends Detection>(obs: readonly Observation<F>[]): TrackedFace<F>[] {
+  /**
+   * For detections that continue no live track: a track to take the id of (header, "Expiry"):
+   * greedy, best affinity first, among the live tracks no detection continues and the remembered ones.
+   */
+  private revive(boxes: readonly (readonly number[])[], trackOf: readonly (Track | undefined)[], time: number | undefined): (Track | undefined)[] {
+    const o = this.options;
+    const free = [...this.tracks.filter((t) => !trackOf.includes(t)), ...this.past];
+    const pairs: [number, number, number][] = [];
+    free.forEach((t, ti) => boxes.forEach((box, di) => {
+      if (trackOf[di]) return;
+      let a = 0;
+      if (time !== undefined) {
+        for (const [at, b] of t.seen) if (Math.abs(at - time) <= o.timeTolerance) a = Math.max(a, affinity(b, box, o));
+      }
+      if (!a && this.frame - t.lastSeen <= o.reviveFrames) a = affinity(t.box, box, o);
+      if (a > 0) pairs.push([a, ti, di]);
+    }));
+    pairs.sort((x, y) => y[0] - x[0]);
+    const out: (Track | undefined)[] = boxes.map(() => undefined);
+    const used = new Set<number>();
+    for (const [, ti, di] of pairs) {
+      if (used.has(ti) || out[di]) continue;
+      used.add(ti);
+      out[di] = free[ti];
+    }
+    return out;
+  }
+
+  /**
+   * One frame's observations → the same faces with track ids and smoothed, hysteresis-held labels.
+   * `time`: the frame's media time in seconds (a video's currentTime), when it has one.
+   */
+  update<F extends Detection>(obs: readonly Observation<F>[], time?: number): TrackedFace<F>[] {
     const o = this.options;
     const trackOf = this.match(obs.map((ob) => ob.face.box));
+    const back = this.revive(obs.map((ob) => ob.face.box), trackOf, time);
     this.frame++;
     const out: TrackedFace<F>[] = obs.map((ob, di) => {
       let t = trackOf[di];
       if (!t) {
         if (ob.emotion === 'keep') throw new Error('Tracker.update: a new track needs its emotion probabilities');
-        t = { id: this.nextId++, box: ob.face.box, lastSeen: this.frame, emotion: new Smoothed(ob.emotion), genderRuns: 0, genderFrame: 0, emotionFrame: this.frame };
-        this.tracks.push(t);
+        t = back[di];
+        if (t) {
+          // An id taken back: fresh smoothing (the face may look otherwise now), the same id.
+          this.past = this.past.filter((p) => p !== t);
+          if (!this.tracks.includes(t)) this.tracks.push(t);
+          t.emotion = new Smoothed(ob.emotion);
+          t.emotionFrame = this.frame;
+          t.gender = undefined;
+          t.genderRuns = 0;
+        } else {
+          t = { id: this.nextId++, box: ob.face.box, lastSeen: this.frame, emotion: new Smoothed(ob.emotion), genderRuns: 0, genderFrame: 0, emotionFrame: this.frame, seen: [] };
+          this.tracks.push(t);
+        }
       } else if (ob.emotion !== 'keep') {
         t.emotion.update(ob.emotion, o);
         t.emotionFrame = this.frame;
       }
       t.box = [...ob.face.box];
       t.lastSeen = this.frame;
+      if (time !== undefined) {
+        t.seen.push([time, t.box]);
+        if (t.seen.length > SAMPLES) t.seen.shift();
+      }
       if (ob.gender === 'keep') {
         // Not run this frame: the track's smoothed gender stands (none if it never had one).
       } else if (ob.gender) {
@@ -244,7 +310,9 @@ export class Tracker {
       if (t.gender) r.gender = t.gender.out(this.genderClasses);
       return r;
     });
+    for (const t of this.tracks) if (this.frame - t.lastSeen > o.maxGap) this.past.push(t);
     this.tracks = this.tracks.filter((t) => this.frame - t.lastSeen <= o.maxGap);
+    if (this.past.length > o.memory) this.past.splice(0, this.past.length - o.memory);
     return out;
   }
 }

@@ -106,6 +106,11 @@ export interface AnalyzeOptions {
    * frame detected in full, as the CLI and the bench's `full` mode want).
    */
   follow?: boolean;
+  /**
+   * The frame's media time in seconds (a video's currentTime), when it has one: the tracker gives
+   * the faces of a clip that loops or is sought back the ids they had at that time (src/vision/tracker.ts).
+   */
+  time?: number;
 }
 
 /** A classifier's smoothed answer for one face's track. */

@@ -36,7 +36,8 @@ export const createDetector: DetectorFactory = async (device, weightsUrl, cpu): 
   const pixels = new FramePixels();
   const input = (frame: ImageBitmap | VideoFrame): FrameInput => {
     if (texture?.texture) return { texture: texture.texture, width: texture.width, height: texture.height };
-    const p = pixels.read(frame);
+    // The CPU detector read this frame's pixels already: the crops use them (no second getImageData).
+    const p = yunet.framePixels ?? pixels.read(frame);
     return { rgba: p.data, width: p.width, height: p.height };
   };
   return {

@@ -166,7 +166,9 @@ export class FramePipeline {
       face,
       emotion: emotionOf[i],
       ...(genderOf[i] ? { gender: genderOf[i] } : {}),
-    })));
+    })), opts.time);
+    // The face list keeps its order from frame to frame: by track id (first seen first), not by score.
+    tracked.sort((a, b) => a.track - b.track);
     lap('track');
     timings.total = performance.now() - t0;
     return { faces: tracked, width: input.width, height: input.height, timings, backend: this.parts.backend };

@@ -128,10 +128,6 @@ export class PipelineEngine extends BackendEngine {
     const genderDevice = deviceFor(stages.gender);
     const pipeline = new FramePipeline({
       backend: stages.detector,
-      // Face windows only on the WebGPU detector: on the CPU (wasm) detector, followed boxes missed
-      // the faces of the shown picture in about 2 of 15 (test/e2e/frame-truth.test.mjs with
-      // ?backend=wasm), so that path detects every frame in full until it is fixed.
-      followWindows: stages.detector === 'webgpu',
       device: stages.detector === 'webgpu' ? device : undefined,
       detector: detector.impl,
       emotion: emotion.impl,

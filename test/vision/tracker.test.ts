@@ -50,7 +50,7 @@ suite('tracker', () => {
   });
 
   test('tracks expire after maxGap unseen frames; a face back within the gap keeps its id', () => {
-    const t = new Tracker(CLASSES, undefined, { maxGap: 2 });
+    const t = new Tracker(CLASSES, undefined, { maxGap: 2, reviveFrames: 0 });
     const id = t.update([obs(0, 0)])[0].track;
     t.update([]);
     t.update([]);
@@ -60,6 +60,29 @@ suite('tracker', () => {
     t.update([]);
     expect(t.size).to.equal(0);
     expect(t.update([obs(0, 0)])[0].track).to.not.equal(id);
+  });
+
+  // Issue 13: ids stable when a face turns away for a while or a clip loops (the old tracker gave
+  // both new ids: a track unseen for maxGap frames was forgotten).
+  test('a face that turned away for longer than maxGap takes its id back at its last place', () => {
+    const t = new Tracker(CLASSES, undefined, { maxGap: 8 });
+    const [a, b] = t.update([obs(0, 0), obs(300, 0)]).map((f) => f.track);
+    for (let k = 0; k < 20; k++) t.update([obs(300, 0)]); // face a turned away for 20 frames
+    expect(t.size).to.equal(1);
+    const r = t.update([obs(5, 0), obs(300, 0)]);
+    expect(r.map((f) => f.track)).to.deep.equal([a, b]);
+    expect(t.update([obs(600, 0)]).map((f) => f.track)[0]).to.be.above(b, 'a face at a new place is a new track');
+  });
+
+  test('a clip that loops: its faces get the ids of their first pass (matched by media time)', () => {
+    const t = new Tracker(CLASSES);
+    // 3 s at 5 fps: face 1 walks right 20 px a frame, face 2 stands still; then the clip loops.
+    const frame = (i: number) => [obs(20 * i, 0), obs(500, 300)];
+    const first = t.update(frame(0), 0).map((f) => f.track);
+    for (let i = 1; i < 15; i++) t.update(frame(i), i / 5);
+    const again = t.update(frame(0), 0.01).map((f) => f.track);
+    expect(again).to.deep.equal(first);
+    expect(t.update(frame(1), 0.2).map((f) => f.track)).to.deep.equal(first);
   });
 
   test('gender is smoothed per track when given and absent from the result when not', () => {

@@ -139,6 +139,31 @@ suite('frame-pipeline', () => {
     pipeline.dispose();
   });
 
+  test('the face list keeps its order (by track) while the detector\'s score order swaps', async () => {
+    const FW = 320, FH = 240;
+    const rgba = new Uint8ClampedArray(FW * FH * 4).fill(128);
+    let frameNo = 0;
+    const a = detection(20, 40), b = detection(180, 40);
+    const pipeline = new FramePipeline({
+      backend: 'cpu',
+      detector: {
+        detect: async () => ({ faces: frameNo % 2 ? [b, a] : [a, b], input: { width: FW, height: FH, rgba } }),
+        detectWindows: async () => { throw new Error('not following'); },
+        dispose: () => undefined,
+      },
+      emotion: { classify: async (_p, n) => new Float32Array(n * 7).fill(1 / 7), dispose: () => undefined },
+      emotionClasses: ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral'],
+      gender: async () => { throw new Error('gender off'); },
+      genderClasses: ['female', 'male'],
+    });
+    const frame = await createImageBitmap(new ImageData(1, 1));
+    for (frameNo = 0; frameNo < 4; frameNo++) {
+      const r = await pipeline.analyze(frame, { gender: false });
+      expect(r.faces.map((f) => [f.track, f.box[0]]), `frame ${frameNo}`).to.deep.equal([[1, a.box[0]], [2, b.box[0]]]);
+    }
+    pipeline.dispose();
+  });
+
   test('follow: the full-frame detector on the first frame, every 10th and after a loss; windows around each face (and a lost one) between', async () => {
     const FW = 640, FH = 480;
     const box = (x: number, y: number, side = 80): Detection => ({ box: [x, y, side, side], score: 0.9, landmarks: [[x + 25, y + 30], [x + 55, y + 30], [x + 40, y + 45], [x + 28, y + 60], [x + 52, y + 60]] });

@@ -134,8 +134,9 @@ export class FrameLoopController implements ReactiveController {
       const w = v.videoWidth, h = v.videoHeight;
       const first = this.freshSource;
       this.freshSource = false;
+      const time = v.currentTime;
       createImageBitmap(v).then(
-        (bmp) => (token === this.loopToken ? this.analyze(bmp, w, h, first, true) : bmp.close()),
+        (bmp) => (token === this.loopToken ? this.analyze(bmp, w, h, first, true, time) : bmp.close()),
         () => undefined,
       ).finally(() => {
         this.inFlight = false;
@@ -169,7 +170,7 @@ export class FrameLoopController implements ReactiveController {
    * Sends one frame to the worker (transferred) and handles its result. Video frames follow the
    * faces of the frames before (the full-frame detector only now and then: src/vision/face-follower.ts).
    */
-  private async analyze(bitmap: ImageBitmap, width: number, height: number, reset: boolean, follow: boolean): Promise<void> {
+  private async analyze(bitmap: ImageBitmap, width: number, height: number, reset: boolean, follow: boolean, time?: number): Promise<void> {
     if (!this.client) {
       bitmap.close();
       return;
@@ -180,7 +181,7 @@ export class FrameLoopController implements ReactiveController {
     try {
       // The copy stays here; the original is transferred (and closed) by the worker.
       kept = await createImageBitmap(bitmap);
-      const r = await this.client.analyze(bitmap, { gender: this.hooks.gender(), reset, follow });
+      const r = await this.client.analyze(bitmap, { gender: this.hooks.gender(), reset, follow, ...(time !== undefined ? { time } : {}) });
       // A result from a source the user has since left is not drawn over the new one.
       if (token !== this.loopToken) return;
       this.frameSize = [width, height];
