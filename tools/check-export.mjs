@@ -31,13 +31,8 @@ const buf = async (f) => { const b = await readFile(join(dir, f)); return b.buff
 const raw = JSON.parse(await readFile(join(dir, `${name}.json`), 'utf8'));
 const bytes = await buf(`${name}.safetensors`);
 await nn.checkWeights(bytes, nn.manifestDigest(raw, `${name}.json`, `${name}.safetensors`), `${name}.safetensors`); // the digest export.py wrote
-if (raw.outputs) {
-  // A head with extra outputs (docs/ARCHITECTURE.md 'Extra outputs'): the loader of before "outputs"
-  // reads it as one class list of every logit, so all logits, extra ones too, are compared with PyTorch.
-  const order = Object.entries(raw.outputs).sort((a, b) => a[1][0] - b[1][0]);
-  raw.classes = order.flatMap(([group, [start, end]], i) => i === 0 ? raw.classes
-    : (raw.output_labels?.[group] ?? Array.from({ length: end - start }, (_, j) => String(j))).map((l) => `${group}:${l}`));
-}
+// A head with extra outputs (docs/ARCHITECTURE.md 'Extra outputs') is read as the app reads it;
+// logits() answers every output group, so the age bands' logits are compared with PyTorch's too.
 const spec = nn.parseModelSpec(raw);
 const weights = nn.loadMiniXception(spec, bytes);
 const golden = nn.parseSafetensors(await buf(`${name}.golden.safetensors`));

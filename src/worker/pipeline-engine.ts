@@ -2,7 +2,8 @@
 // analyse frames one at a time, and after a lost GPU device build everything again on a new one
 // (the next frame does it; the page's loop just goes on).
 import { requestGpu, type GpuProbe } from '../gpu/device-select';
-import type { AnalyzeOptions, Backend, PipelineInfo, PipelineInit, PipelineResult } from './api';
+import type { AnalyzeOptions, Backend, GenderInfo, PipelineInfo, PipelineInit, PipelineResult } from './api';
+import { describeRule } from '../nn/decline';
 import { BackendEngine, cpuPathFor, errorMessage, probeBackend } from './backend-engine';
 import { FramePipeline, type FrameDetector, type PipelineClassifier } from './frame-pipeline';
 import type { LoadedModel, ModelLoader } from './inference-engine';
@@ -31,7 +32,7 @@ function dummyFrame(): ImageBitmap {
 
 export class PipelineEngine extends BackendEngine {
   private init?: Required<PipelineInit> & { url: string };
-  private models?: { emotion: LoadedModel; gender: Promise<LoadedModel> };
+  private models?: { emotion: LoadedModel; gender?: Promise<LoadedModel> };
   private pipeline?: FramePipeline;
   private device?: GPUDevice;
   private info?: PipelineInfo;
@@ -45,7 +46,10 @@ export class PipelineEngine extends BackendEngine {
     super();
   }
 
-  /** Loads the detector and the emotion model (the gender model is fetched now, built on first use). */
+  /**
+   * Loads the detector and the emotion model. The gender model is neither fetched nor built until
+   * gender is first asked for (loadGender, or a frame with gender on).
+   */
   load(options: PipelineInit = {}): Promise<PipelineInfo> {
     return this.serial(async () => {
       this.dispose();
@@ -57,11 +61,7 @@ export class PipelineEngine extends BackendEngine {
       } catch (e) {
         throw new Error(`Could not load the emotion model: ${errorMessage(e)}`);
       }
-      const gender = this.loadModel(url, 'gender').catch((e: unknown) => {
-        throw new Error(`Could not load the gender model: ${errorMessage(e)}`);
-      });
-      gender.catch(() => undefined); // reported when a frame asks for gender
-      this.models = { emotion, gender };
+      this.models = { emotion };
       await this.build();
       return this.info!;
     });
@@ -82,6 +82,27 @@ export class PipelineEngine extends BackendEngine {
         frame.close();
       }
     });
+  }
+
+  /** Fetches and builds the gender model now (the Gender switch's first turn-on); a failure says why. */
+  loadGender(): Promise<GenderInfo> {
+    return this.serial(async () => {
+      if (!this.models) throw new Error('The pipeline is not loaded: call loadPipeline() first.');
+      if (!this.pipeline) await this.build();
+      await this.pipeline!.genderModel();
+      const m = await this.genderWeights();
+      return { classes: [...m.classes], decline: describeRule(m.decline), ageHead: Boolean(m.ageHead) };
+    });
+  }
+
+  /** The gender weights, fetched once on first use; a failed fetch is tried again on the next ask. */
+  private genderWeights(): Promise<LoadedModel> {
+    const models = this.models!;
+    models.gender ??= this.loadModel(this.init!.url, 'gender').catch((e: unknown) => {
+      models.gender = undefined;
+      throw new Error(`Could not load the gender model: ${errorMessage(e)}`);
+    });
+    return models.gender;
   }
 
   /** Test hook: destroys the GPU device as a driver reset would (device.lost fires). */
@@ -136,7 +157,12 @@ export class PipelineEngine extends BackendEngine {
       detector: detector.impl,
       emotion: emotion.impl,
       emotionClasses: models.emotion.classes,
-      gender: async () => (await models.gender).create({ device: genderDevice, cpu, maxBatch: MAX_BATCH }),
+      gender: async () => {
+        const m = await this.genderWeights();
+        const c = await m.create({ device: genderDevice, cpu, maxBatch: MAX_BATCH });
+        const rows = (px: ArrayLike<number>, n: number) => (c.classifyOutputs ? c.classifyOutputs(px, n) : c.classify(px, n));
+        return { classify: rows, dispose: () => c.dispose(), decline: m.decline };
+      },
       genderClasses: ['female', 'male'],
     });
     this.pipeline = pipeline;
