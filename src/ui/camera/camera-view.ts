@@ -19,6 +19,8 @@ import type { LabelBox } from './label-layout';
 import { loadFailure } from './load-failure';
 import { cameraErrorText, idleText, loadFailureAlert, noFaceMessage } from './camera-view-parts';
 import { SAMPLE_CLIP } from './sample-clip';
+import { GENDER_KEY, GenderController } from './gender-controller';
+import { genderSwitch } from './camera-view-parts';
 import { cameraSnapshot } from '../snapshot/camera-snapshot';
 import { TimelineController } from '../timeline/timeline-controller';
 import '../timeline/emo-video-timeline';
@@ -26,8 +28,8 @@ import '../timeline/emo-video-timeline';
 // Kept where it was exported before the clip left the repository.
 export { SAMPLE_CLIP };
 
-/** localStorage key of the Gender setting ('on' / 'off'). */
-export const GENDER_KEY = 'emolens.gender';
+// Kept where it was exported before the Gender switch got its controller.
+export { GENDER_KEY };
 
 type Source = 'none' | 'camera' | 'sample' | 'video' | 'photo';
 
@@ -106,7 +108,6 @@ export class CameraView extends LitElement {
   @state() private _offerSample = false;
   /** The camera was refused: Start becomes a secondary "Try the camera again". */
   @state() private _denied = false;
-  @state() private _gender = true;
   @state() private _facing: Facing = 'user';
   /** The stage shows analysed frames (after the source's first result) instead of the live video. */
   @state() private _showingAnalysed = false;
@@ -128,9 +129,10 @@ export class CameraView extends LitElement {
   private readonly _frames = new FrameLoopController(this, {
     client: () => (this.clientFactory ?? createPipelineClient)(),
     video: () => this._video,
-    gender: () => this._gender,
+    gender: (): boolean => this._gender.active,
     draw: (r, image) => this._draw(r, image),
   });
+  private readonly _gender: GenderController = new GenderController(this, () => this._frames.loadGender());
   private readonly _files = new FileOpenController(this, {
     accepting: () => this._frames.info !== undefined,
     photo: (file) => this._analyzePhoto(file),
@@ -153,7 +155,6 @@ export class CameraView extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this._gender = localStorage.getItem(GENDER_KEY) !== 'off';
     void this._start();
   }
 
@@ -204,11 +205,9 @@ export class CameraView extends LitElement {
         ${this.sampleClip ? html`<button id="sample" ?disabled=${!ready} @click=${this.playSample}>Sample clip</button>` : nothing}
         <input id="file" class="visually-hidden" type="file" accept="image/*,video/*" ?disabled=${!ready} @change=${this._files.onChange} />
         <label class="file pill" for="file" aria-disabled=${ready ? 'false' : 'true'}>Open a photo or video…</label>
-        <label class="switch">
-          <input id="gender" type="checkbox" role="switch" .checked=${this._gender} ?disabled=${!ready} @change=${this._onGender} />
-          Gender
-        </label>
+        ${genderSwitch(this._gender, ready, (on) => this._gender.set(on))}
       </div>
+      ${this._gender.status === 'failed' ? html`<p class="message error" role="alert" id="gender-error">${this._gender.error} Emotion goes on without it.</p>` : nothing}
       <div
         class="stage ${this._source === 'none' ? 'idle' : ''} ${mirror ? 'mirror' : ''} ${this._files.dragover ? 'dragover' : ''}"
         part="stage"
@@ -277,6 +276,7 @@ export class CameraView extends LitElement {
       return;
     }
     this.dispatchEvent(new CustomEvent('emo-pipeline-ready', { detail: this._frames.info, bubbles: true, composed: true }));
+    this._gender.pipelineReady();
     const cams = await this._camera.refresh();
     if (cams === 0) {
       if (!this.sampleClip) {
@@ -444,11 +444,6 @@ export class CameraView extends LitElement {
 
   private _onSaliency(e: CustomEvent<SaliencySettings>): void {
     this._saliency.set(e.detail);
-  }
-
-  private _onGender(e: Event): void {
-    this._gender = (e.target as HTMLInputElement).checked;
-    localStorage.setItem(GENDER_KEY, this._gender ? 'on' : 'off');
   }
 }
 

@@ -7,7 +7,7 @@
 // comes back paired with that copy as `lastAnalysed`, and `draw` gets both, so the host draws the
 // overlay only on the very picture it was computed from (never over a later video frame).
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { PipelineInfo, PipelineResult } from '../../worker/api';
+import type { GenderInfo, PipelineInfo, PipelineResult } from '../../worker/api';
 import type { PipelineClient } from '../../worker/pipeline-client';
 
 export interface FrameLoopHooks {
@@ -102,6 +102,13 @@ export class FrameLoopController implements ReactiveController {
     } finally {
       this.host.requestUpdate();
     }
+  }
+
+  /** Loads the gender model in the worker (the Gender switch's first turn-on). */
+  async loadGender(): Promise<GenderInfo> {
+    const c = this.client;
+    if (!c) throw new Error('The pipeline is not loaded yet.');
+    return c.loadGender ? c.loadGender() : { classes: this.info?.genderClasses ?? [], decline: '', ageHead: false };
   }
 
   /** Test hook: makes the worker lose its GPU device; the next frame rebuilds it. */
