@@ -81,6 +81,11 @@ export interface PipelineInit {
   backend?: BackendChoice;
   /** Folder of the weights files, resolved against the worker's URL. Default './weights/'. */
   weightsUrl?: string;
+  /**
+   * Backends measured on an earlier load, by adapter name (the page keeps them per device,
+   * src/ui/camera/backend-memory.ts): 'auto' on that adapter uses them instead of timing again.
+   */
+  reuse?: Record<string, { detector: Backend; emotion: Backend }>;
 }
 
 export interface PipelineInfo {
@@ -91,6 +96,8 @@ export interface PipelineInfo {
   /** For the user, in plain words: the adapter, and which stage runs where and why (timings). */
   reason: string;
   adapter?: string;
+  /** How the stages' backends were chosen: timed now ('measured'), taken from `reuse` ('reused'); absent: not in doubt. */
+  choice?: 'measured' | 'reused';
   emotionClasses: string[];
   genderClasses: string[];
 }

@@ -54,7 +54,7 @@ export class PipelineEngine extends BackendEngine {
     return this.serial(async () => {
       this.dispose();
       const url = new URL(options.weightsUrl ?? './weights/', this.base).href;
-      this.init = { backend: options.backend ?? 'auto', weightsUrl: options.weightsUrl ?? './weights/', url };
+      this.init = { backend: options.backend ?? 'auto', weightsUrl: options.weightsUrl ?? './weights/', reuse: options.reuse ?? {}, url };
       let emotion: LoadedModel;
       try {
         emotion = await this.loadModel(url, 'emotion');
@@ -120,17 +120,21 @@ export class PipelineEngine extends BackendEngine {
     const adapter = p.probe?.name;
     // Each stage on its faster backend, timed at load when that is in doubt: 'auto' on a software
     // adapter (on a hardware GPU WebGPU wins; 'webgpu'/'cpu' are asked for outright).
-    const measure = backend === 'auto' && Boolean(p.probe?.fallback);
+    const inDoubt = backend === 'auto' && Boolean(p.probe?.fallback);
+    // A choice measured on this adapter at an earlier load (the page remembers it per device).
+    const reuse = inDoubt && adapter ? this.init!.reuse[adapter] : undefined;
+    const measure = inDoubt && !reuse;
     const cpu = cpuPathFor(backend);
     const backends: Backend[] = device ? (measure ? ['webgpu', cpu] : ['webgpu']) : [cpu];
+    const only = (b: Backend | undefined): Backend[] => (b ? [b === 'webgpu' ? 'webgpu' : cpu] : backends);
     const deviceFor = (b: Backend) => (b === 'webgpu' ? device : undefined);
     const frame = measure ? dummyFrame() : undefined;
     const crops = new Float32Array(TIMED_FACES * models.emotion.inputSize ** 2 * (models.emotion.channels ?? 1)).fill(128);
     let detector: Picked<FrameDetector> | undefined;
     let emotion: Picked<PipelineClassifier> | undefined;
     try {
-      detector = await pickFastest(backends.map((b) => ({ backend: b, build: () => this.makeDetector(deviceFor(b), url, cpu) })), (d) => d.detect(frame!));
-      emotion = await pickFastest(backends.map((b) => ({ backend: b, build: () => models.emotion.create({ device: deviceFor(b), cpu, maxBatch: MAX_BATCH }) })), (c) => c.classify(crops, TIMED_FACES));
+      detector = await pickFastest(only(reuse?.detector).map((b) => ({ backend: b, build: () => this.makeDetector(deviceFor(b), url, cpu) })), (d) => d.detect(frame!));
+      emotion = await pickFastest(only(reuse?.emotion).map((b) => ({ backend: b, build: () => models.emotion.create({ device: deviceFor(b), cpu, maxBatch: MAX_BATCH }) })), (c) => c.classify(crops, TIMED_FACES));
     } catch (e) {
       detector?.impl.dispose();
       device?.destroy();
@@ -145,7 +149,9 @@ export class PipelineEngine extends BackendEngine {
     const stages = { detector: detector.backend, emotion: emotion.backend, gender: emotion.backend };
     const where = p.probe ? `WebGPU on ${p.probe.name}${p.probe.fallback ? ' (a software adapter)' : ''}` : p.reason.replace(/\.$/, '');
     const plain = [describeStage('The face detector', detector, 'a frame'), describeStage(`the emotion and gender models`, { ...emotion, ms: perFace(emotion.ms) }, 'a face')];
-    const reason = `${where}. ${plain.join('; ')}.`;
+    const reason = reuse
+      ? `${where}. Reused: the face detector on ${detector.backend}, the emotion and gender models on ${emotion.backend}, as measured at an earlier load on this adapter.`
+      : `${where}. ${plain.join('; ')}.`;
     const genderDevice = deviceFor(stages.gender);
     const pipeline = new FramePipeline({
       backend: stages.detector,
@@ -167,7 +173,8 @@ export class PipelineEngine extends BackendEngine {
     });
     this.pipeline = pipeline;
     this.device = device;
-    this.info = { backend: stages.detector, stages, reason, adapter, emotionClasses: models.emotion.classes, genderClasses: ['female', 'male'] };
+    const choice = reuse ? 'reused' as const : measure ? 'measured' as const : undefined;
+    this.info = { backend: stages.detector, stages, reason, adapter, ...(choice ? { choice } : {}), emotionClasses: models.emotion.classes, genderClasses: ['female', 'male'] };
     if (device) {
       this.watch(device, () => this.device === device, () => {
         this.pipeline = undefined;

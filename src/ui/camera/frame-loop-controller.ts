@@ -9,6 +9,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { GenderInfo, PipelineInfo, PipelineResult } from '../../worker/api';
 import type { PipelineClient } from '../../worker/pipeline-client';
+import { rememberChoice, rememberedChoices } from './backend-memory';
 
 export interface FrameLoopHooks {
   /** Makes the worker client (the host's factory, read on each load). */
@@ -94,7 +95,8 @@ export class FrameLoopController implements ReactiveController {
     try {
       // The page URL's ?backend=cpu|wasm|webgpu forces a backend here too, as for the photo classifier.
       const q = new URLSearchParams(location.search).get('backend');
-      this.info = await client.load({ backend: q === 'cpu' || q === 'wasm' || q === 'webgpu' ? q : 'auto' });
+      this.info = await client.load({ backend: q === 'cpu' || q === 'wasm' || q === 'webgpu' ? q : 'auto', reuse: rememberedChoices() });
+      rememberChoice(this.info);
       return true;
     } catch (e) {
       this.loadError = e instanceof Error ? e.message : String(e);
