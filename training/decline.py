@@ -101,7 +101,7 @@ def choose_rule(val_sets, spec, child_grid=(0.3, 0.4, 0.5, 0.6, 0.7), gender_gri
         child_grid = (None,)
     for c in child_grid:
         for t in gender_grid:
-            rule = default_rule(float(c), round(float(t), 3))
+            rule = default_rule(None if c is None else float(c), round(float(t), 3))
             met, cover = 0, 0.0
             for probs, y, ages in val_sets:
                 labels, _ = decide(probs, spec, rule)
@@ -150,6 +150,7 @@ def main(argv=None):
     p.add_argument("--name", default="gender")
     p.add_argument("--write", action="store_true", help="write the rule into <weights>/<name>.json (else print it)")
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--no-wild", action="store_true", help="UTKFace val only (skip the celeb crops)")
     a = p.parse_args(argv)
     torch.set_num_threads(a.threads)
     model, spec = load_shipped(a.weights, a.name)
@@ -157,7 +158,7 @@ def main(argv=None):
     x, y, names = load_utkface(dataset("utkface.zip"), size=size, color=color)["val"]
     ages = np.array([parse_name(n)[0] for n in names])
     sets = {"utk_val": (grouped_probs(model, spec, x, True), y, ages)}
-    if dataset("celeb-gender-val.zip").exists():
+    if not a.no_wild and dataset("celeb-gender-val.zip").exists():
         from celeb import load_celeb
         for k, cam in (("celeb_val", False), ("celeb_val_camera", True)):
             cx, cy = load_celeb("val", size, color, camera=cam, limit=0)[:2]

@@ -20,7 +20,8 @@ import { loadFailure } from './load-failure';
 import { cameraErrorText, idleText, loadFailureAlert, noFaceMessage } from './camera-view-parts';
 import { SAMPLE_CLIP } from './sample-clip';
 import { GENDER_KEY, GenderController } from './gender-controller';
-import { genderSwitch } from './camera-view-parts';
+import { cameraControls } from './camera-controls';
+import { drawFrame, shownBoxes } from './stage-drawing';
 import { cameraSnapshot } from '../snapshot/camera-snapshot';
 import { TimelineController } from '../timeline/timeline-controller';
 import '../timeline/emo-video-timeline';
@@ -191,22 +192,12 @@ export class CameraView extends LitElement {
           </p>`
         : nothing}
       ${f.deviceNote ? html`<p class="message" role="status" id="device-note">${f.deviceNote}</p>` : nothing}
-      <div class="controls">
-        ${this._source === 'camera'
-          ? html`<button id="stop" @click=${this._stop}>Stop camera</button>`
-          : html`<button id="start" class=${this._denied ? '' : 'primary'} ?disabled=${!ready} @click=${this._startCamera}>
-              ${this._denied ? 'Try the camera again' : 'Start camera'}</button>`}
-        <label class="visually-hidden" for="camera">Camera</label>
-        <select id="camera" .value=${this._facing} ?disabled=${!ready} @change=${this._onFacing}>
-          <option value="user">Front camera</option>
-          <option value="environment">Back camera</option>
-          ${this._camera.devices.map((d, i) => html`<option value=${`device:${d.deviceId}`}>${d.label || `Camera ${i + 1}`}</option>`)}
-        </select>
-        ${this.sampleClip ? html`<button id="sample" ?disabled=${!ready} @click=${this.playSample}>Sample clip</button>` : nothing}
-        <input id="file" class="visually-hidden" type="file" accept="image/*,video/*" ?disabled=${!ready} @change=${this._files.onChange} />
-        <label class="file pill" for="file" aria-disabled=${ready ? 'false' : 'true'}>Open a photo or video…</label>
-        ${genderSwitch(this._gender, ready, (on) => this._gender.set(on))}
-      </div>
+      ${cameraControls({
+        camera: this._source === 'camera', denied: this._denied, ready, facing: this._facing, devices: this._camera.devices,
+        sample: Boolean(this.sampleClip), gender: this._gender,
+        onStart: () => void this._startCamera(), onStop: () => this._stop(), onFacing: (e) => this._onFacing(e),
+        onSample: () => void this.playSample(), onFile: this._files.onChange,
+      })}
       ${this._gender.status === 'failed' ? html`<p class="message error" role="alert" id="gender-error">${this._gender.error} Emotion goes on without it.</p>` : nothing}
       <div
         class="stage ${this._source === 'none' ? 'idle' : ''} ${mirror ? 'mirror' : ''} ${this._files.dragover ? 'dragover' : ''}"
@@ -384,18 +375,9 @@ export class CameraView extends LitElement {
     const fc = this._frameCanvas;
     if (!fc) return;
     const mirror = this._source === 'camera' && this._camera.mirrored;
-    if (fc.width !== r.width || fc.height !== r.height) {
-      fc.width = r.width;
-      fc.height = r.height;
-    }
-    const fctx = fc.getContext('2d');
-    if (fctx) {
-      fctx.setTransform(mirror ? -1 : 1, 0, 0, 1, mirror ? r.width : 0, 0);
-      fctx.drawImage(image, 0, 0, r.width, r.height);
-      fctx.setTransform(1, 0, 0, 1, 0, 0);
-    }
+    drawFrame(fc, r, image, mirror);
     this._drawn = r;
-    this._drawnBoxes = r.faces.map(({ box: [x, y, w, h] }) => [mirror ? r.width - x - w : x, y, w, h]);
+    this._drawnBoxes = shownBoxes(r, mirror);
     this._showingAnalysed = true;
     this._paint(); // at once, so that frame and boxes change together; again after a resize
     void this.updateComplete.then(() => this._paint());
