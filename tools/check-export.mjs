@@ -43,6 +43,14 @@ const model = await nn.createMiniXception(weights, { maxBatch: n });
 const got = await model.logits(pixels.data, n);
 let worst = 0;
 for (let i = 0; i < want.data.length; i++) { const d = Math.abs(got[i] - want.data[i]); worst = Number.isNaN(d) ? Infinity : Math.max(worst, d); }
-const ok = worst <= 1e-3;
-console.log(`check-export: ${name} from ${dir}: ${n} golden inputs, max |logit - PyTorch| = ${worst.toExponential(2)} ${ok ? 'ok' : 'FAILED'}`);
+// The app's probabilities: a softmax per output group, flip-averaged as the JSON says (golden.py's probs_flip / probs).
+const wantP = golden.get(spec.flip_tta ? 'probs_flip' : 'probs');
+let worstP = 0;
+if (wantP) {
+  const gotP = await model.classifyOutputs(pixels.data, n);
+  for (let i = 0; i < wantP.data.length; i++) { const d = Math.abs(gotP[i] - wantP.data[i]); worstP = Number.isNaN(d) ? Infinity : Math.max(worstP, d); }
+}
+const ok = worst <= 1e-3 && worstP <= 1e-4;
+console.log(`check-export: ${name} from ${dir}: ${n} golden inputs, max |logit - PyTorch| = ${worst.toExponential(2)}` +
+  `${wantP ? `, max |probability - PyTorch| = ${worstP.toExponential(2)} (per output group)` : ''} ${ok ? 'ok' : 'FAILED'}`);
 process.exit(ok ? 0 : 1);
