@@ -18,7 +18,8 @@
 // Last: sw.js → dist/sw.js with the precache manifest of whatever dist/ then holds (tools/precache.mjs).
 import * as esbuild from 'esbuild';
 import { cp, mkdir, readdir, rm } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -41,6 +42,18 @@ const STATIC = [
 /** The sample clip in the data folder, or null when it is not there. */
 export function sampleClipSource() {
   return hasData('media', 'video_01.mp4') ? dataPath('media', 'video_01.mp4') : null;
+}
+
+/** package.json's version and a digest of the sources, shaders and weights' JSON: changes with any build that could run differently. */
+function appVersion() {
+  const h = createHash('sha256');
+  for (const dir of ['src', 'shaders', 'weights']) {
+    for (const f of readdirSync(join(root, dir), { recursive: true }).map(String).sort()) {
+      if (/\.(ts|wgsl|json)$/.test(f)) h.update(f).update(readFileSync(join(root, dir, f)));
+    }
+  }
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  return `${pkg.version}+${h.digest('hex').slice(0, 12)}`;
 }
 
 /** @param {string} outdir @param {boolean} minify @param {boolean} sampleClip */
@@ -68,7 +81,8 @@ function options(outdir, minify, sampleClip) {
     legalComments: 'eof',
     loader: { '.wgsl': 'text' },
     // src/ui/camera/sample-clip.ts: whether dist/media/ has the clip.
-    define: { __EMOLENS_SAMPLE_CLIP__: String(sampleClip) },
+    // src/ui/camera/backend-memory.ts: a remembered backend choice is measured again under a new build.
+    define: { __EMOLENS_SAMPLE_CLIP__: String(sampleClip), __EMOLENS_VERSION__: JSON.stringify(appVersion()) },
     tsconfig: 'tsconfig.json',
     logLevel: 'warning',
     // `emolens:kernels.wasm`: the AssemblyScript kernels, compiled and embedded in the bundles that use them.

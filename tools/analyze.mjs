@@ -11,6 +11,8 @@
 // there, else 30 fps is assumed); their faces keep track ids across frames, photos start afresh.
 // stdout (or --out): {"file", "frame", "faces": [{"box", "score", "landmarks", "track",
 //   "emotion": {"label", "probs"}, "gender": {"label", "probs"}}]}; "faces": [] when none are found;
+//   a gender the model declines to judge is {"label": null, "probs", "reason": "child" | "unsure"}
+//   (a face that looks under about 13, or a top probability under the weights' threshold);
 //   {"file", "error"} when a file cannot be read, or a folder entry is a symbolic link loop, a dangling
 //   link, unreadable, or not a regular file (a FIFO, socket or device: never opened for a blocking read); {"file", "frame", "error"} after the frames it did analyse when a video
 //   stops part-way (decode error, stall). The run goes on with the next file; exit code 0 when
@@ -28,6 +30,7 @@ import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { Cli, isMain } from './cli.mjs';
 import { PageGone, PageTimeout } from './page-session.mjs';
 import { readRegularFile, walkFiles } from './walk-files.mjs';
+import { faceLine } from '../src/vision/face-line.js';
 
 const USAGE = `usage: npm run analyze -- [--out FILE.jsonl] [--annotate DIR] [--no-gender] [--backend auto|webgpu|wasm|cpu]
                            [--max-frames N] PATH...`;
@@ -94,21 +97,8 @@ export function probeVideo(path) {
   }
 }
 
-const r4 = (v) => Math.round(v * 1e4) / 1e4;
-const r2 = (v) => Math.round(v * 100) / 100;
-
-/** The JSON line's face: rounded numbers, contract field order. */
-export function faceLine(f) {
-  const probs = (p) => Object.fromEntries(Object.entries(p).map(([k, v]) => [k, r4(v)]));
-  return {
-    box: f.box.map(r2),
-    score: r4(f.score),
-    landmarks: f.landmarks.map((p) => p.map(r2)),
-    track: f.track,
-    emotion: { label: f.emotion.label, probs: probs(f.emotion.probs) },
-    ...(f.gender ? { gender: { label: f.gender.label, probs: probs(f.gender.probs) } } : {}),
-  };
-}
+/** The JSON line's face (src/vision/face-line.js, which the page's timeline downloads use too). */
+export { faceLine };
 
 function pngName(name, frame) {
   const stem = name.replace(/[\\/]/g, '__').replace(/\.[^.]+$/, '');

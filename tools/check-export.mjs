@@ -31,13 +31,8 @@ const buf = async (f) => { const b = await readFile(join(dir, f)); return b.buff
 const raw = JSON.parse(await readFile(join(dir, `${name}.json`), 'utf8'));
 const bytes = await buf(`${name}.safetensors`);
 await nn.checkWeights(bytes, nn.manifestDigest(raw, `${name}.json`, `${name}.safetensors`), `${name}.safetensors`); // the digest export.py wrote
-if (raw.outputs) {
-  // A head with extra outputs (docs/ARCHITECTURE.md 'Extra outputs'): the loader of before "outputs"
-  // reads it as one class list of every logit, so all logits, extra ones too, are compared with PyTorch.
-  const order = Object.entries(raw.outputs).sort((a, b) => a[1][0] - b[1][0]);
-  raw.classes = order.flatMap(([group, [start, end]], i) => i === 0 ? raw.classes
-    : (raw.output_labels?.[group] ?? Array.from({ length: end - start }, (_, j) => String(j))).map((l) => `${group}:${l}`));
-}
+// A head with extra outputs (docs/ARCHITECTURE.md 'Extra outputs') is read as the app reads it;
+// logits() answers every output group, so the age bands' logits are compared with PyTorch's too.
 const spec = nn.parseModelSpec(raw);
 const weights = nn.loadMiniXception(spec, bytes);
 const golden = nn.parseSafetensors(await buf(`${name}.golden.safetensors`));
@@ -48,6 +43,14 @@ const model = await nn.createMiniXception(weights, { maxBatch: n });
 const got = await model.logits(pixels.data, n);
 let worst = 0;
 for (let i = 0; i < want.data.length; i++) { const d = Math.abs(got[i] - want.data[i]); worst = Number.isNaN(d) ? Infinity : Math.max(worst, d); }
-const ok = worst <= 1e-3;
-console.log(`check-export: ${name} from ${dir}: ${n} golden inputs, max |logit - PyTorch| = ${worst.toExponential(2)} ${ok ? 'ok' : 'FAILED'}`);
+// The app's probabilities: a softmax per output group, flip-averaged as the JSON says (golden.py's probs_flip / probs).
+const wantP = golden.get(spec.flip_tta ? 'probs_flip' : 'probs');
+let worstP = 0;
+if (wantP) {
+  const gotP = await model.classifyOutputs(pixels.data, n);
+  for (let i = 0; i < wantP.data.length; i++) { const d = Math.abs(gotP[i] - wantP.data[i]); worstP = Number.isNaN(d) ? Infinity : Math.max(worstP, d); }
+}
+const ok = worst <= 1e-3 && worstP <= 1e-4;
+console.log(`check-export: ${name} from ${dir}: ${n} golden inputs, max |logit - PyTorch| = ${worst.toExponential(2)}` +
+  `${wantP ? `, max |probability - PyTorch| = ${worstP.toExponential(2)} (per output group)` : ''} ${ok ? 'ok' : 'FAILED'}`);
 process.exit(ok ? 0 : 1);

@@ -104,8 +104,11 @@ async function photoResult(page, face) {
   const input = await page.waitForSelector('emo-app-shell >>> emo-camera-view >>> #file');
   await input.uploadFile(face);
   await page.waitForSelector('emo-app-shell >>> emo-camera-view >>> emo-face-list >>> li', { timeout: 60_000 });
-  // On a phone-sized page the list is below the fold: show the picture and the first face.
-  await page.$eval('emo-app-shell >>> emo-camera-view >>> .stage', (e) => e.scrollIntoView({ block: 'start' }));
+  // Let late layout settle (the Gender switch's model loads after the pipeline), then show the
+  // controls, the picture and the first face from a clean edge: the control bar's top, 12 px below
+  // the screen's.
+  await new Promise((r) => setTimeout(r, 1500));
+  await page.$eval('emo-app-shell >>> emo-camera-view >>> .controls', (e) => scrollTo(0, e.getBoundingClientRect().top + scrollY - 12));
   await new Promise((r) => setTimeout(r, 500));
 }
 

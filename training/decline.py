@@ -31,6 +31,9 @@ def age_head_band(age: int) -> int:
 
 
 def default_rule(child=0.5, gender=0.7):
+    """child None: a model without an age head, whose rule is the unsure threshold alone."""
+    if child is None:
+        return {"gender_min_probability": gender}
     return {"child_bands": list(CHILD_BANDS), "child_min_probability": child, "gender_min_probability": gender}
 
 
@@ -38,10 +41,13 @@ def decide(probs: dict, spec: dict, rule: dict):
     """probs: {"gender": (N,2), "age_band": (N,K)} per-group softmax -> (labels, reasons): label index
     or -1 where declined; reason "child", "unsure" or None."""
     g = probs["gender"]
-    bands = spec.get("output_labels", {}).get("age_band", AGE_HEAD_BANDS)
-    child_cols = [bands.index(b) for b in rule["child_bands"]]
-    p_child = probs["age_band"][:, child_cols].sum(1)
-    child = p_child >= rule["child_min_probability"]
+    if "child_bands" in rule:
+        bands = spec.get("output_labels", {}).get("age_band", AGE_HEAD_BANDS)
+        child_cols = [bands.index(b) for b in rule["child_bands"]]
+        p_child = probs["age_band"][:, child_cols].sum(1)
+        child = p_child >= rule["child_min_probability"]
+    else:  # no age head: the unsure threshold alone
+        child = np.zeros(len(g), bool)
     unsure = ~child & (g.max(1) < rule["gender_min_probability"])
     labels = np.where(child | unsure, -1, g.argmax(1))
     reasons = np.where(child, "child", np.where(unsure, "unsure", None))
@@ -91,9 +97,11 @@ def choose_rule(val_sets, spec, child_grid=(0.3, 0.4, 0.5, 0.6, 0.7), gender_gri
     version; celeb faces are adults). Picks the rule that meets the most targets on every set, then
     answers the most faces. -> (rule, per-set summaries)."""
     best = None
+    if "age_band" not in spec.get("outputs", {}):
+        child_grid = (None,)
     for c in child_grid:
         for t in gender_grid:
-            rule = default_rule(float(c), round(float(t), 3))
+            rule = default_rule(None if c is None else float(c), round(float(t), 3))
             met, cover = 0, 0.0
             for probs, y, ages in val_sets:
                 labels, _ = decide(probs, spec, rule)
@@ -121,3 +129,54 @@ def rule_from_validation(model, spec, utk_val, val_sets):
     summary = {name: (coverage_table(p, vy_, names, spec, rule) if ages is not None else coverage_plain(p, vy_, spec, rule))
                for name, (p, vy_, ages) in sets.items()}
     return rule, summary
+
+
+def main(argv=None):
+    """Writes the decline rule of shipped weights that have none (today's gender model: no age head,
+    so the unsure threshold alone), chosen by choose_rule on validation data only: UTKFace val and,
+    when the data folder has them, the celeb crops' val split clean and as a camera sees it."""
+    import argparse
+    import json
+    from pathlib import Path
+
+    import torch
+
+    from data_dir import ROOT, dataset
+    from shipped import grouped_probs, load_shipped
+    from utkface import load_utkface
+
+    p = argparse.ArgumentParser(description=main.__doc__)
+    p.add_argument("--weights", default=str(ROOT / "weights"))
+    p.add_argument("--name", default="gender")
+    p.add_argument("--write", action="store_true", help="write the rule into <weights>/<name>.json (else print it)")
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--no-wild", action="store_true", help="UTKFace val only (skip the celeb crops)")
+    a = p.parse_args(argv)
+    torch.set_num_threads(a.threads)
+    model, spec = load_shipped(a.weights, a.name)
+    size, color = spec["input"]["size"], spec["input"]["channels"] == 3
+    x, y, names = load_utkface(dataset("utkface.zip"), size=size, color=color)["val"]
+    ages = np.array([parse_name(n)[0] for n in names])
+    sets = {"utk_val": (grouped_probs(model, spec, x, True), y, ages)}
+    if not a.no_wild and dataset("celeb-gender-val.zip").exists():
+        from celeb import load_celeb
+        for k, cam in (("celeb_val", False), ("celeb_val_camera", True)):
+            cx, cy = load_celeb("val", size, color, camera=cam, limit=0)[:2]
+            sets[k] = (grouped_probs(model, spec, cx, True), cy, None)
+    rule = choose_rule(list(sets.values()), spec)
+    rule["chosen_on"] = sorted(sets)
+    for k, (pr, yy, aa) in sets.items():
+        s = coverage_table(pr, yy, names, spec, rule) if aa is not None else coverage_plain(pr, yy, spec, rule)
+        brief = {g: s[g] for g in ("all", "adults_20_plus", "female", "male") if g in s}
+        print(f"{k}: {json.dumps(brief)}")
+    print(f"rule: {json.dumps(rule)}")
+    if a.write:
+        path = Path(a.weights) / f"{a.name}.json"
+        js = json.loads(path.read_text())
+        js["decline"] = rule
+        path.write_text(json.dumps(js, indent=2) + "\n")
+        print(f"wrote the rule into {path}")
+
+
+if __name__ == "__main__":
+    main()

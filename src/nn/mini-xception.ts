@@ -9,7 +9,7 @@ import { WasmPlan } from './mini-xception-wasm.js';
 import { type ModelBackend, cpuPath } from './cpu-path.js';
 
 export type { ModelBackend } from './cpu-path.js';
-import type { ModelSpec } from './model-spec.js';
+import { type ModelSpec, headWidth, outputGroups } from './model-spec.js';
 
 export interface Classifier {
   readonly backend: ModelBackend;
@@ -19,7 +19,12 @@ export interface Classifier {
    * N×S×S×C interleaved (NHWC). Returns N×K softmax probs (flip-averaged when spec.flip_tta).
    */
   classify(gray: ArrayLike<number>, n: number): Promise<Float32Array>;
-  /** No flip, raw logits N×K (parity tests). */
+  /**
+   * Every output group (docs/ARCHITECTURE.md 'Extra outputs'): N×H, a softmax per group in head
+   * order, the classes' first, flip-averaged like classify. Without extra outputs, classify's answer.
+   */
+  classifyOutputs(gray: ArrayLike<number>, n: number): Promise<Float32Array>;
+  /** No flip, raw logits N×H, every output group (parity tests). */
   logits(gray: ArrayLike<number>, n: number): Promise<Float32Array>;
   dispose(): void;
 }
@@ -61,7 +66,10 @@ class CpuPlan implements Plan {
 class MiniXception implements MiniXceptionClassifier {
   private readonly s: number;
   private readonly ch: number;
+  /** Head logits per face (the classes, then any extra outputs). */
   private readonly k: number;
+  /** Output groups [start, end) when the head has extra outputs: softmax per group, not across. */
+  private readonly groups?: [number, number][];
   /** Pixel rows of one pass: a chunk of faces, then their mirrors when flipping. */
   private readonly staging: Float32Array;
   private queue: Promise<unknown> = Promise.resolve();
@@ -76,7 +84,8 @@ class MiniXception implements MiniXceptionClassifier {
   ) {
     this.s = spec.input.size;
     this.ch = spec.input.channels;
-    this.k = spec.classes.length;
+    this.k = headWidth(spec);
+    this.groups = spec.outputs ? outputGroups(spec).map(([, a, b]) => [a, b] as [number, number]) : undefined;
     this.staging = new Float32Array(rows * this.s * this.s * this.ch);
   }
 
@@ -109,24 +118,48 @@ class MiniXception implements MiniXceptionClassifier {
     }
   }
 
-  classify(gray: ArrayLike<number>, n: number): Promise<Float32Array> {
+  async classify(gray: ArrayLike<number>, n: number): Promise<Float32Array> {
+    const all = await this.classifyOutputs(gray, n);
+    const k = this.spec.classes.length, h = this.k;
+    if (k === h) return all;
+    const out = new Float32Array(n * k);
+    for (let i = 0; i < n; i++) out.set(all.subarray(i * h, i * h + k), i * k);
+    return out;
+  }
+
+  classifyOutputs(gray: ArrayLike<number>, n: number): Promise<Float32Array> {
     this.check(gray, n);
     return this.serial(async () => {
       const k = this.k, flip = this.spec.flip_tta;
       const out = new Float32Array(n * k);
+      const row = new Float32Array(k), mirror = new Float32Array(k);
       for (let from = 0; from < n; from += this.maxBatch) {
         const c = Math.min(this.maxBatch, n - from);
         this.stage(gray, from, c, flip);
         const r = await this.plan.run(this.staging, flip ? 2 * c : c);
         for (let i = 0; i < c; i++) {
-          for (let j = 0; j < k; j++) {
-            const p = r[i * 2 * k + k + j];
-            out[(from + i) * k + j] = flip ? 0.5 * (p + r[(c + i) * 2 * k + k + j]) : p;
-          }
+          this.probsOf(r, i, row);
+          if (flip) this.probsOf(r, c + i, mirror);
+          for (let j = 0; j < k; j++) out[(from + i) * k + j] = flip ? 0.5 * (row[j] + mirror[j]) : row[j];
         }
       }
       return out;
     });
+  }
+
+  /** Row `i` of a plan's [n, 2K] answer as probabilities: the plan's softmax, or one per output group. */
+  private probsOf(r: Float32Array, i: number, dst: Float32Array): void {
+    const k = this.k, at = i * 2 * k;
+    if (!this.groups) {
+      dst.set(r.subarray(at + k, at + 2 * k));
+      return;
+    }
+    for (const [a, b] of this.groups) {
+      let max = -Infinity, sum = 0;
+      for (let j = a; j < b; j++) max = Math.max(max, r[at + j]);
+      for (let j = a; j < b; j++) sum += dst[j] = Math.exp(r[at + j] - max);
+      for (let j = a; j < b; j++) dst[j] /= sum;
+    }
   }
 
   logits(gray: ArrayLike<number>, n: number): Promise<Float32Array> {

@@ -26,6 +26,36 @@ export interface ModelSpec {
   bn_eps: number;
   /** Average the softmax of the crop and its horizontal mirror. */
   flip_tta: boolean;
+  /**
+   * Extra outputs (docs/ARCHITECTURE.md 'Extra outputs'): head logit ranges [start, end) per group,
+   * the group at 0 being `classes`. Absent: the head is the classes alone.
+   */
+  outputs?: Record<string, [number, number]>;
+  /** Labels of every group but the classes' (the gender model's "age_band"). */
+  output_labels?: Record<string, string[]>;
+  /** When to give no class at all (the gender model's "not estimated"): src/nn/decline.ts. */
+  decline?: DeclineSpec;
+}
+
+/** weights/gender.json "decline": a face gets no label when a child, or when the model is unsure. */
+export interface DeclineSpec {
+  /** Top class probability under this: no label, reason "unsure". */
+  gender_min_probability: number;
+  /** Age-band labels (of output_labels.age_band) that count as a child; needs the age head. */
+  child_bands?: string[];
+  /** Summed probability of child_bands at or above this: no label, reason "child". */
+  child_min_probability?: number;
+}
+
+/** Logits the head conv writes: the end of the last output group, else one per class. */
+export function headWidth(spec: ModelSpec): number {
+  return spec.outputs ? Math.max(...Object.values(spec.outputs).map(([, e]) => e)) : spec.classes.length;
+}
+
+/** Output groups in head order, the classes' first (one group of the classes when there are no extras). */
+export function outputGroups(spec: ModelSpec): [string, number, number][] {
+  if (!spec.outputs) return [[spec.name, 0, spec.classes.length]];
+  return Object.entries(spec.outputs).map(([g, [a, b]]): [string, number, number] => [g, a, b]).sort((x, y) => x[1] - y[1]);
 }
 
 /** Smallest crop the two valid 3x3 stem convs leave at least 1x1 of. */
@@ -84,5 +114,51 @@ export function parseModelSpec(json: unknown, source = 'model spec'): ModelSpec 
   if (!(bnEps > 0 && bnEps < 1)) fail('bn_eps', 'in (0, 1)', bnEps);
   const flipTta = typeof json.flip_tta === 'boolean' ? json.flip_tta : fail('flip_tta', 'true or false', json.flip_tta);
 
-  return { name, arch, input, stem, widths, classes, bn_eps: bnEps, flip_tta: flipTta };
+  const spec: ModelSpec = { name, arch, input, stem, widths, classes, bn_eps: bnEps, flip_tta: flipTta };
+  if (json.outputs !== undefined) {
+    Object.assign(spec, parseOutputs(json.outputs, json.output_labels, classes.length, fail));
+  }
+  if (json.decline !== undefined) spec.decline = parseDecline(json.decline, spec.output_labels?.age_band, fail);
+  return spec;
+}
+
+type Fail = (field: string, want: string, got: unknown) => never;
+
+/** "outputs" + "output_labels": contiguous groups from 0, the first being the classes, every other one labelled. */
+function parseOutputs(outputs: unknown, labels: unknown, k: number, fail: Fail): Pick<ModelSpec, 'outputs' | 'output_labels'> {
+  if (!isRecord(outputs) || Object.keys(outputs).length === 0) fail('outputs', 'an object of {group: [start, end]}', outputs);
+  const groups = Object.entries(outputs as Record<string, unknown>).map(([g, r]): [string, number, number] => {
+    const ok = Array.isArray(r) && r.length === 2 && r.every((v) => Number.isInteger(v)) && (r[0] as number) >= 0 && (r[1] as number) > (r[0] as number);
+    if (!ok) fail(`outputs.${g}`, 'a range [start, end) with 0 <= start < end', r);
+    return [g, (r as number[])[0], (r as number[])[1]];
+  }).sort((a, b) => a[1] - b[1]);
+  groups.forEach(([g, a], i) => {
+    const want = i === 0 ? 0 : groups[i - 1][2];
+    if (a !== want) fail(`outputs.${g}`, `to start at ${want} (groups are contiguous from 0)`, a);
+  });
+  if (groups[0][2] !== k) fail(`outputs.${groups[0][0]}`, `the classes' range [0, ${k})`, [groups[0][1], groups[0][2]]);
+  if (groups[groups.length - 1][2] > MAX_CHANNELS) fail('outputs', `at most ${MAX_CHANNELS} logits`, groups[groups.length - 1][2]);
+  const lab = labels === undefined ? {} : isRecord(labels) ? labels : fail('output_labels', 'an object of {group: [labels]}', labels);
+  const output_labels: Record<string, string[]> = {};
+  for (const [g, a, b] of groups.slice(1)) {
+    const l = lab[g];
+    if (!Array.isArray(l) || l.length !== b - a || !l.every((x) => typeof x === 'string' && x)) {
+      fail(`output_labels.${g}`, `${b - a} non-empty labels (outputs.${g} is [${a}, ${b}))`, l);
+    }
+    output_labels[g] = [...(l as string[])];
+  }
+  return { outputs: Object.fromEntries(groups.map(([g, a, b]) => [g, [a, b]])), output_labels };
+}
+
+function parseDecline(d: unknown, ageBands: string[] | undefined, fail: Fail): DeclineSpec {
+  if (!isRecord(d)) fail('decline', 'an object {gender_min_probability[, child_bands, child_min_probability]}', d);
+  const rule = d as Record<string, unknown>;
+  const prob = (field: string, v: unknown): number =>
+    typeof v === 'number' && v >= 0 && v <= 1 ? v : fail(`decline.${field}`, 'a probability in [0, 1]', v);
+  const out: DeclineSpec = { gender_min_probability: prob('gender_min_probability', rule.gender_min_probability) };
+  if (rule.child_bands === undefined && rule.child_min_probability === undefined) return out;
+  if (!ageBands) fail('decline.child_bands', 'used only with an "age_band" output (the age head)', rule.child_bands);
+  const bands = Array.isArray(rule.child_bands) && rule.child_bands.length > 0 ? rule.child_bands : fail('decline.child_bands', 'a non-empty list of age bands', rule.child_bands);
+  for (const b of bands) if (!ageBands!.includes(b as string)) fail('decline.child_bands', `bands of output_labels.age_band (${ageBands!.join(', ')})`, b);
+  return { ...out, child_bands: bands as string[], child_min_probability: prob('child_min_probability', rule.child_min_probability) };
 }

@@ -4,7 +4,7 @@
 import { type BatchNorm, foldConv, foldPointwise, transposeDepthwise } from './fold-bn.js';
 import type { ConvW, FoldedMiniXception } from './folded.js';
 import { checkWeights, manifestDigest } from './integrity.js';
-import { type ModelSpec, parseModelSpec } from './model-spec.js';
+import { type ModelSpec, headWidth, parseModelSpec } from './model-spec.js';
 import { type SafeTensor, parseSafetensors } from './safetensors.js';
 
 type Shape4 = [number, number, number, number];
@@ -33,8 +33,8 @@ export function expectedTensors(spec: ModelSpec): Map<string, number[]> {
     m.set(`${p}.sep2.pointwise.weight`, [c, c, 1, 1]);
     bn(`${p}.bn2`, c);
   });
-  m.set('head.weight', [spec.classes.length, chans[chans.length - 1], 3, 3]);
-  m.set('head.bias', [spec.classes.length]);
+  m.set('head.weight', [headWidth(spec), chans[chans.length - 1], 3, 3]);
+  m.set('head.bias', [headWidth(spec)]);
   return m;
 }
 

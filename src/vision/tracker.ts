@@ -78,7 +78,11 @@ export interface Labelled {
   probs: Record<string, number>;
 }
 
-export type TrackedFace<F extends Detection = Detection> = F & { track: number; emotion: Labelled; gender?: Labelled };
+/**
+ * genderRow: the track's smoothed gender output row (the classes' probabilities, then any extra
+ * outputs such as the age bands, all smoothed alike), for the decline rule (src/nn/decline.ts).
+ */
+export type TrackedFace<F extends Detection = Detection> = F & { track: number; emotion: Labelled; gender?: Labelled; genderRow?: Float64Array };
 
 /** Smoothed probabilities plus the hysteresis state of one classifier on one track. */
 class Smoothed {
@@ -87,14 +91,15 @@ class Smoothed {
   private challenger = -1;
   private streak = 0;
 
-  constructor(p: ArrayLike<number>) {
+  /** k: how many of p's entries are the classes (the label is theirs); the rest are smoothed alongside. */
+  constructor(p: ArrayLike<number>, private readonly k = p.length) {
     this.probs = Float64Array.from(p);
-    this.label = argmax(this.probs);
+    this.label = argmax(this.probs, k);
   }
 
   update(p: ArrayLike<number>, o: TrackerOptions): void {
     for (let i = 0; i < this.probs.length; i++) this.probs[i] = (1 - o.alpha) * this.probs[i] + o.alpha * p[i];
-    const top = argmax(this.probs);
+    const top = argmax(this.probs, this.k);
     if (top === this.label || this.probs[top] - this.probs[this.label] < o.margin) {
       this.challenger = -1;
       this.streak = 0;
@@ -132,9 +137,9 @@ interface Track {
 /** Media-time samples kept per track (a 10 fps minute). */
 const SAMPLES = 600;
 
-function argmax(p: ArrayLike<number>): number {
+function argmax(p: ArrayLike<number>, n = p.length): number {
   let k = 0;
-  for (let i = 1; i < p.length; i++) if (p[i] > p[k]) k = i;
+  for (let i = 1; i < n; i++) if (p[i] > p[k]) k = i;
   return k;
 }
 
@@ -297,7 +302,7 @@ export class Tracker {
       } else if (ob.gender) {
         if (t.gender && trackOf[di]) t.gender.update(ob.gender, o);
         else {
-          t.gender = new Smoothed(ob.gender);
+          t.gender = new Smoothed(ob.gender, this.genderClasses.length);
           t.genderRuns = 0;
         }
         t.genderRuns++;
@@ -307,7 +312,10 @@ export class Tracker {
         t.genderRuns = 0;
       }
       const r: TrackedFace<F> = { ...ob.face, track: t.id, emotion: t.emotion.out(this.emotionClasses) };
-      if (t.gender) r.gender = t.gender.out(this.genderClasses);
+      if (t.gender) {
+        r.gender = t.gender.out(this.genderClasses);
+        r.genderRow = Float64Array.from(t.gender.probs);
+      }
       return r;
     });
     for (const t of this.tracks) if (this.frame - t.lastSeen > o.maxGap) this.past.push(t);

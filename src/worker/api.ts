@@ -81,6 +81,11 @@ export interface PipelineInit {
   backend?: BackendChoice;
   /** Folder of the weights files, resolved against the worker's URL. Default './weights/'. */
   weightsUrl?: string;
+  /**
+   * Backends measured on an earlier load, by adapter name (the page keeps them per device,
+   * src/ui/camera/backend-memory.ts): 'auto' on that adapter uses them instead of timing again.
+   */
+  reuse?: Record<string, { detector: Backend; emotion: Backend }>;
 }
 
 export interface PipelineInfo {
@@ -91,6 +96,8 @@ export interface PipelineInfo {
   /** For the user, in plain words: the adapter, and which stage runs where and why (timings). */
   reason: string;
   adapter?: string;
+  /** How the stages' backends were chosen: timed now ('measured'), taken from `reuse` ('reused'); absent: not in doubt. */
+  choice?: 'measured' | 'reused';
   emotionClasses: string[];
   genderClasses: string[];
 }
@@ -119,8 +126,28 @@ export interface Labelled {
   probs: Record<string, number>;
 }
 
+/**
+ * The gender estimate of a face's track: label null when declined ("not estimated"), with the
+ * reason: 'child' (the age head says under about 13) or 'unsure' (top probability under the
+ * weights' threshold). src/nn/decline.ts; docs/ARCHITECTURE.md 'Extra outputs'.
+ */
+export interface GenderEstimate {
+  label: string | null;
+  probs: Record<string, number>;
+  reason?: 'child' | 'unsure';
+}
+
 /** A face of a frame: the detection, its track id and its track's smoothed labels. */
-export type PipelineFace = Face & { track: number; emotion: Labelled; gender?: Labelled };
+export type PipelineFace = Face & { track: number; emotion: Labelled; gender?: GenderEstimate };
+
+/** loadGender()'s answer: the gender model is fetched and built on first use only. */
+export interface GenderInfo {
+  classes: string[];
+  /** The weights' decline rule in one plain sentence (src/nn/decline.ts describeRule). */
+  decline: string;
+  /** Whether the weights carry an age head (then children are declined too). */
+  ageHead: boolean;
+}
 
 export interface PipelineResult {
   faces: PipelineFace[];
@@ -191,8 +218,13 @@ export interface InferenceApi {
   detect(frame: ImageBitmap | VideoFrame, options?: DetectOptions): Promise<Face[]>;
   /** Registers a callback (wrap it in comlink's proxy()) for WorkerEvents. */
   subscribe(callback: (event: WorkerEvent) => void): void;
-  /** Loads the face detector and the emotion model for analyzeFrame (gender is built on first use). */
+  /** Loads the face detector and the emotion model for analyzeFrame (gender is fetched on first use: loadGender). */
   loadPipeline(options?: PipelineInit): Promise<PipelineInfo>;
+  /**
+   * Fetches, checks and builds the gender model (once; later calls answer at once). The camera page
+   * calls it when the Gender switch goes on; analyzeFrame with gender on calls it too.
+   */
+  loadGender(): Promise<GenderInfo>;
   /** Whole pipeline on one frame (transferred; closed by the worker): detect → crops → emotion (+ gender) → tracker. */
   analyzeFrame(frame: ImageBitmap | VideoFrame, opts: AnalyzeOptions): Promise<PipelineResult>;
   /** Test hook: destroys the pipeline's GPU device (the next frame rebuilds it). False when none. */

@@ -21,6 +21,7 @@ import { EMOTION_CROP, GENDER_CROP, affineScale, cropTransform } from '../vision
 import { Tracker, type Detection } from '../vision/tracker.js';
 import type { AnalyzeOptions, PipelineFace, PipelineResult } from './api.js';
 import { FaceFollower, type Window } from '../vision/face-follower.js';
+import { type DeclineRule, declineReason } from '../nn/decline.js';
 
 /** A decoded frame in a GPU texture (or, on the CPU path, as RGBA pixels). */
 export interface FrameInput {
@@ -44,9 +45,13 @@ export interface FrameDetector {
 }
 
 export interface PipelineClassifier {
+  /** n rows of probabilities: the classes', then (gender with an age head) any extra outputs. */
   classify(pixels: ArrayLike<number>, n: number): Promise<Float32Array>;
   dispose(): void;
 }
+
+/** The gender classifier and the weights' rule for declining (none: every face gets its arg-max). */
+export type GenderClassifier = PipelineClassifier & { decline?: DeclineRule };
 
 export interface PipelineParts {
   backend: Backend;
@@ -57,7 +62,7 @@ export interface PipelineParts {
   emotion: PipelineClassifier;
   emotionClasses: readonly string[];
   /** Builds the gender classifier; called the first time a frame asks for gender. */
-  gender: () => Promise<PipelineClassifier>;
+  gender: () => Promise<GenderClassifier>;
   genderClasses: readonly string[];
   /** Faces per crop dispatch (more are cropped in chunks). Default 32. */
   maxFaces?: number;
@@ -72,7 +77,7 @@ export const EMOTION_EVERY = 2;
 export class FramePipeline {
   readonly tracker: Tracker;
   readonly follower = new FaceFollower();
-  private gender?: Promise<PipelineClassifier>;
+  private gender?: Promise<GenderClassifier>;
   private crop?: Promise<CropResize>;
   /** The CPU path's crop kernels (wasm), made on the first frame without a texture. */
   private wasmCrop?: Promise<WasmImageKernels>;
@@ -148,9 +153,9 @@ export class FramePipeline {
             rgb = new Float32Array(sub.length * C);
             sub.forEach((j, m) => rgb.set(crops.rgb!.subarray(j * C, (j + 1) * C), m * C));
           }
-          this.gender ??= this.parts.gender();
-          const probs = await (await this.gender).classify(rgb, sub.length);
-          sub.forEach((j, m) => (genderOf[idx[j]] = probs.subarray(m * g, (m + 1) * g)));
+          const probs = await (await this.genderModel()).classify(rgb, sub.length);
+          const w = probs.length / sub.length; // the classes, then any extra outputs (age bands)
+          sub.forEach((j, m) => (genderOf[idx[j]] = probs.subarray(m * w, (m + 1) * w)));
           this.runs.gender++;
           this.runs.genderFaces += sub.length;
         }
@@ -170,8 +175,21 @@ export class FramePipeline {
     // The face list keeps its order from frame to frame: by track id (first seen first), not by score.
     tracked.sort((a, b) => a.track - b.track);
     lap('track');
+    const rule = opts.gender && this.gender ? (await this.gender).decline : undefined;
+    const out = tracked.map(({ genderRow, ...f }): PipelineFace => {
+      if (!f.gender || !genderRow) return f;
+      const reason = declineReason(genderRow, g, rule);
+      return reason ? { ...f, gender: { label: null, probs: f.gender.probs, reason } } : f;
+    });
     timings.total = performance.now() - t0;
-    return { faces: tracked, width: input.width, height: input.height, timings, backend: this.parts.backend };
+    return { faces: out, width: input.width, height: input.height, timings, backend: this.parts.backend };
+  }
+
+  /** The gender classifier, built on first use (and its weights fetched then: PipelineEngine). */
+  genderModel(): Promise<GenderClassifier> {
+    this.gender ??= this.parts.gender();
+    this.gender.catch(() => (this.gender = undefined)); // a failed load is retried on the next ask
+    return this.gender;
   }
 
   private async cropAll(input: FrameInput, jobs: CropJob[]): Promise<{ gray: Float32Array; rgb?: Float32Array }> {

@@ -1,5 +1,6 @@
 // The worker's logic, free of comlink so tests can drive it directly: load a model, choose a
 // backend (and say why), classify batches one at a time, rebuild after a lost device.
+import type { DeclineRule } from '../nn/decline';
 import { requestGpu, type GpuProbe } from '../gpu/device-select';
 import type { Backend, Crops, LoadOptions, LoadResult, SaliencyAnswer, SaliencyRequest } from './api';
 import { BackendEngine, errorMessage } from './backend-engine';
@@ -8,6 +9,8 @@ import { BackendEngine, errorMessage } from './backend-engine';
 export interface ClassifierLike {
   readonly backend: Backend;
   classify(gray: ArrayLike<number>, n: number): Promise<Float32Array>;
+  /** Every output group per face (the classes', then extra outputs such as age bands); default classify. */
+  classifyOutputs?(gray: ArrayLike<number>, n: number): Promise<Float32Array>;
   dispose(): void;
 }
 
@@ -23,6 +26,10 @@ export interface LoadedModel {
   inputSize: number;
   /** Input channels (1 gray, 3 RGB interleaved); default 1. */
   channels?: number;
+  /** The weights' rule for giving no class (the gender model's "not estimated"), if any. */
+  decline?: DeclineRule;
+  /** Whether the weights carry an age head (extra "age_band" outputs). */
+  ageHead?: boolean;
   /** With a device: the WebGPU plan; without: the CPU plan. */
   create(options: { device?: GPUDevice; cpu?: 'wasm' | 'cpu'; maxBatch: number }): Promise<ClassifierLike>;
   /** The saliency plan of the same weights (built on the first saliency call, on the classifier's backend). */

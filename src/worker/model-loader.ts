@@ -3,6 +3,7 @@
 // rebuilt from them after a lost device) without fetching again.
 import { createMiniXception } from '../nn/mini-xception';
 import { createSaliency } from '../nn/saliency';
+import { declineRule } from '../nn/decline';
 import { fetchModel } from '../nn/weights';
 import type { LoadedModel, ModelLoader } from './inference-engine';
 
@@ -12,6 +13,8 @@ export const loadModel: ModelLoader = async (baseUrl, name): Promise<LoadedModel
     classes: [...spec.classes],
     inputSize: spec.input.size,
     channels: spec.input.channels,
+    decline: declineRule(spec),
+    ageHead: Boolean(spec.outputs?.age_band),
     create: (options) => createMiniXception(weights, options),
     createSaliency: (options) => createSaliency(weights, options),
   };

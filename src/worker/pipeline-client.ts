@@ -1,10 +1,12 @@
 // The page's handle on the camera pipeline in the inference worker (its own worker instance, so a
 // busy camera loop never waits behind the photo classifier). Frames are transferred, not copied.
 import { proxy, transfer, wrap } from 'comlink';
-import type { AnalyzeOptions, InferenceApi, PipelineInfo, PipelineInit, PipelineResult, WorkerEvent } from './api';
+import type { AnalyzeOptions, GenderInfo, InferenceApi, PipelineInfo, PipelineInit, PipelineResult, WorkerEvent } from './api';
 
 export interface PipelineClient {
   load(options?: PipelineInit): Promise<PipelineInfo>;
+  /** Fetches and builds the gender model in the worker (first use only; absent in older fakes: nothing to load). */
+  loadGender?(): Promise<GenderInfo>;
   /** The frame is transferred to the worker (and closed there): do not use it afterwards. */
   analyze(frame: ImageBitmap | VideoFrame, opts: AnalyzeOptions): Promise<PipelineResult>;
   on(callback: (event: WorkerEvent) => void): Promise<void>;
@@ -22,6 +24,7 @@ export function createPipelineClient(url: URL | string = new URL('./inference.wo
   failed.catch(() => undefined);
   return {
     load: (options) => Promise.race([remote.loadPipeline(options), failed]),
+    loadGender: () => Promise.race([remote.loadGender(), failed]),
     analyze: (frame, opts) => Promise.race([remote.analyzeFrame(transfer(frame, [frame]), opts), failed]),
     on: (callback) => remote.subscribe(proxy(callback)),
     loseDevice: () => remote.loseDevice(),

@@ -2,7 +2,8 @@
 // analyse frames one at a time, and after a lost GPU device build everything again on a new one
 // (the next frame does it; the page's loop just goes on).
 import { requestGpu, type GpuProbe } from '../gpu/device-select';
-import type { AnalyzeOptions, Backend, PipelineInfo, PipelineInit, PipelineResult } from './api';
+import type { AnalyzeOptions, Backend, GenderInfo, PipelineInfo, PipelineInit, PipelineResult } from './api';
+import { describeRule } from '../nn/decline';
 import { BackendEngine, cpuPathFor, errorMessage, probeBackend } from './backend-engine';
 import { FramePipeline, type FrameDetector, type PipelineClassifier } from './frame-pipeline';
 import type { LoadedModel, ModelLoader } from './inference-engine';
@@ -31,7 +32,7 @@ function dummyFrame(): ImageBitmap {
 
 export class PipelineEngine extends BackendEngine {
   private init?: Required<PipelineInit> & { url: string };
-  private models?: { emotion: LoadedModel; gender: Promise<LoadedModel> };
+  private models?: { emotion: LoadedModel; gender?: Promise<LoadedModel> };
   private pipeline?: FramePipeline;
   private device?: GPUDevice;
   private info?: PipelineInfo;
@@ -45,23 +46,22 @@ export class PipelineEngine extends BackendEngine {
     super();
   }
 
-  /** Loads the detector and the emotion model (the gender model is fetched now, built on first use). */
+  /**
+   * Loads the detector and the emotion model. The gender model is neither fetched nor built until
+   * gender is first asked for (loadGender, or a frame with gender on).
+   */
   load(options: PipelineInit = {}): Promise<PipelineInfo> {
     return this.serial(async () => {
       this.dispose();
       const url = new URL(options.weightsUrl ?? './weights/', this.base).href;
-      this.init = { backend: options.backend ?? 'auto', weightsUrl: options.weightsUrl ?? './weights/', url };
+      this.init = { backend: options.backend ?? 'auto', weightsUrl: options.weightsUrl ?? './weights/', reuse: options.reuse ?? {}, url };
       let emotion: LoadedModel;
       try {
         emotion = await this.loadModel(url, 'emotion');
       } catch (e) {
         throw new Error(`Could not load the emotion model: ${errorMessage(e)}`);
       }
-      const gender = this.loadModel(url, 'gender').catch((e: unknown) => {
-        throw new Error(`Could not load the gender model: ${errorMessage(e)}`);
-      });
-      gender.catch(() => undefined); // reported when a frame asks for gender
-      this.models = { emotion, gender };
+      this.models = { emotion };
       await this.build();
       return this.info!;
     });
@@ -84,6 +84,27 @@ export class PipelineEngine extends BackendEngine {
     });
   }
 
+  /** Fetches and builds the gender model now (the Gender switch's first turn-on); a failure says why. */
+  loadGender(): Promise<GenderInfo> {
+    return this.serial(async () => {
+      if (!this.models) throw new Error('The pipeline is not loaded: call loadPipeline() first.');
+      if (!this.pipeline) await this.build();
+      await this.pipeline!.genderModel();
+      const m = await this.genderWeights();
+      return { classes: [...m.classes], decline: describeRule(m.decline), ageHead: Boolean(m.ageHead) };
+    });
+  }
+
+  /** The gender weights, fetched once on first use; a failed fetch is tried again on the next ask. */
+  private genderWeights(): Promise<LoadedModel> {
+    const models = this.models!;
+    models.gender ??= this.loadModel(this.init!.url, 'gender').catch((e: unknown) => {
+      models.gender = undefined;
+      throw new Error(`Could not load the gender model: ${errorMessage(e)}`);
+    });
+    return models.gender;
+  }
+
   /** Test hook: destroys the GPU device as a driver reset would (device.lost fires). */
   loseDevice(): boolean {
     if (!this.device) return false;
@@ -99,17 +120,21 @@ export class PipelineEngine extends BackendEngine {
     const adapter = p.probe?.name;
     // Each stage on its faster backend, timed at load when that is in doubt: 'auto' on a software
     // adapter (on a hardware GPU WebGPU wins; 'webgpu'/'cpu' are asked for outright).
-    const measure = backend === 'auto' && Boolean(p.probe?.fallback);
+    const inDoubt = backend === 'auto' && Boolean(p.probe?.fallback);
+    // A choice measured on this adapter at an earlier load (the page remembers it per device).
+    const reuse = inDoubt && adapter ? this.init!.reuse[adapter] : undefined;
+    const measure = inDoubt && !reuse;
     const cpu = cpuPathFor(backend);
     const backends: Backend[] = device ? (measure ? ['webgpu', cpu] : ['webgpu']) : [cpu];
+    const only = (b: Backend | undefined): Backend[] => (b ? [b === 'webgpu' ? 'webgpu' : cpu] : backends);
     const deviceFor = (b: Backend) => (b === 'webgpu' ? device : undefined);
     const frame = measure ? dummyFrame() : undefined;
     const crops = new Float32Array(TIMED_FACES * models.emotion.inputSize ** 2 * (models.emotion.channels ?? 1)).fill(128);
     let detector: Picked<FrameDetector> | undefined;
     let emotion: Picked<PipelineClassifier> | undefined;
     try {
-      detector = await pickFastest(backends.map((b) => ({ backend: b, build: () => this.makeDetector(deviceFor(b), url, cpu) })), (d) => d.detect(frame!));
-      emotion = await pickFastest(backends.map((b) => ({ backend: b, build: () => models.emotion.create({ device: deviceFor(b), cpu, maxBatch: MAX_BATCH }) })), (c) => c.classify(crops, TIMED_FACES));
+      detector = await pickFastest(only(reuse?.detector).map((b) => ({ backend: b, build: () => this.makeDetector(deviceFor(b), url, cpu) })), (d) => d.detect(frame!));
+      emotion = await pickFastest(only(reuse?.emotion).map((b) => ({ backend: b, build: () => models.emotion.create({ device: deviceFor(b), cpu, maxBatch: MAX_BATCH }) })), (c) => c.classify(crops, TIMED_FACES));
     } catch (e) {
       detector?.impl.dispose();
       device?.destroy();
@@ -124,7 +149,9 @@ export class PipelineEngine extends BackendEngine {
     const stages = { detector: detector.backend, emotion: emotion.backend, gender: emotion.backend };
     const where = p.probe ? `WebGPU on ${p.probe.name}${p.probe.fallback ? ' (a software adapter)' : ''}` : p.reason.replace(/\.$/, '');
     const plain = [describeStage('The face detector', detector, 'a frame'), describeStage(`the emotion and gender models`, { ...emotion, ms: perFace(emotion.ms) }, 'a face')];
-    const reason = `${where}. ${plain.join('; ')}.`;
+    const reason = reuse
+      ? `${where}. Reused: the face detector on ${detector.backend}, the emotion and gender models on ${emotion.backend}, as measured at an earlier load on this adapter.`
+      : `${where}. ${plain.join('; ')}.`;
     const genderDevice = deviceFor(stages.gender);
     const pipeline = new FramePipeline({
       backend: stages.detector,
@@ -132,12 +159,18 @@ export class PipelineEngine extends BackendEngine {
       detector: detector.impl,
       emotion: emotion.impl,
       emotionClasses: models.emotion.classes,
-      gender: async () => (await models.gender).create({ device: genderDevice, cpu, maxBatch: MAX_BATCH }),
+      gender: async () => {
+        const m = await this.genderWeights();
+        const c = await m.create({ device: genderDevice, cpu, maxBatch: MAX_BATCH });
+        const rows = (px: ArrayLike<number>, n: number) => (c.classifyOutputs ? c.classifyOutputs(px, n) : c.classify(px, n));
+        return { classify: rows, dispose: () => c.dispose(), decline: m.decline };
+      },
       genderClasses: ['female', 'male'],
     });
     this.pipeline = pipeline;
     this.device = device;
-    this.info = { backend: stages.detector, stages, reason, adapter, emotionClasses: models.emotion.classes, genderClasses: ['female', 'male'] };
+    const choice = reuse ? 'reused' as const : measure ? 'measured' as const : undefined;
+    this.info = { backend: stages.detector, stages, reason, adapter, ...(choice ? { choice } : {}), emotionClasses: models.emotion.classes, genderClasses: ['female', 'male'] };
     if (device) {
       this.watch(device, () => this.device === device, () => {
         this.pipeline = undefined;

@@ -37,6 +37,7 @@ export const workerApi: InferenceApi = {
     }
   },
   loadPipeline: (options) => pipeline.load(options),
+  loadGender: () => pipeline.loadGender(),
   analyzeFrame: (frame, opts) => pipeline.analyzeFrame(frame, opts),
   loseDevice: () => pipeline.loseDevice(),
 };

@@ -4,6 +4,7 @@
 // cases labelled as the fixtures' sources say, and WebGPU must agree with the CPU reference.
 // On the data folder's photos and videos: test/data/analyze-cli.test.mjs.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -14,6 +15,8 @@ import { encodePng, facesFrame } from './owned-images.mjs';
 // woman, 21-year-old man, 1-year-old boy (their file names' labels).
 const placed = (i) => ({ x: 30 + (i % 3) * 200, y: 50 + Math.floor(i / 3) * 210, side: 150 });
 const EMOTION = { 0: 'happy', 1: 'surprise' }; // the fixture's model: 0.85 and 0.94 on the 48×48 crops
+/** The shipped gender weights' rule for "not estimated" (absent in weights without one). */
+const RULE = JSON.parse(readFileSync(new URL('../../weights/gender.json', import.meta.url), 'utf8')).decline;
 const GENDER = { 3: 'female', 4: 'male' }; // clear adults; the baby's gender is left unchecked
 
 let dir;
@@ -55,6 +58,15 @@ for (const backend of ['cpu', 'wasm', 'webgpu']) {
       assert.ok(f.box[2] > 80 && f.box[2] < 200, `face ${i}: width ${f.box[2]} for a 150 px face`);
       assert.equal(Object.keys(f.emotion.probs).length, 7);
       assert.deepEqual(Object.keys(f.gender.probs), ['female', 'male']);
+      // Issue 16: a gender is a label, or null with why ("child" | "unsure"), by weights/gender.json's rule.
+      const top = Math.max(...Object.values(f.gender.probs));
+      if (f.gender.label === null) {
+        assert.deepEqual(Object.keys(f.gender), ['label', 'probs', 'reason'], `face ${i}`);
+        assert.ok(f.gender.reason === 'child' || (f.gender.reason === 'unsure' && top < RULE.gender_min_probability), `face ${i}: ${JSON.stringify(f.gender)}`);
+      } else {
+        assert.deepEqual(Object.keys(f.gender), ['label', 'probs'], `face ${i}`);
+        if (RULE) assert.ok(top >= RULE.gender_min_probability, `face ${i} answered at ${top}`);
+      }
     }
     for (const [i, label] of Object.entries(EMOTION)) assert.equal(found.get(Number(i))?.emotion.label, label, `face ${i} emotion`);
     for (const [i, label] of Object.entries(GENDER)) assert.equal(found.get(Number(i))?.gender.label, label, `face ${i} gender`);

@@ -1,5 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { backendLine, plainWhy } from '../../src/ui/app/backend-line.js';
+import { BACKENDS_KEY, rememberChoice, rememberedChoices } from '../../src/ui/camera/backend-memory.js';
+import type { PipelineInfo } from '../../src/worker/api.js';
 
 suite('backend line', () => {
   const timedCpu = { backend: 'cpu' as const, reason: 'The WebGPU adapter (google swiftshader) is a software fallback, so both backends were timed: WebGPU 94.8 ms vs CPU 80.9 ms per image at batch 1; using the faster, CPU.' };
@@ -33,5 +35,21 @@ suite('backend line', () => {
       .to.match(/\. The CPU path uses one thread, because the page is not cross-origin isolated\.$/);
     // No wasm stage: nothing about threads.
     expect(backendLine({ backend: 'webgpu', reason: 'WebGPU on x.' }, undefined, null, false, { count: 2, why: null })).to.not.match(/thread/);
+  });
+
+  test('a measured choice is remembered per adapter and reused by the same build only; the line says it was reused', () => {
+    localStorage.removeItem(BACKENDS_KEY);
+    const info: PipelineInfo = { backend: 'wasm', stages: { detector: 'wasm', emotion: 'webgpu', gender: 'webgpu' }, reason: '', adapter: 'google swiftshader', choice: 'measured', emotionClasses: [], genderClasses: [] };
+    expect(rememberedChoices('v1')).to.deep.equal({});
+    rememberChoice(info, 'v1');
+    rememberChoice({ ...info, adapter: 'other', choice: undefined }, 'v1'); // not measured: not stored
+    expect(rememberedChoices('v1')).to.deep.equal({ 'google swiftshader': { detector: 'wasm', emotion: 'webgpu' } });
+    expect(rememberedChoices('v2')).to.deep.equal({}); // a new build measures again
+    localStorage.setItem(BACKENDS_KEY, '{not json');
+    expect(rememberedChoices('v1')).to.deep.equal({});
+    localStorage.removeItem(BACKENDS_KEY);
+    const reused = { backend: 'wasm' as const, stages: { detector: 'wasm' as const, emotion: 'wasm' as const, gender: 'wasm' as const },
+      reason: 'WebGPU on google swiftshader (a software adapter). Reused: the face detector on wasm, the emotion and gender models on wasm, as measured at an earlier load on this adapter.' };
+    expect(backendLine(reused, undefined, null, false)).to.equal('Face finding and emotion run on the main processor (CPU, WebAssembly), because a quick test at an earlier start on this device found it faster (reused; tested again when the app or the graphics adapter changes).');
   });
 });

@@ -3,6 +3,7 @@ import '../../src/ui/timeline/emo-video-timeline.js';
 import type { VideoTimeline } from '../../src/ui/timeline/emo-video-timeline.js';
 import { type TimelineFrame, dominant, toCsv, toJsonl, trackSeries } from '../../src/ui/timeline/timeline-data.js';
 import type { PipelineFace } from '../../src/worker/frame-pipeline.js';
+import { fpsFromMediaTimes } from '../../src/ui/timeline/frame-rate.js';
 
 const CLASSES = ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral'];
 
@@ -74,5 +75,22 @@ suite('emo-video-timeline', () => {
     expect(jsonl.download).to.equal('clip.timeline.jsonl');
     expect(await (await fetch(jsonl.href)).text()).to.equal(el.jsonl());
     expect(el.shadowRoot!.querySelector<HTMLAnchorElement>('#download-csv')!.download).to.equal('clip.timeline.csv');
+  });
+
+  test('frame rate from presented frames: the smallest step is one frame; skipped frames and jitter do not count', () => {
+    // 25 fps with frames 3 and 6 skipped (a busy page), a repeated time and 1 ms of jitter.
+    expect(fpsFromMediaTimes([0, 0.04, 0.08, 0.16, 0.2, 0.2, 0.28, 0.321, 0.36])).to.equal(25);
+    expect(fpsFromMediaTimes([0, 1001 / 30000, 2002 / 30000, 4004 / 30000])).to.equal(30000 / 1001);
+    expect(fpsFromMediaTimes([0, 1 / 12, 2 / 12])).to.equal(12);
+    expect(fpsFromMediaTimes([0, 0.04])).to.equal(undefined); // one step: cannot tell
+    expect(fpsFromMediaTimes([])).to.equal(undefined);
+  });
+
+  test('the note says whether the frame rate was measured', async () => {
+    const el = await fixture<VideoTimeline>(html`<emo-video-timeline .classes=${CLASSES} file="clip.mp4" .duration=${1}
+      .runner=${async () => ({ frames, fps: 25, measured: true })}></emo-video-timeline>`);
+    el.shadowRoot!.querySelector<HTMLButtonElement>('#make-timeline')!.click();
+    await waitUntil(() => el.shadowRoot!.querySelector('#timeline-summary'), 'timeline made');
+    expect(el.shadowRoot!.querySelector('#timeline-summary')!.textContent).to.include("the video's own 25 frames a second");
   });
 });

@@ -32,5 +32,10 @@ export function isolationMissing(): string | null {
 /** The app's choice, the same in the page (which says it) and in its workers (which use it): threads and, when one, why. */
 export function appWasmThreads(): { count: number; why: string | null } {
   const why = isolationMissing();
-  return why ? { count: 1, why } : { count: defaultWasmThreads(), why: null };
+  if (why) return { count: 1, why };
+  const count = defaultWasmThreads();
+  // One thread on a small device is a choice, not a failure: say so in plain words.
+  if (count > 1) return { count, why: null };
+  const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
+  return { count, why: cores >= 2 ? `one of this device's ${cores} processor cores stays free for the camera and the page` : 'this device reports one processor core' };
 }

@@ -25,6 +25,10 @@ const split = (p: BackendPart) => Boolean(p.stages && p.stages.detector !== p.st
 export function plainWhy(p: BackendPart, asked: string | null): string {
   if (asked === p.backend) return `the page address asks for it (?backend=${asked})`;
   if (/unavailable|no adapter|navigator\.gpu/i.test(p.reason)) return 'this browser offers no WebGPU';
+  // A choice measured at an earlier load on this device, reused (src/ui/camera/backend-memory.ts).
+  if (/Reused:/.test(p.reason)) {
+    return 'a quick test at an earlier start on this device found it faster (reused; tested again when the app or the graphics adapter changes)';
+  }
   // 'timed' (the classifier worker), or the pipeline's per-stage timings ("412 ms a frame; WebGPU 1310 ms").
   if (/timed|ms a (frame|face);/i.test(p.reason)) {
     if (split(p)) return "this device's WebGPU is a slow software stand-in, and each model runs where it was faster in a quick test at start";

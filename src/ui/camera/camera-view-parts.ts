@@ -3,6 +3,7 @@
 // no-face message with its explicit whole-picture offer.
 import { html, nothing } from 'lit';
 import type { LoadFailure } from './load-failure';
+import type { GenderController } from './gender-controller';
 
 export function loadFailureAlert(failed: LoadFailure | undefined) {
   if (!failed) return nothing;
@@ -37,4 +38,14 @@ export function cameraErrorText(e: unknown, sample: boolean): string {
   if (name === 'NotAllowedError' || name === 'SecurityError') return `Camera permission was denied. Allow the camera in the browser settings, or ${other}.`;
   if (name === 'NotFoundError' || name === 'OverconstrainedError') return `No camera matching that choice was found. Pick another camera, or ${other}.`;
   return `The camera could not start (${e instanceof Error ? e.message : String(e)}). ${sample ? 'Play the sample clip' : 'Open a photo or video'} instead?`;
+}
+
+/** The Gender switch: "loading…" while its model is fetched, and the weights' rule for "not estimated" once loaded. */
+export function genderSwitch(g: GenderController, ready: boolean, set: (on: boolean) => void) {
+  const loading = g.status === 'loading';
+  return html`<label class="switch" title=${g.status === 'ready' && g.info?.decline ? g.info.decline : nothing}>
+    <input id="gender" type="checkbox" role="switch" .checked=${g.on} ?disabled=${!ready || loading} aria-busy=${loading ? 'true' : 'false'}
+      aria-describedby=${loading ? 'gender-state' : nothing} @change=${(e: Event) => set((e.target as HTMLInputElement).checked)} />
+    Gender${loading ? html` <span id="gender-state" class="loading" role="status">loading…</span>` : nothing}
+  </label>`;
 }

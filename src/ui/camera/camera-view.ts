@@ -19,6 +19,9 @@ import type { LabelBox } from './label-layout';
 import { loadFailure } from './load-failure';
 import { cameraErrorText, idleText, loadFailureAlert, noFaceMessage } from './camera-view-parts';
 import { SAMPLE_CLIP } from './sample-clip';
+import { GENDER_KEY, GenderController } from './gender-controller';
+import { cameraControls } from './camera-controls';
+import { drawFrame, shownBoxes } from './stage-drawing';
 import { cameraSnapshot } from '../snapshot/camera-snapshot';
 import { TimelineController } from '../timeline/timeline-controller';
 import '../timeline/emo-video-timeline';
@@ -26,8 +29,8 @@ import '../timeline/emo-video-timeline';
 // Kept where it was exported before the clip left the repository.
 export { SAMPLE_CLIP };
 
-/** localStorage key of the Gender setting ('on' / 'off'). */
-export const GENDER_KEY = 'emolens.gender';
+// Kept where it was exported before the Gender switch got its controller.
+export { GENDER_KEY };
 
 type Source = 'none' | 'camera' | 'sample' | 'video' | 'photo';
 
@@ -106,7 +109,6 @@ export class CameraView extends LitElement {
   @state() private _offerSample = false;
   /** The camera was refused: Start becomes a secondary "Try the camera again". */
   @state() private _denied = false;
-  @state() private _gender = true;
   @state() private _facing: Facing = 'user';
   /** The stage shows analysed frames (after the source's first result) instead of the live video. */
   @state() private _showingAnalysed = false;
@@ -128,9 +130,10 @@ export class CameraView extends LitElement {
   private readonly _frames = new FrameLoopController(this, {
     client: () => (this.clientFactory ?? createPipelineClient)(),
     video: () => this._video,
-    gender: () => this._gender,
+    gender: (): boolean => this._gender.active,
     draw: (r, image) => this._draw(r, image),
   });
+  private readonly _gender: GenderController = new GenderController(this, () => this._frames.loadGender());
   private readonly _files = new FileOpenController(this, {
     accepting: () => this._frames.info !== undefined,
     photo: (file) => this._analyzePhoto(file),
@@ -153,7 +156,6 @@ export class CameraView extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this._gender = localStorage.getItem(GENDER_KEY) !== 'off';
     void this._start();
   }
 
@@ -190,25 +192,13 @@ export class CameraView extends LitElement {
           </p>`
         : nothing}
       ${f.deviceNote ? html`<p class="message" role="status" id="device-note">${f.deviceNote}</p>` : nothing}
-      <div class="controls">
-        ${this._source === 'camera'
-          ? html`<button id="stop" @click=${this._stop}>Stop camera</button>`
-          : html`<button id="start" class=${this._denied ? '' : 'primary'} ?disabled=${!ready} @click=${this._startCamera}>
-              ${this._denied ? 'Try the camera again' : 'Start camera'}</button>`}
-        <label class="visually-hidden" for="camera">Camera</label>
-        <select id="camera" .value=${this._facing} ?disabled=${!ready} @change=${this._onFacing}>
-          <option value="user">Front camera</option>
-          <option value="environment">Back camera</option>
-          ${this._camera.devices.map((d, i) => html`<option value=${`device:${d.deviceId}`}>${d.label || `Camera ${i + 1}`}</option>`)}
-        </select>
-        ${this.sampleClip ? html`<button id="sample" ?disabled=${!ready} @click=${this.playSample}>Sample clip</button>` : nothing}
-        <input id="file" class="visually-hidden" type="file" accept="image/*,video/*" ?disabled=${!ready} @change=${this._files.onChange} />
-        <label class="file pill" for="file" aria-disabled=${ready ? 'false' : 'true'}>Open a photo or video…</label>
-        <label class="switch">
-          <input id="gender" type="checkbox" role="switch" .checked=${this._gender} ?disabled=${!ready} @change=${this._onGender} />
-          Gender
-        </label>
-      </div>
+      ${cameraControls({
+        camera: this._source === 'camera', denied: this._denied, ready, facing: this._facing, devices: this._camera.devices,
+        sample: Boolean(this.sampleClip), gender: this._gender,
+        onStart: () => void this._startCamera(), onStop: () => this._stop(), onFacing: (e) => this._onFacing(e),
+        onSample: () => void this.playSample(), onFile: this._files.onChange,
+      })}
+      ${this._gender.status === 'failed' ? html`<p class="message error" role="alert" id="gender-error">${this._gender.error} Emotion goes on without it.</p>` : nothing}
       <div
         class="stage ${this._source === 'none' ? 'idle' : ''} ${mirror ? 'mirror' : ''} ${this._files.dragover ? 'dragover' : ''}"
         part="stage"
@@ -277,6 +267,7 @@ export class CameraView extends LitElement {
       return;
     }
     this.dispatchEvent(new CustomEvent('emo-pipeline-ready', { detail: this._frames.info, bubbles: true, composed: true }));
+    this._gender.pipelineReady();
     const cams = await this._camera.refresh();
     if (cams === 0) {
       if (!this.sampleClip) {
@@ -384,18 +375,9 @@ export class CameraView extends LitElement {
     const fc = this._frameCanvas;
     if (!fc) return;
     const mirror = this._source === 'camera' && this._camera.mirrored;
-    if (fc.width !== r.width || fc.height !== r.height) {
-      fc.width = r.width;
-      fc.height = r.height;
-    }
-    const fctx = fc.getContext('2d');
-    if (fctx) {
-      fctx.setTransform(mirror ? -1 : 1, 0, 0, 1, mirror ? r.width : 0, 0);
-      fctx.drawImage(image, 0, 0, r.width, r.height);
-      fctx.setTransform(1, 0, 0, 1, 0, 0);
-    }
+    drawFrame(fc, r, image, mirror);
     this._drawn = r;
-    this._drawnBoxes = r.faces.map(({ box: [x, y, w, h] }) => [mirror ? r.width - x - w : x, y, w, h]);
+    this._drawnBoxes = shownBoxes(r, mirror);
     this._showingAnalysed = true;
     this._paint(); // at once, so that frame and boxes change together; again after a resize
     void this.updateComplete.then(() => this._paint());
@@ -444,11 +426,6 @@ export class CameraView extends LitElement {
 
   private _onSaliency(e: CustomEvent<SaliencySettings>): void {
     this._saliency.set(e.detail);
-  }
-
-  private _onGender(e: Event): void {
-    this._gender = (e.target as HTMLInputElement).checked;
-    localStorage.setItem(GENDER_KEY, this._gender ? 'on' : 'off');
   }
 }
 

@@ -5,6 +5,7 @@
 // (`pxPerCss` canvas pixels each: the device pixel ratio for the live view). With `mirror` (front
 // camera, shown mirrored) boxes are flipped horizontally, the text is not.
 import type { PipelineFace } from '../../worker/frame-pipeline';
+import { genderShown, genderText } from '../common/words';
 import { CAPTION_PX, type LabelBox, type LabelRequest, MIN_LABEL_PX, ROW_PX, layoutLabels } from './label-layout';
 
 export interface OverlayOptions {
@@ -27,7 +28,7 @@ const FONT = 'system-ui, "DejaVu Sans", sans-serif';
 /** "#3 happy 82%": the face's one-line caption (also used for the accessible list). */
 export function faceCaption(f: PipelineFace): string {
   const e = `${f.emotion.label} ${Math.round(f.emotion.probs[f.emotion.label] * 100)}%`;
-  const g = f.gender ? `, ${f.gender.label} ${Math.round(f.gender.probs[f.gender.label] * 100)}%` : '';
+  const g = f.gender ? `, ${genderText(genderShown(f.gender))}` : '';
   return `#${f.track} ${e}${g}`;
 }
 

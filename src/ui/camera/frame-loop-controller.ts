@@ -7,8 +7,9 @@
 // comes back paired with that copy as `lastAnalysed`, and `draw` gets both, so the host draws the
 // overlay only on the very picture it was computed from (never over a later video frame).
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { PipelineInfo, PipelineResult } from '../../worker/api';
+import type { GenderInfo, PipelineInfo, PipelineResult } from '../../worker/api';
 import type { PipelineClient } from '../../worker/pipeline-client';
+import { rememberChoice, rememberedChoices } from './backend-memory';
 
 export interface FrameLoopHooks {
   /** Makes the worker client (the host's factory, read on each load). */
@@ -94,7 +95,8 @@ export class FrameLoopController implements ReactiveController {
     try {
       // The page URL's ?backend=cpu|wasm|webgpu forces a backend here too, as for the photo classifier.
       const q = new URLSearchParams(location.search).get('backend');
-      this.info = await client.load({ backend: q === 'cpu' || q === 'wasm' || q === 'webgpu' ? q : 'auto' });
+      this.info = await client.load({ backend: q === 'cpu' || q === 'wasm' || q === 'webgpu' ? q : 'auto', reuse: rememberedChoices() });
+      rememberChoice(this.info);
       return true;
     } catch (e) {
       this.loadError = e instanceof Error ? e.message : String(e);
@@ -102,6 +104,13 @@ export class FrameLoopController implements ReactiveController {
     } finally {
       this.host.requestUpdate();
     }
+  }
+
+  /** Loads the gender model in the worker (the Gender switch's first turn-on). */
+  async loadGender(): Promise<GenderInfo> {
+    const c = this.client;
+    if (!c) throw new Error('The pipeline is not loaded yet.');
+    return c.loadGender ? c.loadGender() : { classes: this.info?.genderClasses ?? [], decline: '', ageHead: false };
   }
 
   /** Test hook: makes the worker lose its GPU device; the next frame rebuilds it. */

@@ -18,6 +18,7 @@ import { DEFAULT_SALIENCY, type SaliencySettings } from './emo-saliency-controls
 import type { ExplainFn } from './emo-saliency-panel';
 import type { LayerFace } from './emo-saliency-layer';
 import type { SnapshotFace, SnapshotInput } from '../snapshot/snapshot-card';
+import { genderShown } from '../common/words';
 
 /** Faces per saliency request (the worker's saliency plan runs 8 per pass). */
 const MAX_FACES = 8;
@@ -141,7 +142,7 @@ export class CameraSaliencyController implements ReactiveController {
         const f = r.faces[i];
         return {
           affine, track: f.track, size: S, crop: c.gray.slice(i * S * S, (i + 1) * S * S), map: a.maps.slice(i * S * S, (i + 1) * S * S), target: a.targets[i],
-          snapshot: { probs: classes.map((k) => f.emotion.probs[k] ?? 0), gender: f.gender ? { label: f.gender.label, p: f.gender.probs[f.gender.label] ?? 0 } : undefined },
+          snapshot: { probs: classes.map((k) => f.emotion.probs[k] ?? 0), gender: f.gender ? genderShown(f.gender) : undefined },
         };
       });
       this.frozenFor = r;

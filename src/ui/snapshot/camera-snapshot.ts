@@ -4,6 +4,7 @@
 import type { PipelineResult } from '../../worker/api';
 import type { SnapshotFace, SnapshotInput } from './snapshot-card';
 import { CARD_MAX_FACES } from './snapshot-card';
+import { genderShown } from '../common/words';
 
 /** A frame and the result computed from it (the contract the frame loop exposes as `lastAnalysed`). */
 export interface Analysed {
@@ -33,7 +34,7 @@ export function cameraSnapshot(a: Analysed | undefined, classes: readonly string
       map: h?.map,
       target: h?.target,
       probs: classes.map((k) => f.emotion.probs[k] ?? 0),
-      gender: f.gender ? { label: f.gender.label, p: f.gender.probs[f.gender.label] ?? 0 } : undefined,
+      gender: f.gender ? genderShown(f.gender) : undefined,
       track: f.track,
       photo: { image: a.image, box: f.box },
     };

@@ -6,7 +6,7 @@
 // its frame (the photo panel) shows the model's crop and map as before.
 import { normaliseSaliency, overlayRGBA } from '../../vision/heatmap';
 import { displayName, percent } from '../common/styles';
-import { emotionAdjective, faces as facesWord } from '../common/words';
+import { type GenderShown, emotionAdjective, faces as facesWord, genderText } from '../common/words';
 
 export const CARD_WIDTH = 960;
 export const CARD_HEIGHT = 540;
@@ -24,7 +24,8 @@ export interface SnapshotFace {
   target?: number;
   /** Emotion probabilities in `classes` order. */
   probs: ArrayLike<number>;
-  gender?: { label: string; p: number };
+  /** label null: the model declined ("gender not estimated", with the reason). */
+  gender?: GenderShown;
   /** The face's track id (as on the picture and in the face list). */
   track?: number;
   /** The analysed frame and the face's box in it (frame pixels): the card shows this, in colour. */
@@ -72,7 +73,7 @@ export function snapshotCaption(input: SnapshotInput): string {
   const shown = input.faces.slice(0, CARD_MAX_FACES).map((f) => {
     const top = argmax(f.probs);
     const id = f.track !== undefined ? `#${f.track} ` : '';
-    const g = f.gender ? `, ${f.gender.label} ${percent(f.gender.p)}` : '';
+    const g = f.gender ? `, ${genderText(f.gender)}` : '';
     const heat = f.target !== undefined && f.map ? ` (heat map: looking ${emotionAdjective(input.classes[f.target])})` : '';
     return `${id}${input.classes[top]} ${percent(f.probs[top])}${g}${heat}`;
   });
@@ -201,7 +202,7 @@ export function composeSnapshotCard(input: SnapshotInput): OffscreenCanvas {
     if (f.gender) {
       ctx.fillStyle = C.muted;
       ctx.font = `500 ${one ? 22 : 17}px ${FONT}`;
-      ctx.fillText(`${displayName(f.gender.label)} ${percent(f.gender.p)}`, tx, ty + (one ? 22 : 17));
+      ctx.fillText(f.gender.label === null ? `Gender ${genderText(f.gender).slice('gender '.length)}` : `${displayName(f.gender.label)} ${percent(f.gender.p)}`, tx, ty + (one ? 22 : 17));
       ty += one ? 34 : 26;
     }
     const order = one ? all : [...all].sort((a, b) => f.probs[b] - f.probs[a]).slice(0, 3);

@@ -1,15 +1,18 @@
 // Steps through a video file frame by frame as `npm run analyze` does (frame i read at
 // (i + 0.5) / fps, tracks kept from frame to frame, the tracker reset on the first), every `step`-th
-// frame, through the page's own pipeline. The page cannot read the file's frame rate, so it
-// assumes 30 fps (the CLI's own default without ffprobe).
+// frame, through the page's own pipeline. The frame rate is the video's own, measured from its
+// presented frames' media times (frame-rate.ts); only where that fails is 30 fps assumed (the CLI's
+// own default without ffprobe).
 import type { PipelineResult } from '../../worker/api';
 import type { TimelineFrame } from './timeline-data';
+import { measureFrameRate } from './frame-rate';
 
 export const ASSUMED_FPS = 30;
 
 export interface AnalyseOptions {
   /** Read every step-th frame (1 = every frame). */
   step: number;
+  /** Frames per second; default: measured from the video (else ASSUMED_FPS). */
   fps?: number;
   /** Stop after this many frames of the video (default: all). */
   maxFrames?: number;
@@ -38,9 +41,17 @@ function seek(video: HTMLVideoElement, time: number): Promise<void> {
   });
 }
 
-export async function analyseVideo(video: HTMLVideoElement, analyse: AnalyseFrame, o: AnalyseOptions): Promise<TimelineFrame[]> {
-  const fps = o.fps ?? ASSUMED_FPS;
+/** The frames, and the frame rate their numbers and times are at (measured: read from the video, else assumed). */
+export interface AnalysedVideo {
+  frames: TimelineFrame[];
+  fps: number;
+  measured: boolean;
+}
+
+export async function analyseVideo(video: HTMLVideoElement, analyse: AnalyseFrame, o: AnalyseOptions): Promise<AnalysedVideo> {
   if (!(video.duration > 0) || !Number.isFinite(video.duration)) throw new Error('the video has no known length');
+  const measuredFps = o.fps ?? (await measureFrameRate(video));
+  const fps = measuredFps ?? ASSUMED_FPS;
   const count = Math.min(o.maxFrames ?? Infinity, Math.max(1, Math.floor(video.duration * fps)));
   const indices: number[] = [];
   for (let i = 0; i < count; i += Math.max(1, o.step)) indices.push(i);
@@ -55,5 +66,5 @@ export async function analyseVideo(video: HTMLVideoElement, analyse: AnalyseFram
     if (r) out.push({ frame: i, time, faces: r.faces });
     o.onProgress?.(k + 1, indices.length);
   }
-  return out;
+  return { frames: out, fps, measured: measuredFps !== undefined };
 }

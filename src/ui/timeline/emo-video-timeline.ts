@@ -5,6 +5,13 @@ import { emotionAdjective } from '../common/words';
 import { ASSUMED_FPS } from './analyse-video';
 import { type TimelineFrame, type TrackPoint, dominant, toCsv, toJsonl, trackSeries } from './timeline-data';
 
+/** How frame numbers relate to time: the video's measured rate, or the assumed one. */
+function fpsNote(f: { fps: number; measured: boolean } | undefined): string {
+  const rate = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(2));
+  if (f?.measured) return `Frame numbers are at the video's own ${rate(f.fps)} frames a second.`;
+  return `The video's frame rate could not be read, so frame numbers assume ${rate(f?.fps ?? ASSUMED_FPS)} frames a second.`;
+}
+
 /** Colours of the emotion lines (Okabe–Ito, distinguishable with the common colour-vision deficiencies). */
 export const EMOTION_COLOURS: Record<string, string> = {
   angry: '#d55e00', disgust: '#009e73', fear: '#cc79a7', happy: '#e69f00', sad: '#0072b2', surprise: '#56b4e9', neutral: '#6b6b6b',
@@ -17,7 +24,9 @@ const RATES = [
 ];
 
 /** Runs the analysis; the host steps its video through its pipeline. */
-export type TimelineRunner = (step: number, onProgress: (done: number, total: number) => void, signal: AbortSignal, maxFrames?: number) => Promise<TimelineFrame[]>;
+/** Answers the frames, or the frames with the frame rate they were read at (measured from the video, or assumed). */
+export type TimelineRunner = (step: number, onProgress: (done: number, total: number) => void, signal: AbortSignal, maxFrames?: number) =>
+  Promise<TimelineFrame[] | { frames: TimelineFrame[]; fps: number; measured: boolean }>;
 
 const W = 320, H = 64;
 
@@ -122,6 +131,8 @@ export class VideoTimeline extends LitElement {
   /** The analysed frames (tests read them). */
   @state() frames?: TimelineFrame[];
   @state() private _progress?: [number, number];
+  /** The frame rate the frames were read at, when the runner said. */
+  @state() private _fps?: { fps: number; measured: boolean };
   @state() private _error = '';
   @state() private _step = 5;
   private _abort?: AbortController;
@@ -151,7 +162,9 @@ export class VideoTimeline extends LitElement {
     this._abort = new AbortController();
     this._progress = [0, 1];
     try {
-      this.frames = await this.runner(step, (d, t) => (this._progress = [d, t]), this._abort.signal, maxFrames);
+      const r = await this.runner(step, (d, t) => (this._progress = [d, t]), this._abort.signal, maxFrames);
+      this.frames = Array.isArray(r) ? r : r.frames;
+      this._fps = Array.isArray(r) ? undefined : { fps: r.fps, measured: r.measured };
       this._links = { jsonl: this._url(this.jsonl(), 'application/jsonl'), csv: this._url(this.csv(), 'text/csv') };
     } catch (e) {
       this._error = `The timeline failed: ${e instanceof Error ? e.message : String(e)}`;
@@ -186,7 +199,7 @@ export class VideoTimeline extends LitElement {
     const stem = this.file.replace(/\.[^.]+$/, '');
     return html`
       <p class="note" id="timeline-summary">${frames.length} frames read, ${series.size} ${series.size === 1 ? 'face' : 'faces'} followed.
-        Click a chart to see that moment. Frame numbers assume ${ASSUMED_FPS} frames a second.</p>
+        Click a chart to see that moment. ${fpsNote(this._fps)}</p>
       <ul class="legend" aria-label="Line colours">
         ${this.classes.map((c) => html`<li>${svg`<svg viewBox="0 0 12 6" aria-hidden="true"><line x1="0" y1="3" x2="12" y2="3" stroke=${EMOTION_COLOURS[c] ?? '#000'} stroke-width="3"/></svg>`}${c}</li>`)}
       </ul>

@@ -1,7 +1,8 @@
 // A video's analysed frames as per-track series (for the charts) and as the downloads: JSON Lines
-// with exactly the fields and rounding of `npm run analyze` (tools/analyze.mjs faceLine), and a
+// with exactly the fields and rounding of `npm run analyze` (the one faceLine of src/vision/face-line.js), and a
 // CSV with one row per face and frame.
 import type { PipelineFace } from '../../worker/frame-pipeline';
+import { faceLine, r4 } from '../../vision/face-line.js';
 
 export interface TimelineFrame {
   /** Frame index at the assumed frame rate (as the CLI numbers them). */
@@ -39,21 +40,7 @@ export function dominant(points: readonly TrackPoint[]): { label: string; share:
   return { label, share: points.length ? k / points.length : 0 };
 }
 
-const r4 = (v: number) => Math.round(v * 1e4) / 1e4;
-const r2 = (v: number) => Math.round(v * 100) / 100;
-const round4 = (p: Record<string, number>) => Object.fromEntries(Object.entries(p).map(([k, v]) => [k, r4(v)]));
-
-/** One face as `npm run analyze` writes it: rounded numbers, the CLI's field order. */
-export function faceLine(f: PipelineFace) {
-  return {
-    box: f.box.map(r2),
-    score: r4(f.score),
-    landmarks: f.landmarks.map((p) => p.map(r2)),
-    track: f.track,
-    emotion: { label: f.emotion.label, probs: round4(f.emotion.probs) },
-    ...(f.gender ? { gender: { label: f.gender.label, probs: round4(f.gender.probs) } } : {}),
-  };
-}
+export { faceLine };
 
 /** `{"file", "frame", "faces"}` per analysed frame, as `npm run analyze` prints. */
 export function toJsonl(file: string, frames: readonly TimelineFrame[]): string {
