@@ -5,13 +5,18 @@
 // the stage shows (the analysed-frame canvas when visible, else the video) and the boxes drawn over
 // it, re-runs the detector on that capture (test/e2e/detector-page.ts, WebGPU) and requires every
 // drawn box to overlap a re-detected face (IoU ≥ 0.3) and at least 90% of them with IoU ≥ 0.5.
+// The re-detection keeps faces down to score 0.4 (the app draws from 0.6): this test is about where
+// boxes are drawn, not about the detector's borderline calls (a chandelier at 0.62 in a window and
+// 0.58 in the full frame is the same call on the same picture). A box left behind by a moving picture
+// still finds nothing under it. Captures with a miss are saved as PNGs named in the report.
 // (Followed faces are found in a window at another scale than the full frame: on an 18 px face the
 // two boxes can differ by 3 px, IoU 0.46.) Boxes drawn over live video that has moved on since the
 // frame was analysed fail this: the old design scored 0 of 16, best IoU 0.16. It also checks that the
 // snapshot's source, `lastAnalysed`, is the frame the last result was computed from.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { forwardPageErrors, launchBrowser } from '../../tools/browser.mjs';
@@ -110,13 +115,22 @@ async function checkFrameTruth(page, label) {
     const cap = await capture(page);
     assert.ok(cap.showsFrame, `${label}: the stage shows the analysed frame once results come`);
     assert.deepEqual(cap.analysed?.slice(0, 2), cap.size, `${label}: lastAnalysed holds the analysed frame's pixels`);
-    const faces = await detectorTab.evaluate((png) => window.detectorPage.inspect(png, 'webgpu').then((r) => r.faces.map((f) => f.box)), cap.png);
+    const faces = await detectorTab.evaluate((png) => window.detectorPage.inspect(png, 'webgpu', { scoreThreshold: 0.4 }).then((r) => r.faces.map((f) => f.box)), cap.png);
+    let missed = false;
     for (const b of cap.boxes) {
       drawn++;
       const best = Math.max(0, ...faces.map((f) => iou(b, f)));
       if (best >= 0.5) onFace++;
-      else misses.push(`capture ${i}: box ${b.map(Math.round)} best IoU ${best.toFixed(2)}`);
+      else {
+        missed = true;
+        misses.push(`capture ${i}: box ${b.map(Math.round)} best IoU ${best.toFixed(2)}`);
+      }
       if (best >= 0.3) overlapping++;
+    }
+    if (missed) {
+      const file = join(tmpdir(), `emolens-frame-truth-${label.replace(/\W+/g, '_')}-${i}.png`);
+      await writeFile(file, Buffer.from(cap.png, 'base64'));
+      misses.push(`  (capture ${i} saved as ${file}; re-detected: ${faces.map((f) => f.map(Math.round).join(',')).join(' | ')})`);
     }
   }
   assert.ok(drawn >= CAPTURES, `${label}: ${drawn} boxes drawn over ${CAPTURES} captures`);

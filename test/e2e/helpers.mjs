@@ -47,17 +47,20 @@ export async function extractFer(dir, { perClass = 2, classes = CLASSES } = {}) 
   return written;
 }
 
-/** Runs `node tools/<tool>.mjs ...args` from the repo root; resolves to { code, stdout, stderr }. */
-export function runTool(tool, args, { timeoutMs = 240_000 } = {}) {
+/**
+ * Runs argv[0] with argv[1..] and collects its output; resolves to { code, stdout, stderr }. Fails
+ * after `timeoutMs` (the child is killed) with `hang` and its stderr: a hang is a failure, not a wait.
+ */
+export function runCommand(argv, { cwd = root, env = process.env, timeoutMs = 240_000, hang = `${argv.join(' ')} timed out after ${timeoutMs} ms` } = {}) {
   return new Promise((ok, fail) => {
-    const child = spawn(process.execPath, [join(root, `tools/${tool}.mjs`), ...args], { cwd: root });
+    const child = spawn(argv[0], argv.slice(1), { cwd, env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      fail(new Error(`${tool} timed out after ${timeoutMs} ms\n${stderr}`));
+      fail(new Error(`${hang}\n${stderr}`));
     }, timeoutMs);
     child.on('error', fail);
     child.on('close', (code) => {
@@ -65,6 +68,11 @@ export function runTool(tool, args, { timeoutMs = 240_000 } = {}) {
       ok({ code, stdout, stderr });
     });
   });
+}
+
+/** Runs `node tools/<tool>.mjs ...args` from the repo root; resolves to { code, stdout, stderr }. */
+export function runTool(tool, args, { timeoutMs = 240_000 } = {}) {
+  return runCommand([process.execPath, join(root, `tools/${tool}.mjs`), ...args], { timeoutMs, hang: `${tool} timed out after ${timeoutMs} ms` });
 }
 
 /** Runs `node tools/classify.mjs ...args`; resolves to { code, stdout, stderr }. */

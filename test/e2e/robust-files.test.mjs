@@ -5,12 +5,12 @@
 // through any permission bits, so as root the CLIs run as the unprivileged user `nobody` (setpriv);
 // as another user they run as that user.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { copyFile, chmod, mkdir, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { ensureBuilt, parseJsonl, root, tempDir } from './helpers.mjs';
+import { ensureBuilt, parseJsonl, root, runCommand, tempDir } from './helpers.mjs';
 
 let dir;
 let server;
@@ -54,22 +54,7 @@ after(async () => {
 function runUnprivileged(tool, args, { timeoutMs = 180_000 } = {}) {
   const cmd = [process.execPath, join(root, `tools/${tool}.mjs`), ...args];
   const argv = asRoot ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', ...cmd] : cmd;
-  return new Promise((ok, fail) => {
-    const child = spawn(argv[0], argv.slice(1), { cwd: root, env: { ...process.env, HOME: dir } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      fail(new Error(`${tool} hung: no exit within ${timeoutMs / 1000} s\n${stderr}`));
-    }, timeoutMs);
-    child.on('error', fail);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      ok({ code, stdout, stderr });
-    });
-  });
+  return runCommand(argv, { env: { ...process.env, HOME: dir }, timeoutMs, hang: `${tool} hung: no exit within ${timeoutMs / 1000} s` });
 }
 
 /** The error line expected for each odd entry (file names relative to the folder's parent). */

@@ -4,13 +4,13 @@
 // open), with its frames so far and an error line naming the frame reached, and go on with the next
 // files; the benchmark page's bench() must end the same way instead of waiting forever.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { launchBrowser } from '../../tools/browser.mjs';
 import { serveStatic } from '../../tools/serve.mjs';
-import { ensureBuilt, parseJsonl, root, tempDir } from './helpers.mjs';
+import { ensureBuilt, parseJsonl, root, runCommand, tempDir } from './helpers.mjs';
 import { stallOneSeek } from './stall-video-hook.mjs';
 
 let dir;
@@ -36,22 +36,8 @@ after(async () => {
 
 test('analyze: a seek that never completes ends that video with its frames so far and "stopped at frame 4", within the limit derived from the video; the next files are analysed; exit 1', async () => {
   const t0 = performance.now();
-  const r = await new Promise((ok, fail) => {
-    const child = spawn(process.execPath, ['--import', './test/e2e/stall-video-hook.mjs', 'tools/analyze.mjs', '--no-gender', join(dir, 'media')], {
-      cwd: root, env: { ...process.env, EMOLENS_TEST_STALL_SEEK: '5' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      fail(new Error(`analyze hung on the stalled seek (no exit in 240 s)\n${stderr}`));
-    }, 240_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      ok({ code, stdout, stderr });
-    });
+  const r = await runCommand([process.execPath, '--import', './test/e2e/stall-video-hook.mjs', 'tools/analyze.mjs', '--no-gender', join(dir, 'media')], {
+    env: { ...process.env, EMOLENS_TEST_STALL_SEEK: '5' }, hang: 'analyze hung on the stalled seek (no exit in 240 s)',
   });
   const s = (performance.now() - t0) / 1000;
   assert.equal(r.code, 1, r.stderr);

@@ -32,9 +32,9 @@ export interface GenderShown {
 const DECLINED: Record<string, string> = { child: 'looks under 13', unsure: 'model unsure' };
 
 /** "female 82%", or "gender not estimated (looks under 13)" when the model declined. */
-export function genderText(g: GenderShown): string {
+export function genderText(g: GenderShown, pct: (p: number) => string = (p) => `${Math.round(p * 100)}%`): string {
   if (g.label === null) return `gender not estimated (${DECLINED[g.reason ?? 'unsure']})`;
-  return `${g.label} ${Math.round(g.p * 100)}%`;
+  return `${g.label} ${pct(g.p)}`;
 }
 
 /** GenderShown from a face's estimate: the label's probability, or the top one when declined. */

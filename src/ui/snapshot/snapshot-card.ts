@@ -73,7 +73,7 @@ export function snapshotCaption(input: SnapshotInput): string {
   const shown = input.faces.slice(0, CARD_MAX_FACES).map((f) => {
     const top = argmax(f.probs);
     const id = f.track !== undefined ? `#${f.track} ` : '';
-    const g = f.gender ? `, ${genderText(f.gender)}` : '';
+    const g = f.gender ? `, ${genderText(f.gender, percent)}` : ''; // the caption's one-decimal percentages
     const heat = f.target !== undefined && f.map ? ` (heat map: looking ${emotionAdjective(input.classes[f.target])})` : '';
     return `${id}${input.classes[top]} ${percent(f.probs[top])}${g}${heat}`;
   });
