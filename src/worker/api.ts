@@ -100,6 +100,8 @@ export interface PipelineInfo {
   choice?: 'measured' | 'reused';
   emotionClasses: string[];
   genderClasses: string[];
+  /** Credit line for the face detector (shown wherever detections are). */
+  attribution?: string;
 }
 
 export interface AnalyzeOptions {
@@ -158,40 +160,14 @@ export interface PipelineResult {
   backend: string;
 }
 
-// Face detector (docs/ARCHITECTURE.md "Camera pipeline"): loadDetector's options and answer.
+// Face detection (docs/ARCHITECTURE.md "Camera pipeline"): the pipeline with its classifiers off.
 export type { Face };
 
-/** loadDetector(): backend choice as for the classifier, plus the detector's own settings. */
-export interface DetectorLoadOptions {
-  /** Default 'auto': WebGPU on a hardware adapter, the faster of the two on a software one. */
-  backend?: BackendChoice;
-  /** Longest side of the detector input; frames are fitted (never upscaled). Default 640. */
-  maxSide?: number;
-  /** Defaults for detect(): minimum score 0.6, NMS IoU 0.3, at most 50 faces. */
-  scoreThreshold?: number;
-  nmsThreshold?: number;
-  topK?: number;
-  /** Folder of weights/yunet.{json,safetensors}, resolved against the worker's URL. Default './weights/'. */
-  weightsUrl?: string;
-}
-
-/** Per-call detect() settings (override loadDetector's). */
+/** Per-call detectFaces() settings (defaults: minimum score 0.6, NMS IoU 0.3, at most 50 faces). */
 export interface DetectOptions {
   scoreThreshold?: number;
   nmsThreshold?: number;
   topK?: number;
-}
-
-export interface DetectorLoadResult {
-  backend: Backend;
-  /** One sentence for the user: why this backend runs. */
-  reason: string;
-  adapter?: string;
-  /** ms per frame of each backend on a frame of `frame` size, when 'auto' compared them. */
-  timings?: { webgpu: number; cpu: number; frame: [number, number] };
-  maxSide: number;
-  /** Credit line for the model (shown wherever detections are). */
-  attribution: string;
 }
 
 /** Things that happen between calls, pushed to subscribers. */
@@ -209,13 +185,6 @@ export interface InferenceApi {
    * one forward + one backward pass, so it also answers the probabilities).
    */
   saliency(request: SaliencyRequest): Promise<SaliencyAnswer>;
-  /** Loads the face detector (weights/yunet.*) and picks its backend; detect() calls it when needed. */
-  loadDetector(options?: DetectorLoadOptions): Promise<DetectorLoadResult>;
-  /**
-   * Faces in one frame (transferred; closed by the worker): boxes and five landmarks in frame
-   * pixels, clipped to the frame, best score first.
-   */
-  detect(frame: ImageBitmap | VideoFrame, options?: DetectOptions): Promise<Face[]>;
   /** Registers a callback (wrap it in comlink's proxy()) for WorkerEvents. */
   subscribe(callback: (event: WorkerEvent) => void): void;
   /** Loads the face detector and the emotion model for analyzeFrame (gender is fetched on first use: loadGender). */
@@ -227,6 +196,12 @@ export interface InferenceApi {
   loadGender(): Promise<GenderInfo>;
   /** Whole pipeline on one frame (transferred; closed by the worker): detect → crops → emotion (+ gender) → tracker. */
   analyzeFrame(frame: ImageBitmap | VideoFrame, opts: AnalyzeOptions): Promise<PipelineResult>;
+  /**
+   * The pipeline with its classifiers off, on one frame (transferred; closed by the worker): the
+   * detector loadPipeline chose, its faces in frame pixels (boxes and five landmarks, clipped to the
+   * frame, best score first), untracked.
+   */
+  detectFaces(frame: ImageBitmap | VideoFrame, options?: DetectOptions): Promise<Face[]>;
   /** Test hook: destroys the pipeline's GPU device (the next frame rebuilds it). False when none. */
   loseDevice(): boolean;
 }

@@ -1,4 +1,4 @@
-// What the worker's engines (InferenceEngine, DetectorEngine, PipelineEngine) share: calls run one
+// What the worker's engines (InferenceEngine for photos, PipelineEngine for frames) share: calls run one
 // at a time, events go to subscribers, and the backend is chosen, watched and rebuilt alike.
 //
 // Backend policy (chooseBackend): 'wasm' → our WebAssembly kernels; 'cpu' → the TypeScript reference;

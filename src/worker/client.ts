@@ -1,8 +1,8 @@
 // The main thread's handle on the inference worker. The bundle puts the worker next to the page
 // script (dist/inference.worker.js), so it resolves relative to import.meta.url.
-import { proxy, transfer, wrap } from 'comlink';
+import { proxy, wrap } from 'comlink';
 import type {
-  Crops, DetectOptions, DetectorLoadOptions, DetectorLoadResult, Face, InferenceApi, LoadOptions, LoadResult, SaliencyAnswer, SaliencyRequest, WorkerEvent,
+  Crops, InferenceApi, LoadOptions, LoadResult, SaliencyAnswer, SaliencyRequest, WorkerEvent,
 } from './api';
 
 /** What pages use: the worker's verbs plus events and shutdown. UI tests pass a fake. */
@@ -12,10 +12,6 @@ export interface InferenceClient {
   classify(crops: Crops): Promise<Float32Array>;
   /** Guided back-propagation maps + probabilities (optional so that fakes without it still type-check). */
   saliency?(request: SaliencyRequest): Promise<SaliencyAnswer>;
-  /** Loads the face detector (optional so that fakes without it still type-check). */
-  loadDetector?(options?: DetectorLoadOptions): Promise<DetectorLoadResult>;
-  /** Faces in a frame; the frame is transferred to the worker (unusable here afterwards). */
-  detect?(frame: ImageBitmap | VideoFrame, options?: DetectOptions): Promise<Face[]>;
   /** Calls back on device-lost / recovered. */
   on(callback: (event: WorkerEvent) => void): Promise<void>;
   /** Stops the worker (and with it the GPU device). */
@@ -34,8 +30,6 @@ export function createInferenceClient(url: URL | string = new URL('./inference.w
     load: (options) => Promise.race([remote.load(options), failed]),
     classify: (crops) => Promise.race([remote.classify(crops), failed]),
     saliency: (request) => Promise.race([remote.saliency(request), failed]),
-    loadDetector: (options) => Promise.race([remote.loadDetector(options), failed]),
-    detect: (frame, options) => Promise.race([remote.detect(transfer(frame, [frame]), options), failed]),
     on: (callback) => remote.subscribe(proxy(callback)),
     terminate: () => worker.terminate(),
   };

@@ -40,9 +40,11 @@ export const createDetector: DetectorFactory = async (device, weightsUrl, cpu): 
     const p = yunet.framePixels ?? pixels.read(frame);
     return { rgba: p.data, width: p.width, height: p.height };
   };
+  const { authors, license } = (await model).spec.attribution;
   return {
-    async detect(frame) {
-      const faces = await yunet.detect(frame);
+    attribution: `YuNet (${authors ?? 'Wei Wu, Hanyang Peng, Shiqi Yu'}), ${license ?? 'Apache-2.0'}`,
+    async detect(frame, options) {
+      const faces = await yunet.detect(frame, options);
       return { faces, input: input(frame) };
     },
     async detectWindows(frame, windows) {

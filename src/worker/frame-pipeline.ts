@@ -12,7 +12,7 @@
 // Timings (ms): detect (with the frame's upload), crop, emotion, gender (whenever gender is on; 0 on
 // frames where no face was due), classify (both), track, total. `runs.genderFaces` counts the faces
 // the gender model has classified.
-import type { Backend } from './api.js';
+import type { Backend, DetectOptions } from './api.js';
 import { CropResize, type CropJob } from '../kernels/crop-resize.js';
 import { cropResizeRef, tapsFor } from '../kernels/crop-resize.ref.js';
 import { WasmImageKernels } from '../kernels/wasm/image.js';
@@ -38,7 +38,9 @@ export interface FrameInput {
  * crops read the very upload the detector used.
  */
 export interface FrameDetector {
-  detect(frame: ImageBitmap | VideoFrame): Promise<{ faces: Detection[]; input: FrameInput }>;
+  /** Credit line for the detector's weights (PipelineInfo.attribution). */
+  readonly attribution?: string;
+  detect(frame: ImageBitmap | VideoFrame, options?: DetectOptions): Promise<{ faces: Detection[]; input: FrameInput }>;
   /** Faces in square windows [x, y, side] of the frame (face following): one list per window. */
   detectWindows(frame: ImageBitmap | VideoFrame, windows: readonly Window[]): Promise<{ perWindow: Detection[][]; input: FrameInput }>;
   dispose(): void;
@@ -183,6 +185,11 @@ export class FramePipeline {
     });
     timings.total = performance.now() - t0;
     return { faces: out, width: input.width, height: input.height, timings, backend: this.parts.backend };
+  }
+
+  /** Detection alone (the classifiers and the tracker off): the faces, best score first. */
+  async detectFaces(frame: ImageBitmap | VideoFrame, options?: DetectOptions): Promise<Detection[]> {
+    return (await this.parts.detector.detect(frame, options)).faces;
   }
 
   /** The gender classifier, built on first use (and its weights fetched then: PipelineEngine). */

@@ -1,7 +1,7 @@
 // The page's handle on the camera pipeline in the inference worker (its own worker instance, so a
 // busy camera loop never waits behind the photo classifier). Frames are transferred, not copied.
 import { proxy, transfer, wrap } from 'comlink';
-import type { AnalyzeOptions, GenderInfo, InferenceApi, PipelineInfo, PipelineInit, PipelineResult, WorkerEvent } from './api';
+import type { AnalyzeOptions, DetectOptions, Face, GenderInfo, InferenceApi, PipelineInfo, PipelineInit, PipelineResult, WorkerEvent } from './api';
 
 export interface PipelineClient {
   load(options?: PipelineInit): Promise<PipelineInfo>;
@@ -9,6 +9,8 @@ export interface PipelineClient {
   loadGender?(): Promise<GenderInfo>;
   /** The frame is transferred to the worker (and closed there): do not use it afterwards. */
   analyze(frame: ImageBitmap | VideoFrame, opts: AnalyzeOptions): Promise<PipelineResult>;
+  /** Faces only (the classifiers off); the frame is transferred and closed there. Absent in older fakes. */
+  detectFaces?(frame: ImageBitmap | VideoFrame, options?: DetectOptions): Promise<Face[]>;
   on(callback: (event: WorkerEvent) => void): Promise<void>;
   /** Test hook: destroys the worker's GPU device. */
   loseDevice(): Promise<boolean>;
@@ -26,6 +28,7 @@ export function createPipelineClient(url: URL | string = new URL('./inference.wo
     load: (options) => Promise.race([remote.loadPipeline(options), failed]),
     loadGender: () => Promise.race([remote.loadGender(), failed]),
     analyze: (frame, opts) => Promise.race([remote.analyzeFrame(transfer(frame, [frame]), opts), failed]),
+    detectFaces: (frame, options) => Promise.race([remote.detectFaces(transfer(frame, [frame]), options), failed]),
     on: (callback) => remote.subscribe(proxy(callback)),
     loseDevice: () => remote.loseDevice(),
     terminate: () => worker.terminate(),

@@ -2,7 +2,7 @@
 // analyse frames one at a time, and after a lost GPU device build everything again on a new one
 // (the next frame does it; the page's loop just goes on).
 import { requestGpu, type GpuProbe } from '../gpu/device-select';
-import type { AnalyzeOptions, Backend, GenderInfo, PipelineInfo, PipelineInit, PipelineResult } from './api';
+import type { AnalyzeOptions, Backend, DetectOptions, Face, GenderInfo, PipelineInfo, PipelineInit, PipelineResult } from './api';
 import { describeRule } from '../nn/decline';
 import { BackendEngine, cpuPathFor, errorMessage, probeBackend } from './backend-engine';
 import { FramePipeline, type FrameDetector, type PipelineClassifier } from './frame-pipeline';
@@ -71,13 +71,18 @@ export class PipelineEngine extends BackendEngine {
   analyzeFrame(frame: ImageBitmap | VideoFrame, opts: AnalyzeOptions): Promise<PipelineResult> {
     return this.serial(async () => {
       try {
-        if (!this.models) throw new Error('The pipeline is not loaded: call loadPipeline() first.');
-        if (!this.pipeline) {
-          await this.build();
-          this.recovered('Rebuilt', this.info!);
-          this.lostMessage = undefined;
-        }
-        return await this.pipeline!.analyze(frame, opts);
+        return await (await this.ready()).analyze(frame, opts);
+      } finally {
+        frame.close();
+      }
+    });
+  }
+
+  /** The pipeline with its classifiers off: the chosen detector's faces in one frame (closed afterwards). */
+  detectFaces(frame: ImageBitmap | VideoFrame, options?: DetectOptions): Promise<Face[]> {
+    return this.serial(async () => {
+      try {
+        return await (await this.ready()).detectFaces(frame, options);
       } finally {
         frame.close();
       }
@@ -93,6 +98,17 @@ export class PipelineEngine extends BackendEngine {
       const m = await this.genderWeights();
       return { classes: [...m.classes], decline: describeRule(m.decline), ageHead: Boolean(m.ageHead) };
     });
+  }
+
+  /** The built pipeline; after a lost device, built again on a new one (and subscribers told). */
+  private async ready(): Promise<FramePipeline> {
+    if (!this.models) throw new Error('The pipeline is not loaded: call loadPipeline() first.');
+    if (!this.pipeline) {
+      await this.build();
+      this.recovered('Rebuilt', this.info!);
+      this.lostMessage = undefined;
+    }
+    return this.pipeline!;
   }
 
   /** The gender weights, fetched once on first use; a failed fetch is tried again on the next ask. */
@@ -170,7 +186,7 @@ export class PipelineEngine extends BackendEngine {
     this.pipeline = pipeline;
     this.device = device;
     const choice = reuse ? 'reused' as const : measure ? 'measured' as const : undefined;
-    this.info = { backend: stages.detector, stages, reason, adapter, ...(choice ? { choice } : {}), emotionClasses: models.emotion.classes, genderClasses: ['female', 'male'] };
+    this.info = { backend: stages.detector, stages, reason, adapter, ...(choice ? { choice } : {}), emotionClasses: models.emotion.classes, genderClasses: ['female', 'male'], ...(detector.impl.attribution ? { attribution: detector.impl.attribution } : {}) };
     if (device) {
       this.watch(device, () => this.device === device, () => {
         this.pipeline = undefined;

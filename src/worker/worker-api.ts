@@ -1,8 +1,8 @@
-// The InferenceApi object the worker exposes: the engine with the real model loader, results
-// transferred (not copied) back to the page.
+// The InferenceApi object the worker exposes: the photo classifier's engine and the camera
+// pipeline's (face detection is the pipeline with its classifiers off), with the real model loader;
+// results transferred (not copied) back to the page.
 import { transfer } from 'comlink';
 import type { InferenceApi } from './api';
-import { DetectorEngine } from './detector-engine';
 import { InferenceEngine } from './inference-engine';
 import { createDetector } from './detector-adapter';
 import { loadModel } from './model-loader';
@@ -10,7 +10,6 @@ import { PipelineEngine } from './pipeline-engine';
 
 // Weights resolve next to the worker's own script (dist/inference.worker.js → dist/weights/).
 const engine = new InferenceEngine(loadModel, undefined, import.meta.url);
-const detector = new DetectorEngine(undefined, undefined, undefined, import.meta.url);
 const pipeline = new PipelineEngine(loadModel, createDetector, undefined, import.meta.url);
 
 export const workerApi: InferenceApi = {
@@ -25,20 +24,12 @@ export const workerApi: InferenceApi = {
   },
   subscribe: (callback) => {
     engine.subscribe(callback);
-    detector.subscribe(callback);
     pipeline.subscribe(callback);
-  },
-  loadDetector: (options) => detector.load(options),
-  async detect(frame, options) {
-    try {
-      return await detector.detect(frame, options);
-    } finally {
-      frame.close();
-    }
   },
   loadPipeline: (options) => pipeline.load(options),
   loadGender: () => pipeline.loadGender(),
   analyzeFrame: (frame, opts) => pipeline.analyzeFrame(frame, opts),
+  detectFaces: (frame, options) => pipeline.detectFaces(frame, options),
   loseDevice: () => pipeline.loseDevice(),
 };
 

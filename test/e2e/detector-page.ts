@@ -1,13 +1,13 @@
 // dist/detector-page.js: a page without UI that test/e2e/yunet-parity.test.mjs and
 // tools/bench-detector.mjs drive through puppeteer (built by tools/detector-page.mjs). It runs the
 // YuNet detector on the main thread (both backends, with its input tensor and raw heads) and through
-// the worker's detect verb, on images sent as base64.
+// the worker's detectFaces verb (the camera pipeline with its classifiers off), on images sent as base64.
 import { DEFAULT_MAX_SIDE, createYunet, type DetectOptions, type FaceDetector } from '../../src/nn/yunet.js';
 import { YunetGpuPlan } from '../../src/nn/yunet-gpu.js';
 import { type YunetModel, fetchYunet } from '../../src/nn/yunet-weights.js';
 import { requestGpuDevice } from '../../src/gpu/device.js';
-import type { DetectorLoadOptions, DetectorLoadResult } from '../../src/worker/api.js';
-import { createInferenceClient, type InferenceClient } from '../../src/worker/client.js';
+import type { PipelineInfo, PipelineInit } from '../../src/worker/api.js';
+import { createPipelineClient, type PipelineClient } from '../../src/worker/pipeline-client.js';
 import { type DetectorGeometry, detectorGeometry } from '../../src/vision/yunet-decode.js';
 import type { Face } from '../../src/vision/types.js';
 
@@ -25,9 +25,9 @@ export interface DetectorPageApi {
   inspect(image: string, backend: Backend, options?: DetectOptions): Promise<Inspected>;
   /** ms per frame of detect() on the main thread, over `reps` passes of the frames (after a warm-up). */
   bench(frames: string[], backend: Backend, reps: number): Promise<{ ms: number; faces: number[] }>;
-  workerLoad(options: DetectorLoadOptions): Promise<DetectorLoadResult>;
+  workerLoad(options: PipelineInit): Promise<PipelineInfo>;
   workerDetect(image: string, options?: DetectOptions): Promise<Face[]>;
-  /** ms per frame of the worker's detect verb (bitmap made and transferred per call, as the camera does). */
+  /** ms per frame of the worker's detectFaces verb (bitmap made and transferred per call, as the camera does). */
   workerBench(frames: string[], reps: number): Promise<{ ms: number; faces: number[] }>;
   /** Per-dispatch times of the WebGPU plan for this image's size. */
   profile(image: string): Promise<{ name: string; ms: number }[]>;
@@ -75,7 +75,7 @@ function detector(backend: Backend): Promise<FaceDetector> {
   return d;
 }
 
-let client: InferenceClient | undefined;
+let client: PipelineClient | undefined;
 
 const api: DetectorPageApi = {
   async inspect(image, backend, options) {
@@ -97,22 +97,22 @@ const api: DetectorPageApi = {
   },
   async workerLoad(options) {
     client?.terminate();
-    client = createInferenceClient();
-    return client.loadDetector!(options);
+    client = createPipelineClient();
+    return client.load(options);
   },
   async workerDetect(image, options) {
     if (!client) throw new Error('workerLoad first');
-    return client.detect!(await bitmap(image), options);
+    return client.detectFaces!(await bitmap(image), options);
   },
   async workerBench(frames, reps) {
     if (!client) throw new Error('workerLoad first');
     const blobs = frames.map((f) => Uint8Array.from(atob(f), (c) => c.charCodeAt(0)));
     const decode = (b: Uint8Array<ArrayBuffer>) => createImageBitmap(new Blob([b]), { colorSpaceConversion: 'none' });
-    await client.detect!(await decode(blobs[0]));
+    await client.detectFaces!(await decode(blobs[0]));
     const faces: number[] = [];
     const t0 = performance.now();
     for (let r = 0; r < reps; r++) {
-      for (const b of blobs) faces.push((await client.detect!(await decode(b))).length);
+      for (const b of blobs) faces.push((await client.detectFaces!(await decode(b))).length);
     }
     return { ms: (performance.now() - t0) / (reps * blobs.length), faces };
   },
