@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Saliency cost: guided back-propagation (src/nn/saliency.ts) against the forward pass it extends,
+// Saliency cost: guided back-propagation (src/nn/saliency/saliency.ts) against the forward pass it extends,
 // per backend and batch size, in headless Chromium (tools/browser.mjs, WebGPU on SwiftShader when
 // there is no GPU). A script printing numbers, not a test.
 //

@@ -1,5 +1,5 @@
 // CI round trip of the trainer's export into the TypeScript loader: reads <dir>/<name>.json and
-// .safetensors with the app's own loader (src/nn/weights.ts), runs the CPU backend on the golden
+// .safetensors with the app's own loader (src/nn/mini-xception/weights.ts), runs the CPU backend on the golden
 // inputs and compares the logits with PyTorch's (written by training/golden.py into the same dir).
 //   node tools/check-export.mjs .cache/smoke [emotion]
 import { build } from 'esbuild';
@@ -13,10 +13,10 @@ const out = join('.cache', 'check-export.bundle.mjs');
 await build({
   stdin: {
     contents: `export { parseModelSpec } from './src/nn/model-spec.ts';
-      export { loadMiniXception } from './src/nn/weights.ts';
+      export { loadMiniXception } from './src/nn/mini-xception/weights.ts';
       export { checkWeights, manifestDigest } from './src/nn/integrity.ts';
       export { parseSafetensors } from './src/nn/safetensors.ts';
-      export { createMiniXception } from './src/nn/mini-xception.ts';`,
+      export { createMiniXception } from './src/nn/mini-xception/mini-xception.ts';`,
     resolveDir: process.cwd(), loader: 'ts',
   },
   bundle: true, platform: 'node', target: 'es2022', format: 'esm', outfile: out, loader: { '.wgsl': 'text' }, plugins: [wasmKernelsEsbuild()], logLevel: 'error',

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Converts the YuNet face detector (EMOLENS_DATA/models/face_detection_yunet_2023mar.onnx) into the
 // files the app loads: weights/yunet.safetensors (F32, ONNX OIHW shapes) and weights/yunet.json
-// (the layer list src/nn/yunet-weights.ts validates and src/nn/yunet*.ts run). The app never parses
+// (the layer list src/nn/yunet/yunet-weights.ts validates and src/nn/yunet/yunet*.ts run). The app never parses
 // ONNX; this is the only place that does (with onnx-proto's generated protobufjs code).
 //
 //   npm run convert:yunet [-- --onnx PATH] [--out weights] [--list]

@@ -3,7 +3,7 @@ Gender Classification"), the network every emolens classifier uses.
 
 Block names mirror the WGSL kernels in src/kernels: a SeparableConv is a depthwise 3x3 followed by
 a pointwise 1x1, exactly as the browser runs it. Tensor names of the state_dict are the contract
-with the TypeScript loader (src/nn/weights.ts); change them in both places or neither.
+with the TypeScript loader (src/nn/mini-xception/weights.ts); change them in both places or neither.
 
 Deviations from the paper's Keras model (all documented in the model card):
 - PyTorch max-pool uses symmetric padding 1 where Keras 'same' pads only bottom/right on even maps;

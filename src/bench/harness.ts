@@ -5,7 +5,7 @@
 import { isolationMissing, setWasmThreads } from '../kernels/wasm/thread-count.js';
 import { setKernelWorkerUrl } from '../kernels/wasm/threads.js';
 import { isFallback } from '../gpu/device-select.js';
-import { fetchModel } from '../nn/weights.js';
+import { fetchModel } from '../nn/mini-xception/weights.js';
 import { GpuTimer, repsFor } from './gpu-timer.js';
 import { buildKernel, kernelName, type BuiltKernel, type KernelCase } from './kernel-cases.js';
 

@@ -7,7 +7,7 @@ import { HeadGap } from '../kernels/head-gap.js';
 import { MaxpoolAdd } from '../kernels/maxpool-add.js';
 import { PointwiseConv2d } from '../kernels/pointwise-conv2d.js';
 import { SeparableConv2d } from '../kernels/separable-conv2d.js';
-import type { ConvW, DwW, PwW } from '../nn/folded.js';
+import type { ConvW, DwW, PwW } from '../nn/mini-xception/folded.js';
 import { type LayerDesc, poolOut } from './layers.js';
 import { seededUniform } from './stats.js';
 

@@ -1,8 +1,8 @@
-// The dispatches of the mini-Xception WebGPU plan (src/nn/mini-xception-gpu.ts, unfused) as plain
+// The dispatches of the mini-Xception WebGPU plan (src/nn/mini-xception/mini-xception-gpu.ts, unfused) as plain
 // shape descriptions, with their FLOPs and minimum memory traffic: what the kernel benchmark times
 // one by one, and what the roofline maths divides by.
-import type { FoldedMiniXception } from '../nn/folded.js';
-import { miniXceptionShapes } from '../nn/mini-xception-shapes.js';
+import type { FoldedMiniXception } from '../nn/mini-xception/folded.js';
+import { miniXceptionShapes } from '../nn/mini-xception/mini-xception-shapes.js';
 
 export type LayerDesc =
   | { kind: 'conv2d'; layer: string; h: number; w: number; cin: number; cout: number; k: number; stride: number; pad: number; relu: boolean; inAffine?: boolean }

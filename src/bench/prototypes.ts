@@ -7,7 +7,7 @@ import { depthwiseConv2dRef } from '../kernels/depthwise-conv2d.ref.js';
 import { maxpoolShortcutAddRef } from '../kernels/maxpool-add.ref.js';
 import { pointwiseConv2dRef } from '../kernels/pointwise-conv2d.ref.js';
 import { tensor } from '../kernels/tensor.js';
-import type { FoldedMiniXception } from '../nn/folded.js';
+import type { FoldedMiniXception } from '../nn/mini-xception/folded.js';
 import { type KernelCase, buildKernel, randomConvW, randomDwW, randomPwW } from './kernel-cases.js';
 import { type LayerDesc, layerBytes, layerFlops, layerShape, modelLayers, poolOut } from './layers.js';
 import { type ConvTile, type Dispatchable, type DwTile, type TailTile, convTiled, dwTiled, tailTiled } from './proto/tiled.js';

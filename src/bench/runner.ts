@@ -1,8 +1,8 @@
 // A whole-model runner: one runtime on one backend, answering logits for the first n faces of the
 // shared benchmark input. Each call is what an app would time: input in, logits back on the CPU.
-import { createMiniXception } from '../nn/mini-xception.js';
-import { createSaliency } from '../nn/saliency.js';
-import type { FoldedMiniXception } from '../nn/folded.js';
+import { createMiniXception } from '../nn/mini-xception/mini-xception.js';
+import { createSaliency } from '../nn/saliency/saliency.js';
+import type { FoldedMiniXception } from '../nn/mini-xception/folded.js';
 import type { BenchBackend, Runtime } from './report.js';
 import { seededUniform } from './stats.js';
 
@@ -47,7 +47,7 @@ export async function emolensRunner(f: FoldedMiniXception, input: BenchInput, de
 }
 
 /**
- * emolens guided-backprop saliency (src/nn/saliency.ts): forward + backward of the predicted class,
+ * emolens guided-backprop saliency (src/nn/saliency/saliency.ts): forward + backward of the predicted class,
  * no flip. `logits` answers the [n, S, S] maps, so the same harness checks webgpu against cpu.
  */
 export async function emolensSaliencyRunner(f: FoldedMiniXception, input: BenchInput, device?: GPUDevice, cpu: 'wasm' | 'cpu' = 'cpu'): Promise<ModelRunner> {

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgpu';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import type { FoldedMiniXception } from '../nn/folded.js';
+import type { FoldedMiniXception } from '../nn/mini-xception/folded.js';
 import type { BenchInput, ModelRunner } from './runner.js';
 
 type Backend = 'webgpu' | 'wasm' | 'cpu';

@@ -4,8 +4,8 @@
 // runner answers the packed heads (src/vision/yunet-decode.ts layout), so the harness checks ORT's
 // twelve outputs against ours before timing, as for the emotion model.
 import * as ort from 'onnxruntime-web';
-import { createYunet } from '../nn/yunet.js';
-import { type YunetModel, fetchYunet, yunetShapes } from '../nn/yunet-weights.js';
+import { createYunet } from '../nn/yunet/yunet.js';
+import { type YunetModel, fetchYunet, yunetShapes } from '../nn/yunet/yunet-weights.js';
 import { HEAD_CHANNELS, anchorCount } from '../vision/yunet-decode.js';
 import { configure } from './ort-runner.js';
 import type { ModelRunner } from './runner.js';

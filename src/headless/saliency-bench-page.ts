@@ -3,9 +3,9 @@
 // and with the mirrored forward. Best and median of interleaved repetitions after one warm-up call each,
 // wall clock around the awaited call (upload, dispatches, readback), on the page's main thread.
 import { requestGpu } from '../gpu/device-select';
-import { createMiniXception } from '../nn/mini-xception';
-import { createSaliency } from '../nn/saliency';
-import { fetchModel } from '../nn/weights';
+import { createMiniXception } from '../nn/mini-xception/mini-xception';
+import { createSaliency } from '../nn/saliency/saliency';
+import { fetchModel } from '../nn/mini-xception/weights';
 
 export interface Timing {
   /** Best of the repetitions: the least disturbed by other processes on a shared machine. */

@@ -2,7 +2,7 @@
 // Eval-mode BN after a bias-free conv: y = (conv(x) - mean) * g/sqrt(var+eps) + beta, so with
 // s = g/sqrt(var+eps) per output channel: w' = w * s, b' = beta - mean * s (+ conv bias * s if any).
 // The arithmetic runs in f64 and rounds once to f32.
-import type { ConvW, DwW, PwW } from './folded.js';
+import type { ConvW, DwW, PwW } from './mini-xception/folded.js';
 
 /** PyTorch BatchNorm2d eval parameters, each [C]. */
 export interface BatchNorm {

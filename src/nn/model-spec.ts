@@ -33,7 +33,7 @@ export interface ModelSpec {
   outputs?: Record<string, [number, number]>;
   /** Labels of every group but the classes' (the gender model's "age_band"). */
   output_labels?: Record<string, string[]>;
-  /** When to give no class at all (the gender model's "not estimated"): src/nn/decline.ts. */
+  /** When to give no class at all (the gender model's "not estimated"): src/nn/gender/decline.ts. */
   decline?: DeclineSpec;
 }
 

@@ -1,5 +1,5 @@
 // FrameTexture: a camera or file frame on the GPU, for the detector's resize kernel and the crop
-// kernel (docs/ARCHITECTURE.md "Camera pipeline"). Stable API, used by src/nn/yunet.ts and by the
+// kernel (docs/ARCHITECTURE.md "Camera pipeline"). Stable API, used by src/nn/yunet/yunet.ts and by the
 // camera pipeline:
 //
 //   const ft = new FrameTexture(device);

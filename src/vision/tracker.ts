@@ -80,7 +80,7 @@ export interface Labelled {
 
 /**
  * genderRow: the track's smoothed gender output row (the classes' probabilities, then any extra
- * outputs such as the age bands, all smoothed alike), for the decline rule (src/nn/decline.ts).
+ * outputs such as the age bands, all smoothed alike), for the decline rule (src/nn/gender/decline.ts).
  */
 export type TrackedFace<F extends Detection = Detection> = F & { track: number; emotion: Labelled; gender?: Labelled; genderRow?: Float64Array };
 

@@ -7,7 +7,7 @@
 //   const keep = nms(scratch.rows, n, { stride: CANDIDATE, score: SCORE, iou: 0.3, topK: 50 }, scratch.keep);
 //   const faces = toFaces(scratch.rows, keep, g);             // Face[] in frame pixels, clipped
 //
-// Heads (what src/nn/yunet*.ts read back): for each stride s in `strides` order, (padH/s)·(padW/s)
+// Heads (what src/nn/yunet/yunet*.ts read back): for each stride s in `strides` order, (padH/s)·(padW/s)
 // anchors in row-major order, HEAD_CHANNELS floats each: [cls, obj] (already through the sigmoid),
 // bbox [dx, dy, log w, log h] and kps [x0, y0, ..., x4, y4], all in units of s:
 //   score = sqrt(clamp01(cls) · clamp01(obj))

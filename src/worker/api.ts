@@ -131,7 +131,7 @@ export interface Labelled {
 /**
  * The gender estimate of a face's track: label null when declined ("not estimated"), with the
  * reason: 'child' (the age head says under about 13) or 'unsure' (top probability under the
- * weights' threshold). src/nn/decline.ts; docs/ARCHITECTURE.md 'Extra outputs'.
+ * weights' threshold). src/nn/gender/decline.ts; docs/ARCHITECTURE.md 'Extra outputs'.
  */
 export interface GenderEstimate {
   label: string | null;
@@ -145,7 +145,7 @@ export type PipelineFace = Face & { track: number; emotion: Labelled; gender?: G
 /** loadGender()'s answer: the gender model is fetched and built on first use only. */
 export interface GenderInfo {
   classes: string[];
-  /** The weights' decline rule in one plain sentence (src/nn/decline.ts describeRule). */
+  /** The weights' decline rule in one plain sentence (src/nn/gender/decline.ts describeRule). */
   decline: string;
   /** Whether the weights carry an age head (then children are declined too). */
   ageHead: boolean;

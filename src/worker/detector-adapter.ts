@@ -1,11 +1,11 @@
-// The thin seam between the camera pipeline and the face detector (src/nn/yunet*.ts and
+// The thin seam between the camera pipeline and the face detector (src/nn/yunet/yunet*.ts and
 // src/vision/frame-texture.ts, owned by the detector's author): everything the pipeline needs
 // from that side goes through createDetector, so a change there is a change here only.
 //
 // WebGPU: YuNet uploads each frame into a FrameTexture we own and pass in; the crop kernel then
 // reads that same texture (no second upload). CPU: the frame's pixels are read with FramePixels.
-import { createYunet } from '../nn/yunet';
-import { type YunetModel, fetchYunet } from '../nn/yunet-weights';
+import { createYunet } from '../nn/yunet/yunet';
+import { type YunetModel, fetchYunet } from '../nn/yunet/yunet-weights';
 import { FramePixels } from '../vision/frame-pixels';
 import { FrameTexture } from '../vision/frame-texture';
 import type { FrameDetector, FrameInput } from './frame-pipeline';

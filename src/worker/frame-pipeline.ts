@@ -21,7 +21,7 @@ import { EMOTION_CROP, GENDER_CROP, affineScale, cropTransform } from '../vision
 import { Tracker, type Detection } from '../vision/tracker.js';
 import type { AnalyzeOptions, PipelineFace, PipelineResult } from './api.js';
 import { FaceFollower, type Window } from '../vision/face-follower.js';
-import { type DeclineRule, declineReason } from '../nn/decline.js';
+import { type DeclineRule, declineReason } from '../nn/gender/decline.js';
 
 /** A decoded frame in a GPU texture (or, on the CPU path, as RGBA pixels). */
 export interface FrameInput {

@@ -1,6 +1,6 @@
 // The worker's logic, free of comlink so tests can drive it directly: load a model, choose a
 // backend (and say why), classify batches one at a time, rebuild after a lost device.
-import type { DeclineRule } from '../nn/decline';
+import type { DeclineRule } from '../nn/gender/decline';
 import { requestGpu, type GpuProbe } from '../gpu/device-select';
 import type { Backend, Crops, LoadOptions, LoadResult, SaliencyAnswer, SaliencyRequest } from './api';
 import { BackendEngine, errorMessage } from './backend-engine';
@@ -14,7 +14,7 @@ export interface ClassifierLike {
   dispose(): void;
 }
 
-/** What the engine needs from a saliency model (src/nn/saliency's SaliencyModel satisfies it). */
+/** What the engine needs from a saliency model (src/nn/saliency/saliency's SaliencyModel satisfies it). */
 export interface SaliencyLike {
   saliency(gray: ArrayLike<number>, n: number, options: { target?: readonly number[] | 'predicted' }): Promise<SaliencyAnswer>;
   dispose(): void;

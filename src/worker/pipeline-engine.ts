@@ -3,7 +3,7 @@
 // (the next frame does it; the page's loop just goes on).
 import { requestGpu, type GpuProbe } from '../gpu/device-select';
 import type { AnalyzeOptions, Backend, DetectOptions, Face, GenderInfo, PipelineInfo, PipelineInit, PipelineResult } from './api';
-import { describeRule } from '../nn/decline';
+import { describeRule } from '../nn/gender/decline';
 import { BackendEngine, cpuPathFor, errorMessage, probeBackend } from './backend-engine';
 import { FramePipeline, type FrameDetector, type PipelineClassifier } from './frame-pipeline';
 import type { LoadedModel, ModelLoader } from './inference-engine';

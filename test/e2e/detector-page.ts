@@ -2,9 +2,9 @@
 // tools/bench-detector.mjs drive through puppeteer (built by tools/detector-page.mjs). It runs the
 // YuNet detector on the main thread (both backends, with its input tensor and raw heads) and through
 // the worker's detectFaces verb (the camera pipeline with its classifiers off), on images sent as base64.
-import { DEFAULT_MAX_SIDE, createYunet, type DetectOptions, type FaceDetector } from '../../src/nn/yunet.js';
-import { YunetGpuPlan } from '../../src/nn/yunet-gpu.js';
-import { type YunetModel, fetchYunet } from '../../src/nn/yunet-weights.js';
+import { DEFAULT_MAX_SIDE, createYunet, type DetectOptions, type FaceDetector } from '../../src/nn/yunet/yunet.js';
+import { YunetGpuPlan } from '../../src/nn/yunet/yunet-gpu.js';
+import { type YunetModel, fetchYunet } from '../../src/nn/yunet/yunet-weights.js';
 import { requestGpuDevice } from '../../src/gpu/device.js';
 import type { PipelineInfo, PipelineInit } from '../../src/worker/api.js';
 import { createPipelineClient, type PipelineClient } from '../../src/worker/pipeline-client.js';

@@ -1,6 +1,6 @@
 // Runs one kernel on the GPU over tensors uploaded from the CPU and reads its output back.
 import { readFloats, storageBuffer } from '../../src/gpu/buffers.js';
-import type { ConvW, DwW, PwW } from '../../src/nn/folded.js';
+import type { ConvW, DwW, PwW } from '../../src/nn/mini-xception/folded.js';
 import { randomArray } from '../helpers/gpu.js';
 
 export interface Encodable {

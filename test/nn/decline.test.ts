@@ -1,9 +1,9 @@
-// Declining to judge gender (src/nn/decline.ts, issue 16): the weights JSON's "outputs" and "decline"
+// Declining to judge gender (src/nn/gender/decline.ts, issue 16): the weights JSON's "outputs" and "decline"
 // parsed and checked, the rule applied to a face's output row as training/decline.py's `decide`
 // does, and a head with an age group softmaxed per group (never across the groups).
 import { expect } from '@esm-bundle/chai';
-import { declineReason, declineRule, describeRule } from '../../src/nn/decline.js';
-import { createMiniXception } from '../../src/nn/mini-xception.js';
+import { declineReason, declineRule, describeRule } from '../../src/nn/gender/decline.js';
+import { createMiniXception } from '../../src/nn/mini-xception/mini-xception.js';
 import { headWidth, parseModelSpec } from '../../src/nn/model-spec.js';
 import { randomMiniXception, randomSpec } from './random-mini-xception.js';
 import { errorOf } from './spec-fixtures.js';

@@ -1,11 +1,11 @@
 // Every backend (webgpu, wasm, the cpu reference) vs PyTorch (training/golden.py): logits, probabilities, flip-TTA probabilities and the
 // stem/module taps of the trained emotion (gray 48x48) and gender (RGB 64x64) models. Fails, naming the file, while the fixtures are missing.
 import { expect } from '@esm-bundle/chai';
-import type { FoldedMiniXception } from '../../src/nn/folded.js';
-import { createMiniXception } from '../../src/nn/mini-xception.js';
+import type { FoldedMiniXception } from '../../src/nn/mini-xception/folded.js';
+import { createMiniXception } from '../../src/nn/mini-xception/mini-xception.js';
 import { parseModelSpec } from '../../src/nn/model-spec.js';
 import { type SafeTensor, parseSafetensors } from '../../src/nn/safetensors.js';
-import { loadMiniXception } from '../../src/nn/weights.js';
+import { loadMiniXception } from '../../src/nn/mini-xception/weights.js';
 import { assertClose, requestTestDevice } from '../helpers/gpu.js';
 
 // f32 everywhere, PyTorch sums in another order: observed max errors are ~3e-6 on logits and

@@ -1,7 +1,7 @@
 import { expect } from '@esm-bundle/chai';
 import { softmaxRef } from '../../src/kernels/head-gap.ref.js';
-import { GpuPlan } from '../../src/nn/mini-xception-gpu.js';
-import { createMiniXception } from '../../src/nn/mini-xception.js';
+import { GpuPlan } from '../../src/nn/mini-xception/mini-xception-gpu.js';
+import { createMiniXception } from '../../src/nn/mini-xception/mini-xception.js';
 import { assertClose, randomArray, withDevice } from '../helpers/gpu.js';
 import { randomMiniXception, randomSpec } from './random-mini-xception.js';
 

@@ -1,5 +1,5 @@
 // A random BN-folded mini-Xception of any widths, for backend-vs-backend tests without trained weights.
-import type { FoldedMiniXception } from '../../src/nn/folded.js';
+import type { FoldedMiniXception } from '../../src/nn/mini-xception/folded.js';
 import type { ModelSpec } from '../../src/nn/model-spec.js';
 import { randomConv, randomDw, randomPw } from '../kernels/harness.js';
 

@@ -3,9 +3,9 @@
 // class of every golden input. Raw gradients and max-normalised maps (what the heat map shows).
 import { expect } from '@esm-bundle/chai';
 import { parseModelSpec } from '../../src/nn/model-spec.js';
-import { createSaliency } from '../../src/nn/saliency.js';
+import { createSaliency } from '../../src/nn/saliency/saliency.js';
 import { type SafeTensor, parseSafetensors } from '../../src/nn/safetensors.js';
-import { loadMiniXception } from '../../src/nn/weights.js';
+import { loadMiniXception } from '../../src/nn/mini-xception/weights.js';
 import { assertClose, requestTestDevice } from '../helpers/gpu.js';
 
 // f32 throughout, PyTorch sums in another order. Observed (Chromium 15x, SwiftShader) with the

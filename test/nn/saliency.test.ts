@@ -1,8 +1,8 @@
 // The saliency runner: WebGPU plan vs CPU plan on random weights (chunking, per-face targets,
 // flip), its argument checks, and guided back-propagation properties that hold for any weights.
 import { expect } from '@esm-bundle/chai';
-import { createMiniXception } from '../../src/nn/mini-xception.js';
-import { createSaliency, resolveTargets } from '../../src/nn/saliency.js';
+import { createMiniXception } from '../../src/nn/mini-xception/mini-xception.js';
+import { createSaliency, resolveTargets } from '../../src/nn/saliency/saliency.js';
 import { assertClose, randomArray, withDevice } from '../helpers/gpu.js';
 import { randomMiniXception, randomSpec } from './random-mini-xception.js';
 

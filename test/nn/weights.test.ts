@@ -1,9 +1,9 @@
 import { expect } from '@esm-bundle/chai';
 import { type BatchNorm, foldConv } from '../../src/nn/fold-bn.js';
-import type { ConvW, DwW, PwW } from '../../src/nn/folded.js';
+import type { ConvW, DwW, PwW } from '../../src/nn/mini-xception/folded.js';
 import { type ModelSpec, parseModelSpec } from '../../src/nn/model-spec.js';
 import { parseSafetensors, writeSafetensors } from '../../src/nn/safetensors.js';
-import { expectedTensors, fetchModel, loadMiniXception } from '../../src/nn/weights.js';
+import { expectedTensors, fetchModel, loadMiniXception } from '../../src/nn/mini-xception/weights.js';
 import { assertClose, randomArray } from '../helpers/gpu.js';
 import { EMOTION, errorOf } from './spec-fixtures.js';
 

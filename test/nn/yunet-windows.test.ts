@@ -4,8 +4,8 @@
 // and the 128 px minimum window around a small face. (Issue 13's "2 of 15 boxes off faces on the
 // wasm detector" was not here: the backends agree; it was the follower's ghost windows.)
 import { expect } from '@esm-bundle/chai';
-import { type FaceDetector, createYunet } from '../../src/nn/yunet.js';
-import { fetchYunet } from '../../src/nn/yunet-weights.js';
+import { type FaceDetector, createYunet } from '../../src/nn/yunet/yunet.js';
+import { fetchYunet } from '../../src/nn/yunet/yunet-weights.js';
 import { FaceFollower, type Window } from '../../src/vision/face-follower.js';
 import type { Face } from '../../src/vision/types.js';
 import { assertClose, withDevice } from '../helpers/gpu.js';

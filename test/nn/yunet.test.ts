@@ -4,11 +4,11 @@
 import { expect } from '@esm-bundle/chai';
 import { readFloats } from '../../src/gpu/buffers.js';
 import { type SafeTensor, parseSafetensors } from '../../src/nn/safetensors.js';
-import { createYunet } from '../../src/nn/yunet.js';
-import { yunetCpuForward } from '../../src/nn/yunet-cpu.js';
-import { YunetGpuPlan } from '../../src/nn/yunet-gpu.js';
-import { YunetWasmPlan } from '../../src/nn/yunet-wasm.js';
-import { type YunetModel, buildYunet, expectedYunetTensors, fetchYunet, parseYunetSpec, yunetShapes } from '../../src/nn/yunet-weights.js';
+import { createYunet } from '../../src/nn/yunet/yunet.js';
+import { yunetCpuForward } from '../../src/nn/yunet/yunet-cpu.js';
+import { YunetGpuPlan } from '../../src/nn/yunet/yunet-gpu.js';
+import { YunetWasmPlan } from '../../src/nn/yunet/yunet-wasm.js';
+import { type YunetModel, buildYunet, expectedYunetTensors, fetchYunet, parseYunetSpec, yunetShapes } from '../../src/nn/yunet/yunet-weights.js';
 import { FramePixels } from '../../src/vision/frame-pixels.js';
 import { FrameTexture } from '../../src/vision/frame-texture.js';
 import { anchorCount } from '../../src/vision/yunet-decode.js';

@@ -5,9 +5,9 @@
 // sequence (CPU path, fake classifiers) the gender model classifies far fewer faces than
 // frames × faces, and a new track has a gender on its first frame.
 import { expect } from '@esm-bundle/chai';
-import { createMiniXception } from '../../src/nn/mini-xception.js';
+import { createMiniXception } from '../../src/nn/mini-xception/mini-xception.js';
 import { parseSafetensors } from '../../src/nn/safetensors.js';
-import { fetchModel } from '../../src/nn/weights.js';
+import { fetchModel } from '../../src/nn/mini-xception/weights.js';
 import { EMOTION_CROP, type Point } from '../../src/vision/crop-policy.js';
 import type { Detection } from '../../src/vision/tracker.js';
 import { FramePipeline, type FrameInput } from '../../src/worker/frame-pipeline.js';

@@ -13,7 +13,7 @@
 // that price; a kernel adopted from here would become a static file with a fixed tile.
 import { bindBuffers, packParams, storageBuffer, uniformBuffer } from '../../gpu/buffers.js';
 import { computePipeline } from '../../gpu/pipeline-cache.js';
-import type { ConvW, DwW } from '../../nn/folded.js';
+import type { ConvW, DwW } from '../../nn/mini-xception/folded.js';
 
 const WG_SIZE = 64;
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);

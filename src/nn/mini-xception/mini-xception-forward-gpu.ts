@@ -14,13 +14,13 @@
 //
 // The buffers are made here, synchronously, so a caller can bind them into its own kernels while
 // the forward pipelines compile (`compiled`).
-import { storageBuffer } from '../gpu/buffers.js';
-import { Conv2d } from '../kernels/conv2d.js';
-import { DepthwiseConv2d } from '../kernels/depthwise-conv2d.js';
-import { HeadGap } from '../kernels/head-gap.js';
-import { MaxpoolAdd } from '../kernels/maxpool-add.js';
-import { PointwiseConv2d } from '../kernels/pointwise-conv2d.js';
-import { SeparableConv2d } from '../kernels/separable-conv2d.js';
+import { storageBuffer } from '../../gpu/buffers.js';
+import { Conv2d } from '../../kernels/conv2d.js';
+import { DepthwiseConv2d } from '../../kernels/depthwise-conv2d.js';
+import { HeadGap } from '../../kernels/head-gap.js';
+import { MaxpoolAdd } from '../../kernels/maxpool-add.js';
+import { PointwiseConv2d } from '../../kernels/pointwise-conv2d.js';
+import { SeparableConv2d } from '../../kernels/separable-conv2d.js';
 import type { FoldedMiniXception } from './folded.js';
 import { miniXceptionShapes } from './mini-xception-shapes.js';
 

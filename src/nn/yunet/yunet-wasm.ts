@@ -3,10 +3,10 @@
 // (an activation's buffer is reused once its last reader has run), so a frame allocates nothing
 // in wasm; the packed heads are written straight into their slot of the output. The steps are
 // recorded once as a program (src/kernels/wasm/program.ts) that runs split across the heap's threads.
-import { HeapLayout, type KernelExports, type Program, type WConv, type WDw, type WPw, type WasmHeap } from '../kernels/wasm/heap.js';
-import { record } from '../kernels/wasm/program.js';
-import { type WTensor, conv2d, convOut, depthwise, maxpool2x2, pointwise, upsampleAdd } from '../kernels/wasm/ops.js';
-import { HEAD_CHANNELS, anchorCount } from '../vision/yunet-decode.js';
+import { HeapLayout, type KernelExports, type Program, type WConv, type WDw, type WPw, type WasmHeap } from '../../kernels/wasm/heap.js';
+import { record } from '../../kernels/wasm/program.js';
+import { type WTensor, conv2d, convOut, depthwise, maxpool2x2, pointwise, upsampleAdd } from '../../kernels/wasm/ops.js';
+import { HEAD_CHANNELS, anchorCount } from '../../vision/yunet-decode.js';
 import { lastUses } from './yunet-cpu.js';
 import type { YunetModel } from './yunet-weights.js';
 

@@ -2,9 +2,9 @@
 // `rows` faces; a forward pass is one upload, one encoder, one compute pass of all dispatches, one
 // submit and one readback through a reused MAP_READ buffer. The dispatches and their rotating
 // activation buffers come from mini-xception-forward-gpu.ts (shared with the saliency plan).
-import { Readback, writeFloats } from '../gpu/buffers.js';
-import { profileDispatches } from '../gpu/profile.js';
-import { type Tensor, tensor } from '../kernels/tensor.js';
+import { Readback, writeFloats } from '../../gpu/buffers.js';
+import { profileDispatches } from '../../gpu/profile.js';
+import { type Tensor, tensor } from '../../kernels/tensor.js';
 import type { FoldedMiniXception } from './folded.js';
 import { type ForwardStage, type GpuKernel, gpuForward } from './mini-xception-forward-gpu.js';
 import { miniXceptionShapes } from './mini-xception-shapes.js';

@@ -20,16 +20,16 @@
 //     dw2ᵀ R, guided on a1 → Q ; pw1ᵀ Q → R ; dw1ᵀ R + shortcutᵀ P (fan-in), guided on x
 //     for module 0 (x = stem1's ReLU output) → Q ; swap P, Q
 //   stem1ᵀ P, guided on stem0's output → Q ; stem0ᵀ Q summed over colour channels → maps
-import { storageBuffer, writeFloats } from '../gpu/buffers.js';
-import { profileDispatches } from '../gpu/profile.js';
-import { Conv2dBackward } from '../kernels/conv2d-backward.js';
-import { DepthwiseConv2dBackward } from '../kernels/depthwise-conv2d-backward.js';
-import { HeadGapBackward, selectRequest } from '../kernels/head-gap-backward.js';
-import { MaxpoolAddBackward } from '../kernels/maxpool-add-backward.js';
-import { PointwiseConv2dBackward } from '../kernels/pointwise-conv2d-backward.js';
-import type { FoldedMiniXception } from './folded.js';
-import { type GpuKernel, gpuForward } from './mini-xception-forward-gpu.js';
-import { miniXceptionShapes } from './mini-xception-shapes.js';
+import { storageBuffer, writeFloats } from '../../gpu/buffers.js';
+import { profileDispatches } from '../../gpu/profile.js';
+import { Conv2dBackward } from '../../kernels/conv2d-backward.js';
+import { DepthwiseConv2dBackward } from '../../kernels/depthwise-conv2d-backward.js';
+import { HeadGapBackward, selectRequest } from '../../kernels/head-gap-backward.js';
+import { MaxpoolAddBackward } from '../../kernels/maxpool-add-backward.js';
+import { PointwiseConv2dBackward } from '../../kernels/pointwise-conv2d-backward.js';
+import type { FoldedMiniXception } from '../mini-xception/folded.js';
+import { type GpuKernel, gpuForward } from '../mini-xception/mini-xception-forward-gpu.js';
+import { miniXceptionShapes } from '../mini-xception/mini-xception-shapes.js';
 
 /** One call's raw results. */
 export interface SaliencyPlanOutput {

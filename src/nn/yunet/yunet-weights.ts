@@ -2,11 +2,11 @@
 // weights in the kernels' layouts. Everything is checked against the JSON: op kinds, channel counts,
 // that each layer reads an activation made earlier, tensor shapes and finiteness. A wrong or
 // truncated file is an error naming the layer/tensor, never a silently wrong detector.
-import type { ConvW, DwW, PwW } from './folded.js';
-import { foldConv, transposeDepthwise } from './fold-bn.js';
-import { checkWeights, manifestDigest } from './integrity.js';
-import { type SafeTensor, parseSafetensors } from './safetensors.js';
-import { HEAD_CHANNELS } from '../vision/yunet-decode.js';
+import type { ConvW, DwW, PwW } from '../mini-xception/folded.js';
+import { foldConv, transposeDepthwise } from '../fold-bn.js';
+import { checkWeights, manifestDigest } from '../integrity.js';
+import { type SafeTensor, parseSafetensors } from '../safetensors.js';
+import { HEAD_CHANNELS } from '../../vision/yunet-decode.js';
 
 type LayerBase = { name: string; input: string };
 export type YunetLayerSpec =

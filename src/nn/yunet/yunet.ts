@@ -1,6 +1,6 @@
 // The YuNet face detector (docs/ARCHITECTURE.md "Camera pipeline"): a frame in, Face[] out, on the
-// WebGPU plan (src/nn/yunet-gpu.ts), the wasm plan (src/nn/yunet-wasm.ts: WebAssembly SIMD kernels)
-// or the CPU plan (src/nn/yunet-cpu.ts: the TypeScript reference). Stable API:
+// WebGPU plan (src/nn/yunet/yunet-gpu.ts), the wasm plan (src/nn/yunet/yunet-wasm.ts: WebAssembly SIMD kernels)
+// or the CPU plan (src/nn/yunet/yunet-cpu.ts: the TypeScript reference). Stable API:
 //
 //   const det = await createYunet(model, { device });       // no device: wasm (cpu: 'cpu': the reference)
 //   const faces = await det.detect(bitmapOrVideoFrame);     // Face[] in frame pixels, best first
@@ -16,18 +16,18 @@
 //
 // Why 640: on race.jpg (640x428) onnxruntime finds 11 faces at 640 but 5 at 320, and on video_02
 // 4-6 walkers at 640 but 2 at 320 (tools/yunet-oracle.mjs, threshold 0.6): small faces need it.
-import type { Tensor } from '../kernels/tensor.js';
-import { resizeToTensorCpu } from '../kernels/resize-to-tensor.cpu.js';
-import { WasmImageKernels } from '../kernels/wasm/image.js';
-import { FramePixels } from '../vision/frame-pixels.js';
-import { type FrameSource, FrameTexture, frameSize } from '../vision/frame-texture.js';
-import { nms } from '../vision/nms.js';
-import type { Face } from '../vision/types.js';
-import { CANDIDATE, type DetectorGeometry, SCORE, decodeScratch, decodeYunet, detectorGeometry, toFaces, windowGeometry } from '../vision/yunet-decode.js';
+import type { Tensor } from '../../kernels/tensor.js';
+import { resizeToTensorCpu } from '../../kernels/resize-to-tensor.cpu.js';
+import { WasmImageKernels } from '../../kernels/wasm/image.js';
+import { FramePixels } from '../../vision/frame-pixels.js';
+import { type FrameSource, FrameTexture, frameSize } from '../../vision/frame-texture.js';
+import { nms } from '../../vision/nms.js';
+import type { Face } from '../../vision/types.js';
+import { CANDIDATE, type DetectorGeometry, SCORE, decodeScratch, decodeYunet, detectorGeometry, toFaces, windowGeometry } from '../../vision/yunet-decode.js';
 import { yunetCpuForward } from './yunet-cpu.js';
 import { YunetGpuPlan } from './yunet-gpu.js';
 import { YunetWasmPlan } from './yunet-wasm.js';
-import { type ModelBackend, cpuPath } from './cpu-path.js';
+import { type ModelBackend, cpuPath } from '../cpu-path.js';
 import type { YunetModel, YunetSpec } from './yunet-weights.js';
 
 export interface DetectOptions {

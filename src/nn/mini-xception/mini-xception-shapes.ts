@@ -1,5 +1,5 @@
 // Map sizes of the mini-Xception forward pass (training/model.py), shared by the CPU and GPU plans.
-import { poolOutSize } from '../kernels/maxpool-add.ref.js';
+import { poolOutSize } from '../../kernels/maxpool-add.ref.js';
 import type { FoldedMiniXception } from './folded.js';
 
 export interface BlockShape {

@@ -5,13 +5,13 @@
 // the transposed matrix; depthwise the rotated 3x3. What is not a conv (GAP's fan-out, max-pool
 // routing to the arg-max, the guided-ReLU mask, the shortcut's stride-2 scatter, channel sums) runs
 // in TypeScript on views of the same memory. One face at a time, its activations kept in the heap.
-import type { ConvW, DwW, PwW } from '../kernels/types.js';
-import { softmaxRef } from '../kernels/head-gap.ref.js';
-import { type Targets, selectLogitsRef } from '../kernels/head-gap-backward.ref.js';
-import { HeapLayout, type WConv, type WDw, type WPw, type WasmHeap } from '../kernels/wasm/heap.js';
-import { type WTensor, conv2d, depthwise, globalAvgPool, maxpoolAdd, pointwise } from '../kernels/wasm/ops.js';
-import type { FoldedMiniXception } from './folded.js';
-import { miniXceptionShapes } from './mini-xception-shapes.js';
+import type { ConvW, DwW, PwW } from '../../kernels/types.js';
+import { softmaxRef } from '../../kernels/head-gap.ref.js';
+import { type Targets, selectLogitsRef } from '../../kernels/head-gap-backward.ref.js';
+import { HeapLayout, type WConv, type WDw, type WPw, type WasmHeap } from '../../kernels/wasm/heap.js';
+import { type WTensor, conv2d, depthwise, globalAvgPool, maxpoolAdd, pointwise } from '../../kernels/wasm/ops.js';
+import type { FoldedMiniXception } from '../mini-xception/folded.js';
+import { miniXceptionShapes } from '../mini-xception/mini-xception-shapes.js';
 import { type SaliencyOutput, mirrorFaces } from './saliency-cpu.js';
 
 /** conv [KH,KW,Cin,Cout] → the conv computing its input gradient: [KH,KW,Cout,Cin], rotated 180°, no bias. */

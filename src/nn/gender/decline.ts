@@ -2,7 +2,7 @@
 // when it looks like a child (the age head's child bands) or when the model is unsure (its top
 // probability under the weights' threshold). The same rule as `decide` in training/decline.py; the
 // thresholds are the weights JSON's "decline", chosen on validation data, never set here.
-import { type ModelSpec, outputGroups } from './model-spec.js';
+import { type ModelSpec, outputGroups } from '../model-spec.js';
 
 export type DeclineReason = 'child' | 'unsure';
 

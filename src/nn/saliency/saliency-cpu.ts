@@ -1,17 +1,17 @@
 // Guided back-propagation saliency on the CPU: the classifier's forward refs with every activation
 // the backward needs kept (cpuForwardKeep, mini-xception-cpu.ts), then the *-backward refs in
 // reverse model order. Mirrors saliency-gpu.ts step for step, and is the CPU backend of
-// src/nn/saliency.ts.
-import { conv2dBackwardRef, sumChannelsRef } from '../kernels/conv2d-backward.ref.js';
-import { depthwiseConv2dBackwardRef } from '../kernels/depthwise-conv2d-backward.ref.js';
-import { type Targets, headGapBackwardRef, selectLogitsRef } from '../kernels/head-gap-backward.ref.js';
-import { softmaxRef } from '../kernels/head-gap.ref.js';
-import { addRef, maxpoolBackwardRef } from '../kernels/maxpool-add-backward.ref.js';
-import { pointwiseConv2dBackwardRef } from '../kernels/pointwise-conv2d-backward.ref.js';
-import { guidedReluBackwardRef } from '../kernels/relu-backward.ref.js';
-import { type Tensor, tensor } from '../kernels/tensor.js';
-import type { FoldedMiniXception } from './folded.js';
-import { type CpuActivations, cpuForward, cpuForwardKeep } from './mini-xception-cpu.js';
+// src/nn/saliency/saliency.ts.
+import { conv2dBackwardRef, sumChannelsRef } from '../../kernels/conv2d-backward.ref.js';
+import { depthwiseConv2dBackwardRef } from '../../kernels/depthwise-conv2d-backward.ref.js';
+import { type Targets, headGapBackwardRef, selectLogitsRef } from '../../kernels/head-gap-backward.ref.js';
+import { softmaxRef } from '../../kernels/head-gap.ref.js';
+import { addRef, maxpoolBackwardRef } from '../../kernels/maxpool-add-backward.ref.js';
+import { pointwiseConv2dBackwardRef } from '../../kernels/pointwise-conv2d-backward.ref.js';
+import { guidedReluBackwardRef } from '../../kernels/relu-backward.ref.js';
+import { type Tensor, tensor } from '../../kernels/tensor.js';
+import type { FoldedMiniXception } from '../mini-xception/folded.js';
+import { type CpuActivations, cpuForward, cpuForwardKeep } from '../mini-xception/mini-xception-cpu.js';
 
 /** What the backward pass reads from the forward pass (cpuForwardKeep's activations). */
 export type KeptActivations = CpuActivations;

@@ -1,12 +1,12 @@
 // The CPU plan of YuNet: the layer list run with the *.ref.ts kernels (the fallback backend and
 // the GPU plan's oracle). Activations are dropped after their last reader.
-import { conv2dRef } from '../kernels/conv2d.ref.js';
-import { depthwiseBiasRef } from '../kernels/depthwise-bias.ref.js';
-import { maxpool2x2Ref } from '../kernels/maxpool2x2.ref.js';
-import { pointwiseConv2dRef } from '../kernels/pointwise-conv2d.ref.js';
-import type { Tensor } from '../kernels/tensor.js';
-import { upsampleAddRef } from '../kernels/upsample-add.ref.js';
-import { HEAD_CHANNELS, anchorCount } from '../vision/yunet-decode.js';
+import { conv2dRef } from '../../kernels/conv2d.ref.js';
+import { depthwiseBiasRef } from '../../kernels/depthwise-bias.ref.js';
+import { maxpool2x2Ref } from '../../kernels/maxpool2x2.ref.js';
+import { pointwiseConv2dRef } from '../../kernels/pointwise-conv2d.ref.js';
+import type { Tensor } from '../../kernels/tensor.js';
+import { upsampleAddRef } from '../../kernels/upsample-add.ref.js';
+import { HEAD_CHANNELS, anchorCount } from '../../vision/yunet-decode.js';
 import type { YunetModel } from './yunet-weights.js';
 
 /** Index of the last layer that reads each activation. */

@@ -4,16 +4,16 @@
 // one submit. Activations share a pool of equal-sized buffers, each reused once its last reader
 // has run (5 buffers at 640x480 instead of 38). A depthwise conv whose only reader is a 2x2
 // max-pool runs fused with it (DepthwiseBias pool: true): the full-size map is never written.
-import { Readback, readFloats, storageBuffer, writeFloats } from '../gpu/buffers.js';
-import { profileDispatches } from '../gpu/profile.js';
-import { Conv2d } from '../kernels/conv2d.js';
-import { DepthwiseBias } from '../kernels/depthwise-bias.js';
-import { Maxpool2x2 } from '../kernels/maxpool2x2.js';
-import { PointwiseConv2d } from '../kernels/pointwise-conv2d.js';
-import type { ResizeGeometry } from '../kernels/resize-to-tensor.ref.js';
-import { ResizeToTensor } from '../kernels/resize-to-tensor.js';
-import { UpsampleAdd } from '../kernels/upsample-add.js';
-import { HEAD_CHANNELS, anchorCount } from '../vision/yunet-decode.js';
+import { Readback, readFloats, storageBuffer, writeFloats } from '../../gpu/buffers.js';
+import { profileDispatches } from '../../gpu/profile.js';
+import { Conv2d } from '../../kernels/conv2d.js';
+import { DepthwiseBias } from '../../kernels/depthwise-bias.js';
+import { Maxpool2x2 } from '../../kernels/maxpool2x2.js';
+import { PointwiseConv2d } from '../../kernels/pointwise-conv2d.js';
+import type { ResizeGeometry } from '../../kernels/resize-to-tensor.ref.js';
+import { ResizeToTensor } from '../../kernels/resize-to-tensor.js';
+import { UpsampleAdd } from '../../kernels/upsample-add.js';
+import { HEAD_CHANNELS, anchorCount } from '../../vision/yunet-decode.js';
 import { lastUses } from './yunet-cpu.js';
 import { type YunetModel, yunetShapes } from './yunet-weights.js';
 

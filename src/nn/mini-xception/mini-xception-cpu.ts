@@ -1,12 +1,12 @@
 // The CPU plan of the mini-Xception: the *.ref.ts kernels chained in model order. cpuForwardKeep is
 // the one description of that order on the CPU: cpuForward (classify) and the CPU saliency
 // (saliency-cpu.ts, whose backward reads the activations it returns) both run it.
-import { conv2dRef } from '../kernels/conv2d.ref.js';
-import { depthwiseConv2dRef } from '../kernels/depthwise-conv2d.ref.js';
-import { headGapRef, softmaxRef } from '../kernels/head-gap.ref.js';
-import { maxpoolShortcutAddRef } from '../kernels/maxpool-add.ref.js';
-import { pointwiseConv2dRef } from '../kernels/pointwise-conv2d.ref.js';
-import { type Tensor, tensor } from '../kernels/tensor.js';
+import { conv2dRef } from '../../kernels/conv2d.ref.js';
+import { depthwiseConv2dRef } from '../../kernels/depthwise-conv2d.ref.js';
+import { headGapRef, softmaxRef } from '../../kernels/head-gap.ref.js';
+import { maxpoolShortcutAddRef } from '../../kernels/maxpool-add.ref.js';
+import { pointwiseConv2dRef } from '../../kernels/pointwise-conv2d.ref.js';
+import { type Tensor, tensor } from '../../kernels/tensor.js';
 import type { FoldedMiniXception } from './folded.js';
 
 /** Every activation of a forward pass (what the saliency backward reads, and the taps), and the logits. */

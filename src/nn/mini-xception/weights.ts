@@ -1,11 +1,11 @@
 // Load a mini-Xception: validate every tensor of weights/<model>.safetensors against what
 // weights/<model>.json implies, then fold BN and transpose to NHWC (fold-bn.ts). Any mismatch is an
 // error naming the tensor: a wrong file must never turn into a silently wrong classifier.
-import { type BatchNorm, foldConv, foldPointwise, transposeDepthwise } from './fold-bn.js';
+import { type BatchNorm, foldConv, foldPointwise, transposeDepthwise } from '../fold-bn.js';
 import type { ConvW, FoldedMiniXception } from './folded.js';
-import { checkWeights, manifestDigest } from './integrity.js';
-import { type ModelSpec, headWidth, parseModelSpec } from './model-spec.js';
-import { type SafeTensor, parseSafetensors } from './safetensors.js';
+import { checkWeights, manifestDigest } from '../integrity.js';
+import { type ModelSpec, headWidth, parseModelSpec } from '../model-spec.js';
+import { type SafeTensor, parseSafetensors } from '../safetensors.js';
 
 type Shape4 = [number, number, number, number];
 

@@ -1,15 +1,15 @@
 // The mini-Xception classifier (docs/ARCHITECTURE.md "Backends and the runner"): a WebGPU plan when
 // a device is given, else the wasm plan (WebAssembly SIMD kernels) or the CPU plan (the TypeScript
 // reference loops); flip TTA, batching beyond maxBatch, and one call at a time.
-import type { Tensor } from '../kernels/tensor.js';
+import type { Tensor } from '../../kernels/tensor.js';
 import type { FoldedMiniXception } from './folded.js';
 import { cpuForward } from './mini-xception-cpu.js';
 import { GpuPlan } from './mini-xception-gpu.js';
 import { WasmPlan } from './mini-xception-wasm.js';
-import { type ModelBackend, cpuPath } from './cpu-path.js';
+import { type ModelBackend, cpuPath } from '../cpu-path.js';
 
-export type { ModelBackend } from './cpu-path.js';
-import { type ModelSpec, headWidth, outputGroups } from './model-spec.js';
+export type { ModelBackend } from '../cpu-path.js';
+import { type ModelSpec, headWidth, outputGroups } from '../model-spec.js';
 
 export interface Classifier {
   readonly backend: ModelBackend;

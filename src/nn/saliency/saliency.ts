@@ -3,12 +3,12 @@
 // predicted class or any class the caller names. A WebGPU plan (saliency-gpu.ts: our backward
 // kernels, forward activations kept from the same pass) when a device is given, else the wasm plan
 // (saliency-wasm.ts: the wasm kernels on transformed weights) or the CPU plan (saliency-cpu.ts: the refs). Calls run one at a time; batches beyond maxBatch are split.
-import type { FoldedMiniXception } from './folded.js';
-import type { ModelSpec } from './model-spec.js';
+import type { FoldedMiniXception } from '../mini-xception/folded.js';
+import type { ModelSpec } from '../model-spec.js';
 import { cpuSaliency, mirrorFaces } from './saliency-cpu.js';
 import { SaliencyGpuPlan } from './saliency-gpu.js';
 import { SaliencyWasmPlan } from './saliency-wasm.js';
-import { type ModelBackend, cpuPath } from './cpu-path.js';
+import { type ModelBackend, cpuPath } from '../cpu-path.js';
 
 /** Which class each map explains: 'predicted' (default), one class for all faces, or one per face (-1 = predicted). */
 export type SaliencyTarget = 'predicted' | number | readonly number[];

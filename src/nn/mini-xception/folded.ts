@@ -1,6 +1,6 @@
-import type { ModelSpec } from './model-spec.js';
-import type { ConvW, DwW, PwW } from '../kernels/types.js';
-export type { ConvW, DwW, PwW } from '../kernels/types.js';
+import type { ModelSpec } from '../model-spec.js';
+import type { ConvW, DwW, PwW } from '../../kernels/types.js';
+export type { ConvW, DwW, PwW } from '../../kernels/types.js';
 export interface FoldedMiniXception {
   spec: ModelSpec;
   stem: [ConvW, ConvW];       // 3x3 valid, BN folded, followed by ReLU

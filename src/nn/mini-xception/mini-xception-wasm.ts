@@ -3,11 +3,11 @@
 // before the next one starts, so its activations (three rotating buffers of the largest map) stay
 // in the CPU's cache, and no call allocates. A face's kernel calls are recorded once as a program
 // (src/kernels/wasm/program.ts), which runs split by rows across the heap's threads.
-import { softmaxRef } from '../kernels/head-gap.ref.js';
-import { type Tensor, tensor } from '../kernels/tensor.js';
-import { HeapLayout, type KernelExports, type Program, plannedThreads, type WConv, type WDw, type WPw, type WasmHeap } from '../kernels/wasm/heap.js';
-import { type WTensor, conv2d, depthwise, globalAvgPool, maxpoolAdd, pointwise } from '../kernels/wasm/ops.js';
-import { record } from '../kernels/wasm/program.js';
+import { softmaxRef } from '../../kernels/head-gap.ref.js';
+import { type Tensor, tensor } from '../../kernels/tensor.js';
+import { HeapLayout, type KernelExports, type Program, plannedThreads, type WConv, type WDw, type WPw, type WasmHeap } from '../../kernels/wasm/heap.js';
+import { type WTensor, conv2d, depthwise, globalAvgPool, maxpoolAdd, pointwise } from '../../kernels/wasm/ops.js';
+import { record } from '../../kernels/wasm/program.js';
 import type { FoldedMiniXception } from './folded.js';
 import { miniXceptionShapes } from './mini-xception-shapes.js';
 
