@@ -1,6 +1,7 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../../src/ui/camera/camera-view.js';
-import { type CameraView, GENDER_KEY } from '../../src/ui/camera/camera-view.js';
+import type { CameraView } from '../../src/ui/camera/camera-view.js';
+import { GENDER_KEY } from '../../src/ui/camera/gender-controller.js';
 import { drawOverlay, faceCaption } from '../../src/ui/camera/face-overlay.js';
 import type { AnalyzeOptions, PipelineResult } from '../../src/worker/api.js';
 import type { PipelineFace } from '../../src/worker/frame-pipeline.js';

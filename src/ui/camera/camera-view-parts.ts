@@ -1,7 +1,10 @@
 // Pieces of emo-camera-view's markup that are pure functions of its state, kept apart so the
-// element's file holds its behaviour: the load-failure alert, the idle picture's text and the
-// no-face message with its explicit whole-picture offer.
+// element's file holds its behaviour: the load-failure alert, the message line, the idle picture's
+// text, the no-face message with its explicit whole-picture offer, the saliency bar, the video's
+// timeline section and the sample clip's credit.
 import { html, nothing } from 'lit';
+import type { SaliencySettings } from '../saliency/emo-saliency-controls';
+import type { TimelineController } from '../timeline/timeline-controller';
 import type { LoadFailure } from './load-failure';
 import type { GenderController } from './gender-controller';
 
@@ -48,4 +51,41 @@ export function genderSwitch(g: GenderController, ready: boolean, set: (on: bool
       aria-describedby=${loading ? 'gender-state' : nothing} @change=${(e: Event) => set((e.target as HTMLInputElement).checked)} />
     Gender${loading ? html` <span id="gender-state" class="loading" role="status">loading…</span>` : nothing}
   </label>`;
+}
+
+/** The status (or, when `error`, alert) line above the controls; `offerSample` adds the sample clip's button. */
+export function messageLine(text: string, error: boolean, offerSample: boolean, onSample: () => void) {
+  if (!text) return nothing;
+  return html`<p class="message ${error ? 'error' : ''}" role=${error ? 'alert' : 'status'}>
+    ${text}
+    ${offerSample ? html`<button class="primary" id="play-sample" @click=${onSample}>Play the sample clip</button>` : nothing}
+  </p>`;
+}
+
+/** Explain on: the heat-map settings, the Snapshot button and the last saliency error. */
+export function saliencyBar(o: {
+  classes: readonly string[]; settings: SaliencySettings; ready: boolean; capture: () => unknown; canSnap: boolean; error?: string;
+  onChange: (e: CustomEvent<SaliencySettings>) => void;
+}) {
+  return html`<div class="controls saliency">
+    <emo-saliency-controls .classes=${o.classes} .settings=${o.settings} ?disabled=${!o.ready}
+      @emo-saliency-change=${o.onChange}></emo-saliency-controls>
+    <emo-snapshot-button .capture=${o.capture} ?disabled=${!o.canSnap}></emo-snapshot-button>
+    ${o.error ? html`<span role="alert">${o.error}</span>` : nothing}
+  </div>`;
+}
+
+/** For a video file or the sample clip: the per-face timeline and, once it has stopped the live loop, "Play again". */
+export function timelineSection(o: { classes: readonly string[]; genderClasses: readonly string[]; file: string; duration: number; timeline: TimelineController }) {
+  return html`<section class="timeline" aria-labelledby="timeline-heading">
+    <h3 id="timeline-heading">Timeline of this video</h3>
+    <emo-video-timeline .classes=${o.classes} .genderClasses=${o.genderClasses} .file=${o.file} .duration=${o.duration}
+      .runner=${o.timeline.runner} @emo-timeline-seek=${o.timeline.onSeek}></emo-video-timeline>
+    ${o.timeline.active ? html`<button id="play-again" @click=${o.timeline.resume}>Play again</button>` : nothing}
+  </section>`;
+}
+
+export function sampleCredit() {
+  return html`<p class="credit">Sample clip © 2012 Aaron "tango" Tang,
+    <a href="https://creativecommons.org/licenses/by/2.0/" rel="license noopener">CC BY 2.0</a>.</p>`;
 }

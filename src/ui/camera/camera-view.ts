@@ -17,20 +17,14 @@ import { paintOverlay } from './face-overlay';
 import { hudNumbers, hudText } from './hud-text';
 import type { LabelBox } from './label-layout';
 import { loadFailure } from './load-failure';
-import { cameraErrorText, idleText, loadFailureAlert, noFaceMessage } from './camera-view-parts';
+import { cameraErrorText, idleText, loadFailureAlert, messageLine, noFaceMessage, saliencyBar, sampleCredit, timelineSection } from './camera-view-parts';
 import { SAMPLE_CLIP } from './sample-clip';
-import { GENDER_KEY, GenderController } from './gender-controller';
+import { GenderController } from './gender-controller';
 import { cameraControls } from './camera-controls';
 import { drawFrame, shownBoxes } from './stage-drawing';
 import { cameraSnapshot } from '../snapshot/camera-snapshot';
 import { TimelineController } from '../timeline/timeline-controller';
 import '../timeline/emo-video-timeline';
-
-// Kept where it was exported before the clip left the repository.
-export { SAMPLE_CLIP };
-
-// Kept where it was exported before the Gender switch got its controller.
-export { GENDER_KEY };
 
 type Source = 'none' | 'camera' | 'sample' | 'video' | 'photo';
 
@@ -183,14 +177,7 @@ export class CameraView extends LitElement {
     const noFace = this._source === 'photo' && this._photo && this.lastResult?.faces.length === 0;
     return html`
       ${loadFailureAlert(failed)}
-      ${this._message
-        ? html`<p class="message ${this._messageIsError ? 'error' : ''}" role=${this._messageIsError ? 'alert' : 'status'}>
-            ${this._message}
-            ${this._offerSample && this.sampleClip && this._source !== 'sample'
-              ? html`<button class="primary" id="play-sample" @click=${this.playSample}>Play the sample clip</button>`
-              : nothing}
-          </p>`
-        : nothing}
+      ${messageLine(this._message, this._messageIsError, this._offerSample && Boolean(this.sampleClip) && this._source !== 'sample', () => void this.playSample())}
       ${f.deviceNote ? html`<p class="message" role="status" id="device-note">${f.deviceNote}</p>` : nothing}
       ${cameraControls({
         camera: this._source === 'camera', denied: this._denied, ready, facing: this._facing, devices: this._camera.devices,
@@ -220,32 +207,14 @@ export class CameraView extends LitElement {
         : nothing}
       ${noFace ? noFaceMessage(() => this._onWholeImage()) : nothing}
       ${this.explain && this._source !== 'none'
-        ? html`<div class="controls saliency">
-            <emo-saliency-controls .classes=${f.info?.emotionClasses ?? []} .settings=${this._saliency.settings} ?disabled=${!ready}
-              @emo-saliency-change=${this._onSaliency}></emo-saliency-controls>
-            <emo-snapshot-button .capture=${this._capture} ?disabled=${!this.lastResult?.faces.length}></emo-snapshot-button>
-            ${this._saliency.error ? html`<span role="alert">${this._saliency.error}</span>` : nothing}
-          </div>`
+        ? saliencyBar({ classes: f.info?.emotionClasses ?? [], settings: this._saliency.settings, ready, capture: this._capture, canSnap: Boolean(this.lastResult?.faces.length), error: this._saliency.error, onChange: (e) => this._onSaliency(e) })
         : nothing}
-      ${this._renderTimeline(ready)}
+      ${ready && (this._source === 'video' || this._source === 'sample')
+        ? timelineSection({ classes: f.info?.emotionClasses ?? [], genderClasses: f.info?.genderClasses ?? [], file: this._source === 'sample' ? 'video_01.mp4' : this._videoName, duration: this._video?.duration ?? 0, timeline: this._timeline })
+        : nothing}
       <emo-face-list .faces=${this._source === 'none' ? [] : ((this._timeline.pinned ?? this.lastResult)?.faces ?? [])} .classes=${f.info?.emotionClasses ?? []}></emo-face-list>
-      ${this._source === 'sample'
-        ? html`<p class="credit">Sample clip © 2012 Aaron "tango" Tang,
-            <a href="https://creativecommons.org/licenses/by/2.0/" rel="license noopener">CC BY 2.0</a>.</p>`
-        : nothing}
+      ${this._source === 'sample' ? sampleCredit() : nothing}
     `;
-  }
-
-  /** For a video file or the sample clip: the per-face timeline and, once it has stopped the live loop, "Play again". */
-  private _renderTimeline(ready: boolean) {
-    if (!ready || (this._source !== 'video' && this._source !== 'sample')) return nothing;
-    return html`<section class="timeline" aria-labelledby="timeline-heading">
-      <h3 id="timeline-heading">Timeline of this video</h3>
-      <emo-video-timeline .classes=${this._frames.info?.emotionClasses ?? []} .genderClasses=${this._frames.info?.genderClasses ?? []}
-        .file=${this._source === 'sample' ? 'video_01.mp4' : this._videoName} .duration=${this._video?.duration ?? 0}
-        .runner=${this._timeline.runner} @emo-timeline-seek=${this._timeline.onSeek}></emo-video-timeline>
-      ${this._timeline.active ? html`<button id="play-again" @click=${this._timeline.resume}>Play again</button>` : nothing}
-    </section>`;
   }
 
   protected override firstUpdated(): void {
@@ -285,8 +254,10 @@ export class CameraView extends LitElement {
     this._offerSample = offerSample;
   }
 
-  /** A new source: nothing analysed is shown until its first result. */
+  /** A new source (or none): the loop stops, the timeline is cleared, nothing analysed is shown until its first result. */
   private _newSource(): void {
+    this._frames.stop();
+    this._timeline.reset();
     this._frames.forget();
     this._showingAnalysed = false;
     this._drawnBoxes = [];
@@ -296,9 +267,7 @@ export class CameraView extends LitElement {
   }
 
   private async _startCamera(): Promise<void> {
-    this._frames.stop();
     this._newSource();
-    this._timeline.reset();
     try {
       const stream = await this._camera.start(this._facing);
       this._files.revoke();
@@ -319,7 +288,6 @@ export class CameraView extends LitElement {
   }
 
   private _stop(): void {
-    this._frames.stop();
     this._newSource();
     this._camera.stop();
     const v = this._video;
@@ -328,9 +296,7 @@ export class CameraView extends LitElement {
   }
 
   private async _playVideo(url: string, source: 'sample' | 'video'): Promise<void> {
-    this._frames.stop();
     this._newSource();
-    this._timeline.reset();
     this._camera.stop();
     this._source = source;
     this._photo = undefined;
@@ -349,9 +315,7 @@ export class CameraView extends LitElement {
   }
 
   private async _analyzePhoto(file: File): Promise<void> {
-    this._frames.stop();
     this._newSource();
-    this._timeline.reset();
     this._camera.stop();
     this._source = 'photo';
     this._photo = undefined;
