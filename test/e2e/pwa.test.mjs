@@ -21,10 +21,10 @@ import { after, before, test } from 'node:test';
 import { build } from '../../esbuild.config.mjs';
 import { forwardPageErrors, launchBrowser } from '../../tools/browser.mjs';
 import { precacheManifest } from '../../tools/precache.mjs';
-import { serveStatic } from '../../tools/serve.mjs';
 import { root, tempDir } from './helpers.mjs';
 import { writeEmotionFaces } from './owned-images.mjs';
 import { photoMeters } from './phone-helpers.mjs';
+import { countingServer, networkRecorder } from './request-recorders.mjs';
 
 let browser;
 let dir;
@@ -43,86 +43,6 @@ after(async () => {
   await browser?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
-
-/**
- * A server for `root` that logs the path of every request reaching it. While `down` is set it
- * answers nothing (the connection is reset), as if the network were gone.
- */
-async function countingServer(rootDir) {
-  const hits = [];
-  const ctl = { down: false };
-  const server = await serveStatic({
-    root: rootDir,
-    onRequest: (req) => {
-      hits.push(req.url);
-      if (ctl.down) req.socket.destroy();
-    },
-  });
-  return Object.assign(ctl, server, { hits });
-}
-
-/**
- * Records, with DevTools' Network domain, the URL of every request made by the pages, dedicated
- * workers and service workers of `context`, and can put all of them offline.
- */
-function networkRecorder(context) {
-  const urls = [];
-  const byId = new Map();
-  const sessions = new Set();
-  let offline = false;
-  const conditions = () => ({ offline, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
-  let n = 0;
-  /** Records one session's requests; `kind()` names its target in the log. Returns the commands sent. */
-  const instrument = (s, kind) => {
-    const tag = `${n++}:`;
-    s.on('Network.requestWillBeSent', (e) => {
-      const r = { url: e.request.url, target: kind(), response: '', failed: '' };
-      byId.set(tag + e.requestId, r);
-      urls.push(r);
-    });
-    s.on('Network.responseReceived', (e) => {
-      const r = byId.get(tag + e.requestId);
-      if (r) r.response = e.response.fromServiceWorker ? 'service worker' : 'network';
-    });
-    s.on('Network.loadingFailed', (e) => {
-      const r = byId.get(tag + e.requestId);
-      if (r) r.failed = e.errorText;
-    });
-    sessions.add(s);
-    const sent = [s.send('Network.enable')];
-    if (offline) sent.push(s.send('Network.emulateNetworkConditions', conditions()));
-    return sent;
-  };
-  const attach = async (target) => {
-    if (target.type() !== 'page') return;
-    try {
-      const s = await target.createCDPSession();
-      // The page's dedicated workers and its service worker, each paused until we listen, so
-      // none of their requests is missed.
-      const kinds = new Map();
-      s.on('Target.attachedToTarget', (e) => kinds.set(e.sessionId, e.targetInfo.type));
-      s.on('sessionattached', (child) => {
-        const sent = instrument(child, () => kinds.get(child.id()) ?? 'worker');
-        // Sent in order: the worker runs only after Network.enable (a paused service worker
-        // answers Network.enable only once it runs, so do not wait in between).
-        Promise.all([...sent, child.send('Runtime.runIfWaitingForDebugger')]).catch(() => undefined);
-      });
-      await Promise.all(instrument(s, () => 'page'));
-      await s.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: true, flatten: true });
-    } catch {
-      // The page went away before we attached: nothing to record.
-    }
-  };
-  context.on('targetcreated', attach);
-  return {
-    urls,
-    attachExisting: () => Promise.all(context.targets().map(attach)),
-    async setOffline(value) {
-      offline = value;
-      await Promise.all([...sessions].map((s) => s.send('Network.emulateNetworkConditions', conditions()).catch(() => undefined)));
-    },
-  };
-}
 
 const state = (page) => page.evaluate(() => document.documentElement.dataset.emolensState);
 const alerts = (page) => page.$$eval('emo-app-shell >>> [role=alert]', (els) => els.map((e) => e.textContent.trim()).filter(Boolean));
