@@ -123,19 +123,29 @@ export const limits = {
  * when the page crashes or stalls (the caller restarts it), or an Error for an unreadable photo.
  */
 async function analyzeFile(session, m, args, timing) {
-  const lines = [];
   const bytes = await readRegularFile(m.path); // a FIFO, socket or device: an error, never a wait
-  const base64 = bytes.toString('base64');
+  // Served to the page from memory (cli.offer) until the file is done: never a base64 string.
+  const source = cli.offer(bytes);
+  try {
+    return await analyzeServed(session, m, args, timing, source, bytes.length);
+  } finally {
+    cli.withdraw(source);
+  }
+}
+
+/** analyzeFile once the file's bytes are served at `source`. */
+async function analyzeServed(session, m, args, timing, source, size) {
+  const lines = [];
   const opts = { gender: args.gender, annotate: Boolean(args.annotate) };
   const keep = async (frame, answer) => {
     lines.push({ file: m.name, frame, faces: answer.result.faces.map(faceLine), ms: answer.result.timings.total ?? 0 });
     if (answer.png) await writeFile(join(args.annotate, pngName(m.png, m.kind === 'video' ? frame : undefined)), Buffer.from(answer.png, 'base64'));
   };
   if (m.kind === 'image') {
-    await keep(0, await session.call((b, n, o) => window.emolensAnalyze.image(b, n, o), [base64, m.name, opts], { timeoutMs: limits.imageMs(bytes.length), what: `analysing ${m.name}` }));
+    await keep(0, await session.call((b, n, o) => window.emolensAnalyze.image(b, n, o), [source, m.name, opts], { timeoutMs: limits.imageMs(size), what: `analysing ${m.name}` }));
     return { lines };
   }
-  const v = await session.call((b, n, t) => window.emolensAnalyze.openVideo(b, n, t), [base64, m.name, limits.openMs(bytes.length)], { timeoutMs: limits.openMs(bytes.length) + 5_000, what: `opening ${m.name}` });
+  const v = await session.call((b, n, t) => window.emolensAnalyze.openVideo(b, n, t), [source, m.name, limits.openMs(size)], { timeoutMs: limits.openMs(size) + 5_000, what: `opening ${m.name}` });
   const probe = probeVideo(m.path);
   const fps = probe?.fps ?? 30;
   const total = Math.min(args.maxFrames, probe?.frames ?? Math.max(1, Math.floor((Number.isFinite(v.duration) ? v.duration : 0) * fps)));

@@ -177,12 +177,33 @@ async function main() {
 
     /** The page's answers for `encoded` (one batch), within a time scaled by the batch. */
     const ask = (encoded) => {
-      const mb = encoded.reduce((a, e) => a + e.base64.length, 0) * 0.75 / 2 ** 20;
+      const mb = encoded.reduce((a, e) => a + e.bytes, 0) / 2 ** 20;
       const timeoutMs = 60_000 + 2_000 * encoded.length + 4_000 * mb + (args.saliency ? 1_000 * encoded.length : 0);
       return args.saliency
         ? session.call((imgs, o) => window.emolens.saliencyBatch(imgs, o), [encoded, { target, scale: args.overlayScale }], { timeoutMs, what: 'a batch' })
         : session.call((imgs) => window.emolens.classifyBatch(imgs), [encoded], { timeoutMs, what: 'a batch' });
     };
+
+    /** The page's answers for one batch; after a page crash, its images one at a time. */
+    async function askBatch(encoded) {
+      try {
+        return await session.runOnce(`a batch of ${encoded.length}`, () => ask(encoded));
+      } catch (e) {
+        if (!(e instanceof PageGone || e instanceof PageTimeout) || session.dead) throw e;
+        console.error(`classify: the page ${e.message} on a batch; classifying its ${encoded.length} images one at a time`);
+        const answers = [];
+        for (const one of encoded) {
+          try {
+            answers.push((await ask([one]))[0]);
+          } catch (e1) {
+            if (!(e1 instanceof PageGone || e1 instanceof PageTimeout)) throw e1;
+            answers.push({ error: `the page ${e1.message} on this image` });
+            await session.restart();
+          }
+        }
+        return answers;
+      }
+    }
 
     /**
      * Classifies one batch that has been read; resolves to its output lines. Never rejects for an
@@ -191,25 +212,13 @@ async function main() {
      */
     async function runBatch(read) {
       const toSend = read.filter((r) => r.bytes);
-      const encoded = toSend.map((r) => ({ name: r.name, base64: r.bytes.toString('base64') }));
+      // Each file is served to the page from memory (cli.offer); `bytes` only sizes the time limit.
+      const encoded = toSend.map((r) => ({ name: r.name, source: cli.offer(r.bytes), bytes: r.bytes.length }));
       let answers = [];
-      if (toSend.length) {
-        try {
-          answers = await session.runOnce(`a batch of ${toSend.length}`, () => ask(encoded));
-        } catch (e) {
-          if (!(e instanceof PageGone || e instanceof PageTimeout) || session.dead) throw e;
-          console.error(`classify: the page ${e.message} on a batch; classifying its ${encoded.length} images one at a time`);
-          answers = [];
-          for (const one of encoded) {
-            try {
-              answers.push((await ask([one]))[0]);
-            } catch (e1) {
-              if (!(e1 instanceof PageGone || e1 instanceof PageTimeout)) throw e1;
-              answers.push({ error: `the page ${e1.message} on this image` });
-              await session.restart();
-            }
-          }
-        }
+      try {
+        if (toSend.length) answers = await askBatch(encoded);
+      } finally {
+        cli.withdraw(...encoded.map((e) => e.source));
       }
       let j = 0;
       const out = read.map((r) => (r.bytes ? { name: r.name, ...answers[j++] } : r));

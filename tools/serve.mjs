@@ -106,13 +106,15 @@ async function policyFor(base, path, html) {
 /**
  * Serves `root` on http://127.0.0.1:<port> (port 0 = a free one).
  * `onRequest` sees every request that reaches the server (the PWA tests count them).
+ * `memoryFiles` (path → Buffer) are served from memory ahead of `root`: the CLIs hand their pages
+ * each input file this way (tools/cli.mjs `offer`) instead of as a base64 string over DevTools.
  * `isolate: false` leaves out COOP/COEP, as a static host that cannot set headers would (tests).
  * `portTries` > 1 moves on to the next ports when `port` is taken (npm start, npm run preview).
  * @param {{ root: string, port?: number, host?: string, quiet?: boolean, isolate?: boolean, portTries?: number,
- *   onRequest?: (req: import('node:http').IncomingMessage) => void }} options
+ *   onRequest?: (req: import('node:http').IncomingMessage) => void, memoryFiles?: Map<string, Buffer> }} options
  * @returns {Promise<{ url: string, port: number, close: () => Promise<void> }>}
  */
-export async function serveStatic({ root, port = 0, host = '127.0.0.1', quiet = true, isolate = true, onRequest, portTries = 1 }) {
+export async function serveStatic({ root, port = 0, host = '127.0.0.1', quiet = true, isolate = true, onRequest, portTries = 1, memoryFiles }) {
   const base = resolve(root);
   const server = createServer(async (req, res) => {
     onRequest?.(req);
@@ -125,6 +127,12 @@ export async function serveStatic({ root, port = 0, host = '127.0.0.1', quiet = 
       path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     } catch {
       res.writeHead(400).end();
+      return;
+    }
+    const held = memoryFiles?.get(path);
+    if (held) {
+      res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': held.length, 'Cache-Control': 'no-store', ...(isolate ? ISOLATION : {}) });
+      res.end(req.method === 'HEAD' ? undefined : held);
       return;
     }
     if (path.endsWith('/')) path += 'index.html';

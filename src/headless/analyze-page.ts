@@ -9,6 +9,7 @@ import type { AnalyzeOptions, PipelineInfo, PipelineInit, PipelineResult } from 
 import { createPipelineClient, type PipelineClient } from '../worker/pipeline-client';
 import { drawOverlay } from '../ui/camera/face-overlay';
 import { imageSize } from './image-size';
+import { inputBlob } from './input-blob';
 
 export interface FrameAnswer {
   result: PipelineResult;
@@ -26,10 +27,10 @@ export interface VideoInfo {
 
 export interface AnalyzePageApi {
   load(options?: PipelineInit): Promise<PipelineInfo>;
-  /** One photo (bytes as base64): the tracker starts afresh. */
-  image(base64: string, name: string, opts: AnalyzeOptions & { annotate?: boolean }): Promise<FrameAnswer>;
-  /** Opens a video (bytes as base64) for videoFrame(); rejects on a decode error or after `timeoutMs`. */
-  openVideo(base64: string, name: string, timeoutMs?: number): Promise<VideoInfo>;
+  /** One photo (input-blob.ts: a path the CLI serves, or the bytes as base64): the tracker starts afresh. */
+  image(source: string, name: string, opts: AnalyzeOptions & { annotate?: boolean }): Promise<FrameAnswer>;
+  /** Opens a video (a served path or base64, as image()) for videoFrame(); rejects on a decode error or after `timeoutMs`. */
+  openVideo(source: string, name: string, timeoutMs?: number): Promise<VideoInfo>;
   /**
    * The frame shown at `time` seconds of the open video; `reset` on the first frame. The seek
    * rejects on a decode error or after `seekTimeoutMs`.
@@ -60,13 +61,6 @@ declare global {
   interface Window {
     emolensAnalyze?: AnalyzePageApi;
   }
-}
-
-function fromBase64(s: string): Uint8Array<ArrayBuffer> {
-  const bin = atob(s);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
 }
 
 async function toBase64(blob: Blob): Promise<string> {
@@ -172,8 +166,8 @@ const api: AnalyzePageApi = {
     }
   },
 
-  async image(base64, name, opts) {
-    const blob = new Blob([fromBase64(base64)]);
+  async image(source, name, opts) {
+    const blob = await inputBlob(source, name);
     const dims = await imageSize(blob);
     const longest = dims ? Math.max(dims.width, dims.height) : 0;
     const scale = longest > MAX_PHOTO_SIDE ? MAX_PHOTO_SIDE / longest : 1;
@@ -190,9 +184,9 @@ const api: AnalyzePageApi = {
     return answer;
   },
 
-  async openVideo(base64, name, timeoutMs = 60_000) {
+  async openVideo(source, name, timeoutMs = 60_000) {
     api.closeVideo();
-    videoUrl = URL.createObjectURL(new Blob([fromBase64(base64)]));
+    videoUrl = URL.createObjectURL(await inputBlob(source, name));
     const v = document.createElement('video');
     v.muted = true;
     v.preload = 'auto';

@@ -8,11 +8,12 @@ import { blobToBase64, saliencyPngs } from '../ui/saliency/saliency-png';
 import { createInferenceClient, type InferenceClient } from '../worker/client';
 import { centreSquare, decodeImage, toCrop as cropOf } from '../vision/to-gray-crop';
 import { imageSize } from './image-size';
+import { inputBlob } from './input-blob';
 
-/** One encoded image: its name (for messages) and its bytes as base64. */
+/** One encoded image: its name (for messages) and where its bytes are (input-blob.ts: a path the CLI serves, or base64). */
 export interface EncodedImage {
   name: string;
-  base64: string;
+  source: string;
 }
 
 /** Per image: probabilities in the model's class order, or why there are none. */
@@ -39,13 +40,6 @@ declare global {
   interface Window {
     emolens?: ClassifyPageApi;
   }
-}
-
-function fromBase64(s: string): Uint8Array<ArrayBuffer> {
-  const bin = atob(s);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
 }
 
 function message(e: unknown): string {
@@ -113,8 +107,7 @@ async function decodeForCrop(blob: Blob, name: string, size: number): Promise<Im
 
 async function toCrop(img: EncodedImage, size: number, channels: number): Promise<Uint8Array | string> {
   try {
-    const bytes = fromBase64(img.base64);
-    const bitmap = await decodeForCrop(new Blob([bytes]), img.name, size);
+    const bitmap = await decodeForCrop(await inputBlob(img.source, img.name), img.name, size);
     try {
       return cropOf(bitmap, size, channels === 3 ? 3 : 1);
     } finally {
