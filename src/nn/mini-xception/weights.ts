@@ -3,7 +3,7 @@
 // error naming the tensor: a wrong file must never turn into a silently wrong classifier.
 import { type BatchNorm, foldConv, foldPointwise, transposeDepthwise } from '../fold-bn.js';
 import type { ConvW, FoldedMiniXception } from './folded.js';
-import { checkWeights, manifestDigest } from '../integrity.js';
+import { type FetchFn, fetchWeightFiles } from '../fetch-weights.js';
 import { type ModelSpec, headWidth, parseModelSpec } from '../model-spec.js';
 import { type SafeTensor, parseSafetensors } from '../safetensors.js';
 
@@ -115,30 +115,7 @@ export function loadMiniXception(spec: ModelSpec, bytes: ArrayBuffer, source = '
   return foldMiniXception(spec, parseSafetensors(bytes, source), source);
 }
 
-export type FetchFn = (url: string) => Promise<Response>;
-
-async function download(url: string, fetchFn: FetchFn): Promise<Response> {
-  let res: Response;
-  try {
-    res = await fetchFn(url);
-  } catch (e) {
-    throw new Error(`could not download ${url}: ${(e as Error).message}`);
-  }
-  if (!res.ok) throw new Error(`could not download ${url}: ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`);
-  // Static hosts with an SPA fallback answer a wrong path with index.html and status 200.
-  if ((res.headers.get('content-type') ?? '').includes('text/html')) {
-    throw new Error(`could not download ${url}: the server returned an HTML page (wrong path?)`);
-  }
-  return res;
-}
-
-async function body<T>(url: string, read: () => Promise<T>): Promise<T> {
-  try {
-    return await read();
-  } catch (e) {
-    throw new Error(`could not download ${url}: ${(e as Error).message}`);
-  }
-}
+export type { FetchFn };
 
 /**
  * Fetch `<baseUrl>/<name>.json` and `.safetensors`, check the file against the JSON's size and
@@ -147,18 +124,6 @@ async function body<T>(url: string, read: () => Promise<T>): Promise<T> {
 export async function fetchModel(
   baseUrl: string, name: string, fetchFn: FetchFn = (u) => fetch(u),
 ): Promise<{ spec: ModelSpec; weights: FoldedMiniXception }> {
-  const base = baseUrl.replace(/\/+$/, '');
-  const jsonUrl = `${base}/${name}.json`;
-  const stUrl = `${base}/${name}.safetensors`;
-  const [jsonRes, stRes] = await Promise.all([download(jsonUrl, fetchFn), download(stUrl, fetchFn)]);
-  const [text, bytes] = await Promise.all([body(jsonUrl, () => jsonRes.text()), body(stUrl, () => stRes.arrayBuffer())]);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`${jsonUrl}: not valid JSON (${(e as Error).message})`);
-  }
-  const spec = parseModelSpec(json, jsonUrl);
-  await checkWeights(bytes, manifestDigest(json, jsonUrl, `${name}.safetensors`), stUrl);
+  const { spec, bytes, stUrl } = await fetchWeightFiles(baseUrl, name, fetchFn, parseModelSpec);
   return { spec, weights: loadMiniXception(spec, bytes, stUrl) };
 }

@@ -2,9 +2,9 @@
 // weights in the kernels' layouts. Everything is checked against the JSON: op kinds, channel counts,
 // that each layer reads an activation made earlier, tensor shapes and finiteness. A wrong or
 // truncated file is an error naming the layer/tensor, never a silently wrong detector.
-import type { ConvW, DwW, PwW } from '../mini-xception/folded.js';
+import type { ConvW, DwW, PwW } from '../../kernels/types.js';
 import { foldConv, transposeDepthwise } from '../fold-bn.js';
-import { checkWeights, manifestDigest } from '../integrity.js';
+import { fetchWeightFiles } from '../fetch-weights.js';
 import { type SafeTensor, parseSafetensors } from '../safetensors.js';
 import { HEAD_CHANNELS } from '../../vision/yunet-decode.js';
 
@@ -180,29 +180,8 @@ export function loadYunet(spec: YunetSpec, bytes: ArrayBuffer, source = 'yunet.s
 
 /** Fetches `<baseUrl>/yunet.json` and `.safetensors`, checks the file's SHA-256 (integrity.ts) and validates both. */
 export async function fetchYunet(baseUrl: string, fetchFn: (url: string) => Promise<Response> = (u) => fetch(u)): Promise<YunetModel> {
-  const base = baseUrl.replace(/\/+$/, '');
-  const get = async (url: string): Promise<Response> => {
-    let res: Response;
-    try {
-      res = await fetchFn(url);
-    } catch (e) {
-      throw new Error(`could not download ${url}: ${(e as Error).message}`);
-    }
-    if (!res.ok) throw new Error(`could not download ${url}: ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`);
-    if ((res.headers.get('content-type') ?? '').includes('text/html')) throw new Error(`could not download ${url}: the server returned an HTML page (wrong path?)`);
-    return res;
-  };
-  const jsonUrl = `${base}/yunet.json`, stUrl = `${base}/yunet.safetensors`;
-  const [j, s] = await Promise.all([get(jsonUrl), get(stUrl)]);
-  let json: unknown;
-  try {
-    json = JSON.parse(await j.text());
-  } catch (e) {
-    throw new Error(`${jsonUrl}: not valid JSON (${(e as Error).message})`);
-  }
-  const bytes = await s.arrayBuffer();
-  await checkWeights(bytes, manifestDigest(json, jsonUrl, 'yunet.safetensors'), stUrl);
-  return loadYunet(parseYunetSpec(json, jsonUrl), bytes, stUrl);
+  const { spec, bytes, stUrl } = await fetchWeightFiles(baseUrl, 'yunet', fetchFn, parseYunetSpec);
+  return loadYunet(spec, bytes, stUrl);
 }
 
 /** [H, W, C] of every activation for a padH x padW input (multiples of the divisor). */
