@@ -63,7 +63,25 @@ export class Readback {
     encoder.copyBufferToBuffer(src, srcOffset, this.buffer, 0, bytes);
   }
 
-  /** The floats copied by the last encodeCopy (a fresh array; the mapping is released). */
+  /**
+   * Several sources one after another in the buffer (one readback for all): answers where each
+   * starts, in floats. Sizes and offsets are whole floats (copyBufferToBuffer wants multiples of 4).
+   */
+  encodeCopies(encoder: GPUCommandEncoder, copies: readonly { src: GPUBuffer; bytes: number; srcOffset?: number }[]): number[] {
+    const total = copies.reduce((a, c) => a + c.bytes, 0);
+    if (total > this.buffer.size) throw new Error(`${this.buffer.label}: ${total} bytes exceed capacity ${this.buffer.size}`);
+    let at = 0;
+    const starts = copies.map((c) => {
+      encoder.copyBufferToBuffer(c.src, c.srcOffset ?? 0, this.buffer, at, c.bytes);
+      const start = at / 4;
+      at += c.bytes;
+      return start;
+    });
+    this.bytes = total;
+    return starts;
+  }
+
+  /** The floats copied by the last encodeCopy or encodeCopies (a fresh array; the mapping is released). */
   async read(): Promise<Float32Array> {
     await this.buffer.mapAsync(GPUMapMode.READ, 0, this.bytes);
     const out = new Float32Array(this.buffer.getMappedRange(0, this.bytes).slice(0));

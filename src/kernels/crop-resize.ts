@@ -42,10 +42,11 @@ export class CropResize {
     readonly spec: CropResizeSpec,
     private readonly pipeline: GPUComputePipeline,
     private readonly jobs: GPUBuffer,
-    private readonly out: GPUBuffer,
+    /** The crops of the last dispatch: gray crop i at i·graySize² floats, RGB crop i at rgbOffset + i·rgbSize²·3. */
+    readonly out: GPUBuffer,
     private readonly params: GPUBuffer,
     private readonly readback: Readback,
-    private readonly rgbOffset: number,
+    readonly rgbOffset: number,
   ) {
     this.jobData = new ArrayBuffer(spec.maxFaces * 2 * JOB_BYTES);
   }
@@ -83,6 +84,23 @@ export class CropResize {
 
   private async runChunk(texture: GPUTexture, width: number, height: number, jobs: readonly CropJob[], withRgb: boolean): Promise<Float32Array> {
     const { graySize: G, rgbSize: C } = this.spec;
+    const enc = this.device.createCommandEncoder({ label: 'CropResize.encoder' });
+    this.encode(enc, texture, width, height, jobs);
+    const grayBytes = jobs.length * G * G * 4;
+    const bytes = withRgb ? (this.rgbOffset + jobs.length * C * C * 3) * 4 : grayBytes;
+    this.readback.encodeCopy(enc, this.out, bytes);
+    this.device.queue.submit([enc.finish()]);
+    return this.readback.read();
+  }
+
+  /**
+   * Writes the jobs (at most maxFaces; a job without rgb gets no RGB crop) and encodes their dispatch
+   * into `enc`, leaving the crops in `out`: for a caller that goes on in the same submission.
+   */
+  encode(enc: GPUCommandEncoder, texture: GPUTexture, width: number, height: number, jobs: readonly CropJob[]): void {
+    if (jobs.length > this.spec.maxFaces) throw new Error(`CropResize: ${jobs.length} jobs exceed maxFaces ${this.spec.maxFaces}`);
+    const { graySize: G, rgbSize: C } = this.spec;
+    const withRgb = jobs.some((j) => j.rgb);
     const f32 = new Float32Array(this.jobData);
     const u32 = new Uint32Array(this.jobData);
     jobs.forEach((job, i) => {
@@ -114,18 +132,12 @@ export class CropResize {
       });
       this.boundTexture = texture;
     }
-    const enc = this.device.createCommandEncoder({ label: 'CropResize.encoder' });
     const pass = enc.beginComputePass({ label: 'CropResize.pass' });
     pass.setPipeline(this.pipeline);
     pass.setBindGroup(0, this.bindGroup!);
     const pixels = withRgb ? Math.max(G * G, C * C) : G * G;
     pass.dispatchWorkgroups(Math.ceil(pixels / CropResize.WG_SIZE), jobs.length, withRgb ? 2 : 1);
     pass.end();
-    const grayBytes = jobs.length * G * G * 4;
-    const bytes = withRgb ? (this.rgbOffset + jobs.length * C * C * 3) * 4 : grayBytes;
-    this.readback.encodeCopy(enc, this.out, bytes);
-    this.device.queue.submit([enc.finish()]);
-    return this.readback.read();
   }
 
   destroy(): void {

@@ -22,6 +22,8 @@ import { Tracker, type Detection } from '../vision/tracker.js';
 import type { AnalyzeOptions, PipelineFace, PipelineResult } from './api.js';
 import { FaceFollower, type Window } from '../vision/face-follower.js';
 import { type DeclineRule, declineReason } from '../nn/gender/decline.js';
+import type { GpuFacesPass } from '../nn/mini-xception/mini-xception.js';
+import { GpuFramePass } from './gpu-frame-pass.js';
 
 /** A decoded frame in a GPU texture (or, on the CPU path, as RGBA pixels). */
 export interface FrameInput {
@@ -49,6 +51,8 @@ export interface FrameDetector {
 export interface PipelineClassifier {
   /** n rows of probabilities: the classes', then (gender with an age head) any extra outputs. */
   classify(pixels: ArrayLike<number>, n: number): Promise<Float32Array>;
+  /** The WebGPU plan, for the one-submission frame pass (absent or undefined: classify() is used). */
+  gpuPass?(): GpuFacesPass | undefined;
   dispose(): void;
 }
 
@@ -81,6 +85,8 @@ export class FramePipeline {
   readonly follower = new FaceFollower();
   private gender?: Promise<GenderClassifier>;
   private crop?: Promise<CropResize>;
+  /** The one-submission crops + classifiers pass (WebGPU), made on the first frame that can use it. */
+  private fused?: Promise<GpuFramePass>;
   /** The CPU path's crop kernels (wasm), made on the first frame without a texture. */
   private wasmCrop?: Promise<WasmImageKernels>;
   /** How many times each classifier ran (tests: gender off must leave `gender` at 0). */
@@ -132,8 +138,6 @@ export class FramePipeline {
     const idx = faces.flatMap((_, i) => (emotionDue[i] || genderDue[i] ? [i] : []));
     const anyGender = idx.some((i) => genderDue[i]);
     const jobs: CropJob[] = idx.map((i) => ({ gray: cropTransform(faces[i], EMOTION_CROP), ...(anyGender ? { rgb: cropTransform(faces[i], GENDER_CROP) } : {}) }));
-    const crops = jobs.length ? await this.cropAll(input, jobs) : { gray: new Float32Array(0) };
-    lap('crop');
     const n = idx.length;
     const k = this.parts.emotionClasses.length;
     const g = this.parts.genderClasses.length;
@@ -141,31 +145,19 @@ export class FramePipeline {
     const emotionOf: (Float32Array | 'keep')[] = faces.map(() => 'keep');
     /** Per face: its gender probabilities this frame, or 'keep' (not due), or undefined (gender off). */
     const genderOf: (Float32Array | 'keep' | undefined)[] = faces.map(() => (opts.gender ? 'keep' : undefined));
-    if (n) {
-      const emotion = await this.parts.emotion.classify(crops.gray, n);
+    /** Positions in idx of the faces the gender model runs on this frame. */
+    const sub = opts.gender && anyGender ? idx.flatMap((f, j) => (genderDue[f] ? [j] : [])) : [];
+    const classified = await this.classifyCrops(input, jobs, sub, Boolean(opts.gender), lap, timings);
+    if (classified) {
+      const { emotion, gender } = classified;
       idx.forEach((f, j) => (emotionOf[f] = emotion.subarray(j * k, (j + 1) * k)));
       this.runs.emotion++;
-      lap('emotion');
-      if (opts.gender) {
-        if (anyGender && crops.rgb) {
-          const sub = idx.flatMap((f, j) => (genderDue[f] ? [j] : []));
-          const C = GENDER_CROP.size * GENDER_CROP.size * 3;
-          let rgb = crops.rgb;
-          if (sub.length < n) {
-            rgb = new Float32Array(sub.length * C);
-            sub.forEach((j, m) => rgb.set(crops.rgb!.subarray(j * C, (j + 1) * C), m * C));
-          }
-          const probs = await (await this.genderModel()).classify(rgb, sub.length);
-          const w = probs.length / sub.length; // the classes, then any extra outputs (age bands)
-          sub.forEach((j, m) => (genderOf[idx[j]] = probs.subarray(m * w, (m + 1) * w)));
-          this.runs.gender++;
-          this.runs.genderFaces += sub.length;
-        }
-        lap('gender');
+      if (gender) {
+        const w = gender.length / sub.length; // the classes, then any extra outputs (age bands)
+        sub.forEach((j, m) => (genderOf[idx[j]] = gender.subarray(m * w, (m + 1) * w)));
+        this.runs.gender++;
+        this.runs.genderFaces += sub.length;
       }
-    } else {
-      lap('emotion');
-      if (opts.gender) lap('gender');
     }
     timings.classify = timings.emotion + (timings.gender ?? 0);
     timings.emotionFaces = n;
@@ -190,6 +182,62 @@ export class FramePipeline {
   /** Detection alone (the classifiers and the tracker off): the faces, best score first. */
   async detectFaces(frame: ImageBitmap | VideoFrame, options?: DetectOptions): Promise<Detection[]> {
     return (await this.parts.detector.detect(frame, options)).faces;
+  }
+
+  /**
+   * The crops of `jobs` through the classifiers: emotion for all (n × K), gender for the jobs at
+   * positions `sub` (m × outputs). On WebGPU, when the detector's texture and both plans share the
+   * device, one submission and one readback (GpuFramePass); else crops, then each model in turn.
+   * Laps 'crop', 'emotion' and (gender on) 'gender'; `timings.fused` is 1 on the one-submission path.
+   */
+  private async classifyCrops(input: FrameInput, jobs: CropJob[], sub: number[], genderOn: boolean, lap: (name: string) => void, timings: Record<string, number>): Promise<{ emotion: Float32Array; gender?: Float32Array } | undefined> {
+    const n = jobs.length;
+    timings.fused = 0;
+    if (!n) {
+      for (const name of ['crop', 'emotion', ...(genderOn ? ['gender'] : [])]) lap(name);
+      return undefined;
+    }
+    const fused = await this.framePass(input, n, sub.length > 0);
+    if (fused) {
+      const due = new Set(sub);
+      lap('crop');
+      const r = await fused.pass.run(input.texture!, input.width, input.height, jobs.map((j, i) => (due.has(i) ? j : { gray: j.gray })), fused.emotion, sub.length ? fused.gender : undefined);
+      const k = this.parts.emotionClasses.length, w = r.emotion.length / n;
+      const emotion = w === k ? r.emotion : Float32Array.from({ length: n * k }, (_, i) => r.emotion[Math.floor(i / k) * w + (i % k)]);
+      lap('emotion');
+      if (genderOn) lap('gender');
+      timings.fused = 1;
+      return { emotion, gender: r.gender };
+    }
+    const crops = await this.cropAll(input, jobs);
+    lap('crop');
+    const emotion = await this.parts.emotion.classify(crops.gray, n);
+    lap('emotion');
+    let gender: Float32Array | undefined;
+    if (sub.length && crops.rgb) {
+      const C = GENDER_CROP.size * GENDER_CROP.size * 3;
+      let rgb = crops.rgb;
+      if (sub.length < n) {
+        rgb = new Float32Array(sub.length * C);
+        sub.forEach((j, m) => rgb.set(crops.rgb!.subarray(j * C, (j + 1) * C), m * C));
+      }
+      gender = await (await this.genderModel()).classify(rgb, sub.length);
+    }
+    if (genderOn) lap('gender');
+    return { emotion, gender };
+  }
+
+  /** The one-submission pass and both plans, when this frame can use it (see classifyCrops). */
+  private async framePass(input: FrameInput, n: number, withGender: boolean): Promise<{ pass: GpuFramePass; emotion: GpuFacesPass; gender?: GpuFacesPass } | undefined> {
+    const device = this.parts.device;
+    if (!input.texture || !device) return undefined;
+    const emotion = this.parts.emotion.gpuPass?.();
+    if (!emotion || emotion.plan.device !== device) return undefined;
+    const gender = withGender ? (await this.genderModel()).gpuPass?.() : undefined;
+    if (withGender && (!gender || gender.plan.device !== device)) return undefined;
+    this.fused ??= GpuFramePass.create(device, { maxFaces: emotion.maxFaces, graySize: EMOTION_CROP.size, rgbSize: GENDER_CROP.size });
+    const pass = await this.fused;
+    return pass.fits(n, emotion, gender) ? { pass, emotion, gender } : undefined;
   }
 
   /** The gender classifier, built on first use (and its weights fetched then: PipelineEngine). */
@@ -223,6 +271,7 @@ export class FramePipeline {
 
   dispose(): void {
     void this.crop?.then((c) => c.destroy(), () => undefined);
+    void this.fused?.then((p) => p.destroy(), () => undefined);
     void this.gender?.then((c) => c.dispose(), () => undefined);
     this.parts.emotion.dispose();
     this.parts.detector.dispose();

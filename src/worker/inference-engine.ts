@@ -1,5 +1,6 @@
 // The worker's logic, free of comlink so tests can drive it directly: load a model, choose a
 // backend (and say why), classify batches one at a time, rebuild after a lost device.
+import type { GpuFacesPass } from '../nn/mini-xception/mini-xception';
 import type { DeclineRule } from '../nn/gender/decline';
 import { requestGpu, type GpuProbe } from '../gpu/device-select';
 import type { Backend, Crops, LoadOptions, LoadResult, SaliencyAnswer, SaliencyRequest } from './api';
@@ -11,6 +12,8 @@ export interface ClassifierLike {
   classify(gray: ArrayLike<number>, n: number): Promise<Float32Array>;
   /** Every output group per face (the classes', then extra outputs such as age bands); default classify. */
   classifyOutputs?(gray: ArrayLike<number>, n: number): Promise<Float32Array>;
+  /** The WebGPU plan for the camera's one-submission frame pass (src/worker/gpu-frame-pass.ts); undefined on the CPU. */
+  gpuPass?(): GpuFacesPass | undefined;
   dispose(): void;
 }
 

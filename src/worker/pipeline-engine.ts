@@ -179,7 +179,7 @@ export class PipelineEngine extends BackendEngine {
         const m = await this.genderWeights();
         const c = await m.create({ device: genderDevice, cpu, maxBatch: MAX_BATCH });
         const rows = (px: ArrayLike<number>, n: number) => (c.classifyOutputs ? c.classifyOutputs(px, n) : c.classify(px, n));
-        return { classify: rows, dispose: () => c.dispose(), decline: m.decline };
+        return { classify: rows, gpuPass: () => c.gpuPass?.(), dispose: () => c.dispose(), decline: m.decline };
       },
       genderClasses: ['female', 'male'],
     });

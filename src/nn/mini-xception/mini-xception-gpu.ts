@@ -21,14 +21,16 @@ export interface GpuPlanOptions {
 
 export class GpuPlan {
   private constructor(
-    private readonly device: GPUDevice,
+    readonly device: GPUDevice,
     /** Faces the buffers hold. */
     readonly rows: number,
     /** Input floats per face (S*S*C). */
     private readonly faceFloats: number,
     private readonly k: number,
-    private readonly input: GPUBuffer,
-    private readonly output: GPUBuffer,
+    /** Rows of S·S·C floats, 0..255 (NHWC): what run() uploads, or what a caller copies in on the GPU. */
+    readonly input: GPUBuffer,
+    /** [rows, 2K]: logits then softmax per row. */
+    readonly output: GPUBuffer,
     private readonly buffers: GPUBuffer[],
     private readonly stages: ForwardStage[],
     private readonly head: GpuKernel,
@@ -52,13 +54,24 @@ export class GpuPlan {
   async run(pixels: Float32Array, n: number): Promise<Float32Array> {
     this.upload(pixels, n);
     const enc = this.device.createCommandEncoder({ label: 'GpuPlan.encoder' });
+    this.encodeForward(enc, n);
+    this.readback.encodeCopy(enc, this.output, this.outputBytes(n));
+    this.device.queue.submit([enc.finish()]);
+    return this.readback.read();
+  }
+
+  /** Encodes the forward pass over the first n rows of `input` into `enc` (no upload, no readback). */
+  encodeForward(enc: GPUCommandEncoder, n: number): void {
+    if (n < 1 || n > this.rows) throw new Error(`GpuPlan: batch ${n} outside 1..${this.rows}`);
     const pass = enc.beginComputePass({ label: 'GpuPlan.pass' });
     for (const st of this.stages) for (const k of st.kernels) k.encode(pass, n);
     this.head.encode(pass, n);
     pass.end();
-    this.readback.encodeCopy(enc, this.output, n * 2 * this.k * 4);
-    this.device.queue.submit([enc.finish()]);
-    return this.readback.read();
+  }
+
+  /** Bytes of `output` that n rows fill. */
+  outputBytes(n: number): number {
+    return n * 2 * this.k * 4;
   }
 
   /** Debug: the activation after each stage (one pass per stage, copies between; allocates). */

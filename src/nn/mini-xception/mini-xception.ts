@@ -29,7 +29,22 @@ export interface Classifier {
   dispose(): void;
 }
 
+/**
+ * The WebGPU plan of a classifier, for a caller that fills its input rows on the GPU and runs it in
+ * its own submission (the camera pipeline: crops, emotion and gender in one, src/worker/gpu-frame-pass.ts).
+ */
+export interface GpuFacesPass {
+  plan: GpuPlan;
+  /** Faces per pass (rows are faces, then their mirrors when `flip`). */
+  maxFaces: number;
+  flip: boolean;
+  /** c faces' outputs (every output group, as classifyOutputs) from the plan's [rows, 2K] answer. */
+  finish(r: Float32Array, c: number): Float32Array;
+}
+
 export interface MiniXceptionClassifier extends Classifier {
+  /** The WebGPU plan as a GpuFacesPass; undefined on the CPU path. */
+  gpuPass(): GpuFacesPass | undefined;
   /** Debug/parity: activations after the stem ('stem') and each module ('block0'..), NHWC, no flip. */
   taps(gray: ArrayLike<number>, n: number): Promise<Map<string, Tensor>>;
 }
@@ -137,14 +152,35 @@ class MiniXception implements MiniXceptionClassifier {
         const c = Math.min(this.maxBatch, n - from);
         this.stage(gray, from, c, flip);
         const r = await this.plan.run(this.staging, flip ? 2 * c : c);
-        for (let i = 0; i < c; i++) {
-          this.probsOf(r, i, row);
-          if (flip) this.probsOf(r, c + i, mirror);
-          for (let j = 0; j < k; j++) out[(from + i) * k + j] = flip ? 0.5 * (row[j] + mirror[j]) : row[j];
-        }
+        this.finishInto(r, c, out, from * k, row, mirror);
       }
       return out;
     });
+  }
+
+  /** c faces' probabilities from a plan's [rows, 2K] answer (faces, then mirrors when flipping) into out[at..]. */
+  private finishInto(r: Float32Array, c: number, out: Float32Array, at: number, row = new Float32Array(this.k), mirror = new Float32Array(this.k)): void {
+    const k = this.k, flip = this.spec.flip_tta;
+    for (let i = 0; i < c; i++) {
+      this.probsOf(r, i, row);
+      if (flip) this.probsOf(r, c + i, mirror);
+      for (let j = 0; j < k; j++) out[at + i * k + j] = flip ? 0.5 * (row[j] + mirror[j]) : row[j];
+    }
+  }
+
+  gpuPass(): GpuFacesPass | undefined {
+    if (!(this.plan instanceof GpuPlan)) return undefined;
+    return {
+      plan: this.plan,
+      maxFaces: this.maxBatch,
+      flip: this.spec.flip_tta,
+      finish: (r, c) => {
+        if (this.disposed) throw new Error('MiniXception: used after dispose()');
+        const out = new Float32Array(c * this.k);
+        this.finishInto(r, c, out, 0);
+        return out;
+      },
+    };
   }
 
   /** Row `i` of a plan's [n, 2K] answer as probabilities: the plan's softmax, or one per output group. */
