@@ -1,8 +1,11 @@
 // The camera pipeline for one frame (docs/ARCHITECTURE.md "Camera pipeline"), free of comlink and
 // of the detector's internals so tests can drive it with a fake detector:
 //
-//   frame ─► detector (uploads it to FrameTexture) ─► crop policy + CropResize (one dispatch, one
-//   readback: gray 48 for emotion, RGB 64 for gender when on) ─► classifiers ─► tracker ─► result
+//   frame ─► detector (uploads it to FrameTexture) ─► crop policy ─► crops + classifiers ─► tracker ─► result
+//
+// Crops and classifiers on WebGPU: one submission, one readback (gpu-frame-pass.ts: the crops and
+// their mirrors written straight into the models' input rows). Otherwise step by step: CropResize
+// (gray 48 for emotion, RGB 64 for gender when on; on the CPU the wasm crop kernels), then each model.
 //
 // With gender off the gender classifier is neither built nor run, and results carry no gender.
 // With gender on, the gender model runs only for the faces the tracker says are due (a face's gender
