@@ -1,6 +1,7 @@
 // The typed contract between the main thread (ui/, the classify CLI's page) and the inference
 // worker. Types only, importing nothing that implements them (tools/check-circles.mjs keeps it so):
 // the worker implements it (worker-api.ts), the page holds a comlink Remote.
+import type { Affine } from '../kernels/types';
 import type { Face } from '../vision/types';
 
 /** The models the worker can load: weights/<model>.{json,safetensors}. */
@@ -120,6 +121,24 @@ export interface AnalyzeOptions {
    * the faces of a clip that loops or is sought back the ids they had at that time (src/vision/tracker.ts).
    */
   time?: number;
+  /**
+   * Heat maps (guided back-propagation of the emotion model) for the first 8 faces (SALIENCY_FACES) of
+   * the answer, computed in this worker on their emotion crops of this very frame: 'predicted'
+   * explains each face's shown (smoothed) label, a number that class for every face. Absent: none.
+   */
+  saliency?: { target: 'predicted' | number };
+}
+
+/** One face's heat map: its emotion crop (size² gray bytes), the crop's transform to frame pixels, the map. */
+export interface FaceHeatMap {
+  track: number;
+  /** Crop pixel (u, v) → frame pixel (a·u + b·v + tx, c·u + d·v + ty). */
+  affine: Affine;
+  crop: Uint8Array;
+  /** size² floats, row-major: d logit(target) / d input (signed, unnormalised). */
+  map: Float32Array;
+  /** The class the map explains. */
+  target: number;
 }
 
 /** A classifier's smoothed answer for one face's track. */
@@ -158,6 +177,8 @@ export interface PipelineResult {
   /** Milliseconds per stage (detect, crop, emotion, gender, classify, track, total) and counts (windows, lost). */
   timings: Record<string, number>;
   backend: string;
+  /** When asked for (AnalyzeOptions.saliency): the heat maps, crops of `size`² pixels; or why there are none. */
+  saliency?: { size: number; faces: FaceHeatMap[] } | { error: string };
 }
 
 // Face detection (docs/ARCHITECTURE.md "Camera pipeline"): the pipeline with its classifiers off.

@@ -22,7 +22,7 @@ import { WasmImageKernels } from '../kernels/wasm/image.js';
 import { wasmUnavailable } from '../kernels/wasm/module.js';
 import { EMOTION_CROP, GENDER_CROP, affineScale, cropTransform } from '../vision/crop-policy.js';
 import { Tracker, type Detection } from '../vision/tracker.js';
-import type { AnalyzeOptions, PipelineFace, PipelineResult } from './api.js';
+import type { AnalyzeOptions, FaceHeatMap, PipelineFace, PipelineResult } from './api.js';
 import { FaceFollower, type Window } from '../vision/face-follower.js';
 import { type DeclineRule, declineReason } from '../nn/gender/decline.js';
 import type { GpuFacesPass } from '../nn/mini-xception/mini-xception.js';
@@ -59,6 +59,15 @@ export interface PipelineClassifier {
   dispose(): void;
 }
 
+/** The emotion model's heat maps (guided back-propagation), on the emotion classifier's backend. */
+export interface PipelineSaliency {
+  saliency(gray: ArrayLike<number>, n: number, options: { target: readonly number[] }): Promise<{ maps: Float32Array; targets: Int32Array }>;
+  dispose(): void;
+}
+
+/** At most this many faces a frame get heat maps (AnalyzeOptions.saliency; the saliency plan's batch). */
+export const SALIENCY_FACES = 8;
+
 /** The gender classifier and the weights' rule for declining (none: every face gets its arg-max). */
 export type GenderClassifier = PipelineClassifier & { decline?: DeclineRule };
 
@@ -73,6 +82,8 @@ export interface PipelineParts {
   /** Builds the gender classifier; called the first time a frame asks for gender. */
   gender: () => Promise<GenderClassifier>;
   genderClasses: readonly string[];
+  /** Builds the heat-map model; called the first time a frame asks for heat maps (absent: none are made). */
+  saliency?: () => Promise<PipelineSaliency>;
   /** Faces per crop dispatch (more are cropped in chunks). Default 32. */
   maxFaces?: number;
 }
@@ -87,6 +98,7 @@ export class FramePipeline {
   readonly tracker: Tracker;
   readonly follower = new FaceFollower();
   private gender?: Promise<GenderClassifier>;
+  private heat?: Promise<PipelineSaliency>;
   private crop?: Promise<CropResize>;
   /** The one-submission crops + classifiers pass (WebGPU), made on the first frame that can use it. */
   private fused?: Promise<GpuFramePass>;
@@ -178,8 +190,13 @@ export class FramePipeline {
       const reason = declineReason(genderRow, g, rule);
       return reason ? { ...f, gender: { label: null, probs: f.gender.probs, reason } } : f;
     });
+    let saliency: PipelineResult['saliency'];
+    if (opts.saliency && this.parts.saliency) {
+      saliency = await this.heatMaps(input, out, opts.saliency.target).catch((e: unknown) => ({ error: e instanceof Error ? e.message : String(e) }));
+      lap('saliency');
+    }
     timings.total = performance.now() - t0;
-    return { faces: out, width: input.width, height: input.height, timings, backend: this.parts.backend };
+    return { faces: out, width: input.width, height: input.height, timings, backend: this.parts.backend, ...(saliency ? { saliency } : {}) };
   }
 
   /** Detection alone (the classifiers and the tracker off): the faces, best score first. */
@@ -243,6 +260,29 @@ export class FramePipeline {
     return pass.fits(n, emotion, gender) ? { pass, emotion, gender } : undefined;
   }
 
+  /**
+   * Heat maps of the first SALIENCY_FACES faces (in answer order): their emotion crops cut again from
+   * this frame's upload with the same transform and kernel as the classified ones, and the emotion
+   * model's guided back-propagation of `target` ('predicted': each face's shown label).
+   */
+  private async heatMaps(input: FrameInput, faces: readonly PipelineFace[], target: 'predicted' | number): Promise<{ size: number; faces: FaceHeatMap[] }> {
+    const S = EMOTION_CROP.size, px = S * S;
+    const shown = faces.slice(0, SALIENCY_FACES);
+    if (!shown.length) return { size: S, faces: [] };
+    const affines = shown.map((f) => cropTransform(f, EMOTION_CROP));
+    const crops = await this.cropAll(input, affines.map((gray) => ({ gray })));
+    const classes = this.parts.emotionClasses;
+    const targets = shown.map((f) => (target === 'predicted' ? Math.max(0, classes.indexOf(f.emotion.label)) : target));
+    this.heat ??= this.parts.saliency!();
+    this.heat.catch(() => (this.heat = undefined)); // a failed build is tried again on the next ask
+    const a = await (await this.heat).saliency(crops.gray, shown.length, { target: targets });
+    const bytes = Uint8Array.from(crops.gray, (v) => Math.min(255, Math.max(0, Math.round(v))));
+    return {
+      size: S,
+      faces: shown.map((f, i) => ({ track: f.track, affine: affines[i], crop: bytes.slice(i * px, (i + 1) * px), map: a.maps.slice(i * px, (i + 1) * px), target: a.targets[i] })),
+    };
+  }
+
   /** The gender classifier, built on first use (and its weights fetched then: PipelineEngine). */
   genderModel(): Promise<GenderClassifier> {
     this.gender ??= this.parts.gender();
@@ -276,6 +316,7 @@ export class FramePipeline {
     void this.crop?.then((c) => c.destroy(), () => undefined);
     void this.fused?.then((p) => p.destroy(), () => undefined);
     void this.gender?.then((c) => c.dispose(), () => undefined);
+    void this.heat?.then((c) => c.dispose(), () => undefined);
     this.parts.emotion.dispose();
     this.parts.detector.dispose();
   }

@@ -5,7 +5,7 @@ import { requestGpu, type GpuProbe } from '../gpu/device-select';
 import type { AnalyzeOptions, Backend, DetectOptions, Face, GenderInfo, PipelineInfo, PipelineInit, PipelineResult } from './api';
 import { describeRule } from '../nn/gender/decline';
 import { BackendEngine, cpuPathFor, errorMessage, probeBackend } from './backend-engine';
-import { FramePipeline, type FrameDetector, type PipelineClassifier } from './frame-pipeline';
+import { FramePipeline, SALIENCY_FACES, type FrameDetector, type PipelineClassifier } from './frame-pipeline';
 import type { LoadedModel, ModelLoader } from './inference-engine';
 import { type Picked, describeStage, pickFastest } from './stage-backends';
 
@@ -182,6 +182,8 @@ export class PipelineEngine extends BackendEngine {
         return { classify: rows, gpuPass: () => c.gpuPass?.(), dispose: () => c.dispose(), decline: m.decline };
       },
       genderClasses: ['female', 'male'],
+      // Heat maps on the emotion model's backend, built on the first frame that asks for them.
+      ...(models.emotion.createSaliency ? { saliency: () => models.emotion.createSaliency!({ device: deviceFor(stages.emotion), cpu, maxBatch: SALIENCY_FACES }) } : {}),
     });
     this.pipeline = pipeline;
     this.device = device;

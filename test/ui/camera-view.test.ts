@@ -18,8 +18,18 @@ function face(track: number, x: number, gender = true): PipelineFace {
   };
 }
 
-/** A worker stand-in: loads at once, answers every frame with two faces, #2 before #1 (gender only when asked). */
-function fakeClient(calls: AnalyzeOptions[]): () => PipelineClient {
+/** Heat maps as the worker answers them when asked: one per face, target 3 or the asked class. */
+function heatMaps(opts: AnalyzeOptions): PipelineResult['saliency'] {
+  const S = 48;
+  const target = opts.saliency!.target === 'predicted' ? 3 : opts.saliency!.target;
+  return { size: S, faces: [2, 1].map((track) => ({ track, affine: { a: 1, b: 0, c: 0, d: 1, tx: 10 * track, ty: 0 }, crop: new Uint8Array(S * S).fill(100), map: new Float32Array(S * S).fill(0.5), target })) };
+}
+
+/**
+ * A worker stand-in: loads at once, answers every frame with two faces, #2 before #1 (gender only
+ * when asked; heat maps when asked and `maps`).
+ */
+function fakeClient(calls: AnalyzeOptions[], maps = false): () => PipelineClient {
   return () => ({
     async load() {
       return { backend: 'webgpu', stages: { detector: 'webgpu', emotion: 'webgpu', gender: 'webgpu' }, reason: 'test', emotionClasses: CLASSES, genderClasses: ['female', 'male'] };
@@ -28,7 +38,7 @@ function fakeClient(calls: AnalyzeOptions[]): () => PipelineClient {
       calls.push(opts);
       frame.close();
       const r: PipelineResult = { faces: [face(2, 100, opts.gender), face(1, 10, opts.gender)], width: 200, height: 120, timings: { detect: 5, crop: 1, classify: 3, total: 9 }, backend: 'webgpu' };
-      return r;
+      return maps && opts.saliency ? { ...r, saliency: heatMaps(opts) } : r;
     },
     async on() {},
     async loseDevice() { return false; },
@@ -97,6 +107,39 @@ suite('emo-camera-view', () => {
     await waitUntil(() => el.labels.length === 2, 'labels drawn');
     expect(canvas.width).to.equal(Math.round(canvas.clientWidth * devicePixelRatio));
     expect(Math.min(...el.labels.map((l) => l.font))).to.be.at.least(12);
+  });
+
+  test('heat maps on: each frame asks the worker for them and the layer draws those; without them the page crops and explains', async () => {
+    for (const maps of [true, false]) {
+      const calls: AnalyzeOptions[] = [];
+      const explained: number[] = [];
+      const explain = async (_gray: Uint8Array, n: number) => {
+        explained.push(n);
+        return { maps: new Float32Array(n * 48 * 48).fill(0.25), probs: new Float32Array(n * 7).fill(1 / 7), targets: new Int32Array(n).fill(3) };
+      };
+      const el = await fixture<CameraView>(html`<emo-camera-view .clientFactory=${fakeClient(calls, maps)} .explain=${explain} .autoplaySample=${false}></emo-camera-view>`);
+      const root = el.shadowRoot!;
+      await waitUntil(() => !root.querySelector<HTMLButtonElement>('#start')!.disabled, 'pipeline ready');
+      const input = root.querySelector<HTMLInputElement>('#file')!;
+      const open = async (n: number) => {
+        const dt = new DataTransfer();
+        dt.items.add(await pngFile());
+        input.files = dt.files;
+        input.dispatchEvent(new Event('change'));
+        await waitUntil(() => el.framesAnalyzed === n, `frame ${n}`, { timeout: 10_000 });
+        await el.updateComplete;
+      };
+      await open(1);
+      const controls = root.querySelector('emo-saliency-controls')!;
+      controls.dispatchEvent(new CustomEvent('emo-saliency-change', { detail: { enabled: true, opacity: 0.75, target: 'predicted' }, bubbles: true, composed: true }));
+      await open(2);
+      expect(calls[1].saliency, 'the second frame asks for the maps').to.deep.equal({ target: 'predicted' });
+      const layer = root.querySelector('emo-saliency-layer')!;
+      await waitUntil(() => layer.faces.length === 2, 'maps on the layer');
+      expect(layer.faces[0].map![0], maps ? 'the worker\'s maps' : 'the page\'s fallback').to.equal(maps ? 0.5 : 0.25);
+      // The first frame's fallback (switched on over a photo already analysed) is the only explain call when the worker makes maps.
+      expect(explained.length, `explain calls with${maps ? '' : 'out'} worker maps`).to.equal(maps ? 1 : 2);
+    }
   });
 
   test('the Gender setting starts off when localStorage says so', async () => {

@@ -29,9 +29,7 @@ import '../timeline/emo-video-timeline';
 type Source = 'none' | 'camera' | 'sample' | 'video' | 'photo';
 
 /** Detail of `emo-whole-image`: the photo in which no face was found, to be read as one face. */
-export interface WholeImageDetail {
-  file: File;
-}
+export interface WholeImageDetail { file: File }
 
 /**
  * Live emotion (and optionally gender) recognition: the camera, the bundled sample clip, or a
@@ -125,6 +123,7 @@ export class CameraView extends LitElement {
     client: () => (this.clientFactory ?? createPipelineClient)(),
     video: () => this._video,
     gender: (): boolean => this._gender.active,
+    saliency: (): { target: 'predicted' | number } | undefined => this._saliency.wanted(),
     draw: (r, image) => this._draw(r, image),
   });
   private readonly _gender: GenderController = new GenderController(this, () => this._frames.loadGender());

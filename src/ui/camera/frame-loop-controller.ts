@@ -18,6 +18,8 @@ export interface FrameLoopHooks {
   video(): HTMLVideoElement | undefined;
   /** Whether to run the gender model on the next frame. */
   gender(): boolean;
+  /** Heat maps to compute with the next frame, in the worker (AnalyzeOptions.saliency); undefined: none. */
+  saliency?(): { target: 'predicted' | number } | undefined;
   /** Draws a result's overlay on `image`, the frame it was computed from, before `emo-frame` goes out. */
   draw(result: PipelineResult, image: ImageBitmap): void;
 }
@@ -190,7 +192,8 @@ export class FrameLoopController implements ReactiveController {
     try {
       // The copy stays here; the original is transferred (and closed) by the worker.
       kept = await createImageBitmap(bitmap);
-      const r = await this.client.analyze(bitmap, { gender: this.hooks.gender(), reset, follow, ...(time !== undefined ? { time } : {}) });
+      const saliency = this.hooks.saliency?.();
+      const r = await this.client.analyze(bitmap, { gender: this.hooks.gender(), reset, follow, ...(time !== undefined ? { time } : {}), ...(saliency ? { saliency } : {}) });
       // A result from a source the user has since left is not drawn over the new one.
       if (token !== this.loopToken) return;
       this.frameSize = [width, height];

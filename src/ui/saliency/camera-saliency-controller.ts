@@ -1,13 +1,13 @@
-// Saliency for the camera view: on each analysed frame (the host's `emo-frame` event), while the
-// heat map is on and no request is in flight, crop the faces on the main thread exactly as the
-// worker crops what it classifies (src/vision/face-crop.ts: the crop policy's eye-levelled
-// similarity, the crop kernel's sampling, edges clamped), ask for their maps, and hand them to the
-// <emo-saliency-layer> with each crop's transform. The crops come from the frame the result was
-// computed from (the frame loop's `lastAnalysed`), and the layer gets the maps only while that
-// frame is the one shown (`facesFor`), so boxes, picture and heat maps always belong together.
-// Frames that arrive while a request runs are skipped, never queued. 'predicted' explains the label
-// the overlay shows (the tracker's smoothed one). The same crops and maps make the snapshot card,
-// recomputed from the latest analysed frame when the frozen ones are older.
+// Saliency for the camera view. Live video and the sample clip: while the heat map is on, each
+// frame asks the camera worker for the maps (`wanted()` → AnalyzeOptions.saliency), which computes
+// them on that frame's emotion crops (src/worker/frame-pipeline.ts `heatMaps`), so the maps, boxes
+// and picture of a result always belong together and nothing is cropped on the main thread. A
+// result without maps (a photo when the heat map is switched on afterwards, or a client that does
+// not make them) falls back to cropping the analysed frame here, exactly as the worker crops
+// (src/vision/face-crop.ts), and asking the page's `explain` (the photo worker) for the maps.
+// The layer gets the maps only while their frame is the one shown (`facesFor`). 'predicted'
+// explains the label the overlay shows (the tracker's smoothed one). The same crops and maps make
+// the snapshot card's heat maps.
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { type Affine, EMOTION_CROP } from '../../vision/crop-policy';
 import { emotionCrops } from '../../vision/face-crop';
@@ -64,6 +64,11 @@ export class CameraSaliencyController implements ReactiveController {
     this.host.removeEventListener('emo-frame', this.onFrame);
   }
 
+  /** What the next frame should ask the worker for: the maps of its faces while the heat map is on. */
+  wanted(): { target: 'predicted' | number } | undefined {
+    return this.settings.enabled && this.hooks.explain() ? { target: this.settings.target } : undefined;
+  }
+
   /** The heat maps to draw over `shown` (the result whose frame is on screen): none when they belong to another frame. */
   facesFor(shown: PipelineResult | undefined): LayerFace[] {
     return shown && shown === this.frozenFor ? this.faces : [];
@@ -106,8 +111,31 @@ export class CameraSaliencyController implements ReactiveController {
 
   private readonly onFrame = (e: Event): void => {
     this.last = (e as CustomEvent<PipelineResult>).detail;
-    if (this.settings.enabled && !this.busy) void this.run(this.last);
+    if (this.last.saliency) this.fromWorker(this.last);
+    else if (this.settings.enabled && !this.busy) void this.run(this.last);
   };
+
+  /** The maps the camera worker made with this result. */
+  private fromWorker(r: PipelineResult): void {
+    const s = r.saliency!;
+    if ('error' in s) {
+      this.error = `The heat map failed: ${s.error}`;
+    } else {
+      const classes = this.hooks.classes();
+      this.frozen = s.faces.flatMap((h) => {
+        const f = r.faces.find((g) => g.track === h.track);
+        if (!f) return [];
+        return [{
+          affine: h.affine, track: h.track, size: s.size, crop: h.crop, map: h.map, target: h.target,
+          snapshot: { probs: classes.map((k) => f.emotion.probs[k] ?? 0), gender: f.gender ? genderShown(f.gender) : undefined },
+        }];
+      });
+      this.frozenFor = r;
+      this.faces = this.settings.enabled ? this.frozen : [];
+      this.error = '';
+    }
+    this.host.requestUpdate();
+  }
 
   /**
    * Crops the result's faces from `pic`: 48×48 gray each, sampled as the worker's crop kernel
