@@ -142,7 +142,7 @@ test('saliency: without file sharing, Share becomes Download and saves the PNG c
   }
 });
 
-test('saliency: the camera view draws heat maps over the camera\'s faces and snapshots them', async () => {
+test('saliency: the camera view draws heat maps over the camera\'s faces (made by the camera worker) and snapshots them', async () => {
   const page = await browser.newPage();
   forwardPageErrors(page, '[app]');
   const errors = [];
@@ -166,6 +166,13 @@ test('saliency: the camera view draws heat maps over the camera\'s faces and sna
       for (let i = 3; i < d.length; i += 4) if (d[i] > 60) n++;
       return n > 100;
     }, { timeout: 180_000, polling: 500 });
+    // The live frames carry their maps: made by the camera worker on that frame's crops, one per face (up to 8).
+    const fromWorker = await page.waitForFunction(() => {
+      const r = document.querySelector('emo-app-shell').shadowRoot.querySelector('emo-camera-view').lastResult;
+      return r?.saliency?.faces?.length ? { maps: r.saliency.faces.length, faces: r.faces.length, size: r.saliency.size } : false;
+    }, { timeout: 120_000, polling: 250 }).then((h) => h.jsonValue());
+    assert.equal(fromWorker.size, 48);
+    assert.equal(fromWorker.maps, Math.min(8, fromWorker.faces));
     await (await page.waitForSelector(`${CAM} >>> emo-snapshot-button >>> #snapshot`)).click();
     await page.waitForSelector(`${CAM} >>> emo-snapshot-button >>> img[part=preview]`, { timeout: 60_000 });
     const caption = await page.$eval(`${CAM} >>> emo-snapshot-button >>> #snapshot-caption`, (e) => e.textContent.trim());
