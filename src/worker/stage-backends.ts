@@ -70,5 +70,6 @@ export function describeStage(stage: string, p: Pick<Picked<unknown>, 'backend' 
   const others = Object.entries(p.ms).filter(([b]) => b !== p.backend) as [Backend, number][];
   const own = p.ms[p.backend];
   const timing = own === undefined ? '' : ` (${fmt(own)} ${unit}${others.map(([b, t]) => `; ${NAMES[b]} ${fmt(t)}`).join('')})`;
-  return `${stage} runs on ${NAMES[p.backend]}${timing}`;
+  // "the emotion and gender models run", "the face detector runs"
+  return `${stage} ${/ and .*s$/.test(stage) ? 'run' : 'runs'} on ${NAMES[p.backend]}${timing}`;
 }

@@ -39,5 +39,6 @@ suite('stage-backends', () => {
       .to.equal('The face detector runs on WebGPU (412 ms a frame; the CPU 1310 ms)');
     expect(describeStage('the emotion model', { backend: 'wasm', ms: {} }, 'a face')).to.equal('the emotion model runs on the CPU');
     expect(describeStage('the emotion model', { backend: 'cpu', ms: {} }, 'a face')).to.equal('the emotion model runs on the CPU (reference code)');
+    expect(describeStage('the emotion and gender models', { backend: 'webgpu', ms: {} }, 'a face')).to.equal('the emotion and gender models run on WebGPU');
   });
 });
