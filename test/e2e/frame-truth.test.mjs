@@ -1,7 +1,7 @@
 // Frame truth (issue 13): the boxes on screen sit on faces of the pixels shown with them. In the
 // built app, in headless Chromium: a fake camera that pans across the project's own install
-// screenshot (faces move ~100 px a second, while SwiftShader analyses ~1 frame a second), and a
-// video file from the data folder. At several moments the test captures, in one task, the picture
+// screenshot (faces move ~100 px a second, while SwiftShader analyses ~1 frame a second), and the
+// same pan as an MP4 file opened in the page. At several moments the test captures, in one task, the picture
 // the stage shows (the analysed-frame canvas when visible, else the video) and the boxes drawn over
 // it, re-runs the detector on that capture (test/e2e/detector-page.ts, WebGPU) and requires every
 // drawn box to overlap a re-detected face (IoU ≥ 0.3) and at least 90% of them with IoU ≥ 0.5.
@@ -20,7 +20,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { forwardPageErrors, launchBrowser } from '../../tools/browser.mjs';
-import { dataPath, hasData, missingDataMessage } from '../../tools/data-dir.mjs';
 import { buildDetectorPage } from '../../tools/detector-page.mjs';
 import { serveStatic } from '../../tools/serve.mjs';
 import { ensureBuilt, root, tempDir } from './helpers.mjs';
@@ -45,6 +44,7 @@ before(async () => {
   // 100 px a second (the faces are 50-90 px wide, so an overlay one analysis late misses them).
   const y4m = join(dir, 'pan.y4m');
   ffmpeg(['-loop', '1', '-i', SCREENSHOT, '-vf', "crop=600:450:'150+mod(t*100\\,380)':345,scale=640:480,format=yuv420p", '-t', '4', '-r', '10', y4m]);
+  ffmpeg(['-i', y4m, '-pix_fmt', 'yuv420p', '-g', '10', '-movflags', '+faststart', join(dir, 'pan.mp4')]);
   server = await serveStatic({ root: dist });
   browser = await launchBrowser({
     args: ['--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${y4m}`, '--use-fake-ui-for-media-stream', '--autoplay-policy=no-user-gesture-required'],
@@ -154,11 +154,11 @@ for (const query of ['', '?backend=wasm']) {
   });
 }
 
-test('video file: every drawn box sits on a face of the picture shown with it', { skip: !hasData('media', 'video_01.mp4') && missingDataMessage('media', 'video_01.mp4') }, async () => {
+test('video file (the pan as an MP4): every drawn box sits on a face of the picture shown with it', async () => {
   const page = await openApp();
   try {
     const input = await page.waitForSelector(`${VIEW} >>> #file`);
-    await input.uploadFile(dataPath('media', 'video_01.mp4'));
+    await input.uploadFile(join(dir, 'pan.mp4'));
     await waitFrames(page, 1);
     await checkFrameTruth(page, 'video file');
   } finally {

@@ -102,15 +102,17 @@ function sample(f, u, v, c) {
 
 /**
  * A 640×480 RGB frame with the six golden faces (three gray FER-2013, three colour UTKFace), each
- * scaled to `side` pixels, in two rows on a plain background; `shift` moves them all right, so a
- * clip of shifted frames shows faces that move a little, as a camera's do.
+ * scaled to `side` pixels, in rows of `cols` on a plain background (`count` faces: the six again
+ * after the sixth, for a crowd); `shift` moves them all right, so a clip of shifted frames shows
+ * faces that move a little, as a camera's do.
  */
-export function facesFrame({ width = 640, height = 480, side = 150, shift = 0 } = {}) {
+export function facesFrame({ width = 640, height = 480, side = 150, shift = 0, cols = 3, count = 6 } = {}) {
   const rgb = new Uint8Array(width * height * 3).fill(150);
-  const faces = [...goldenFaces('emotion'), ...goldenFaces('gender')];
+  const six = [...goldenFaces('emotion'), ...goldenFaces('gender')];
+  const faces = Array.from({ length: count }, (_, i) => six[i % six.length]);
   faces.forEach((f, i) => {
-    const left = 30 + (i % 3) * 200 + shift;
-    const top = 50 + Math.floor(i / 3) * 210;
+    const left = 30 + (i % cols) * (side + 50) + shift;
+    const top = 50 + Math.floor(i / cols) * (side + 60);
     for (let y = 0; y < side; y++) {
       for (let x = 0; x < side; x++) {
         const px = left + x, py = top + y;

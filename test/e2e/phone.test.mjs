@@ -1,25 +1,28 @@
-// The phone experience (issue 14), in the built app in headless Chromium with a fake camera: each
-// state is measured at 320 and 390 px wide (no sideways scroll) and screenshotted at 390×844 and
-// 1366×850 into docs/screenshots/ (ready, live faces, many faces, no face, snapshot, timeline,
-// camera denied, no WebGPU), with what can be asserted: label size and overlap, the no-face
-// message, one backend line, the HUD, the face list's order, the share card, the timeline's
-// downloads against `npm run analyze`. States that need the data folder skip without it.
+// The phone experience (issue 14), in the built app in headless Chromium, on pictures the
+// repository owns (test/e2e/owned-images.mjs: the golden fixtures' faces): a fake camera showing
+// six faces, a crowd photo of twelve, a gray photo, a clip of the camera's frames (also the test
+// build's sample clip). Each state is measured at 320 and 390 px wide (no sideways scroll) and
+// screenshotted at 390×844 and 1366×850 into docs/screenshots/ (ready, live faces, no face, camera
+// denied, no WebGPU), with what can be asserted: label size and overlap, the no-face message, one
+// backend line, the HUD, the face list's order, the share card, the timeline's downloads against
+// `npm run analyze`. The same checks on the data folder's photos and videos (race.jpg, video_01.mp4,
+// video_02.mp4), which make the README's many-faces, snapshot and timeline screenshots, are in
+// test/data/phone-media.test.mjs.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFile, rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { dataPath, hasData, missingDataMessage } from '../../tools/data-dir.mjs';
-import { forwardPageErrors, launchBrowser } from '../../tools/browser.mjs';
+import { build } from '../../esbuild.config.mjs';
+import { launchBrowser } from '../../tools/browser.mjs';
 import { serveStatic } from '../../tools/serve.mjs';
-import { ensureBuilt, parseJsonl, root, runTool, tempDir } from './helpers.mjs';
-import { PHONE, VIEW, overlapping, shoot } from './phone-helpers.mjs';
+import { tempDir } from './helpers.mjs';
+import { encodePng, facesFrame, writeY4m } from './owned-images.mjs';
+import {
+  VIEW, assertFits, checkManyFaces, checkSnapshot, checkTimeline, exists, frameCount, openApp as openPhone, openFile as open, shoot, tap, text, waitFrames,
+} from './phone-helpers.mjs';
 
-const MEDIA = ['media', 'video_01.mp4'];
-const media = hasData(...MEDIA);
-const skipNoData = media ? false : missingDataMessage(...MEDIA);
-
-let browser, server, dir, page;
+let browser, server, dir, page, clip;
 
 function ffmpeg(args) {
   const r = spawnSync('ffmpeg', ['-v', 'error', '-y', ...args], { encoding: 'utf8' });
@@ -27,14 +30,18 @@ function ffmpeg(args) {
 }
 
 before(async () => {
-  await ensureBuilt();
   dir = await tempDir('emolens-phone-');
+  // The camera: the six faces moving a little (5 fps, a 1.6 s loop); the same frames as an MP4
+  // clip for the timeline and as the test build's sample clip (camera denied offers it).
   const y4m = join(dir, 'camera.y4m');
-  // As in camera.test.mjs: the clip's first 20 frames slowed to 5 fps (a 4 s loop); without the data folder, a test pattern.
-  if (media) ffmpeg(['-i', dataPath(...MEDIA), '-frames:v', '20', '-vf', 'setpts=6*PTS', '-r', '5', '-pix_fmt', 'yuv420p', y4m]);
-  else ffmpeg(['-f', 'lavfi', '-i', 'testsrc=size=640x480:rate=5', '-frames:v', '10', '-pix_fmt', 'yuv420p', y4m]);
+  await writeY4m(y4m, [0, 4, 8, 12, 16, 12, 8, 4].map((shift) => facesFrame({ shift })), 5);
+  clip = join(dir, 'faces.mp4');
+  ffmpeg(['-i', y4m, '-pix_fmt', 'yuv420p', '-g', '5', '-movflags', '+faststart', clip]);
+  const crowd = facesFrame({ width: 960, height: 600, side: 100, cols: 6, count: 12 });
+  await writeFile(join(dir, 'crowd.png'), encodePng(crowd.width, crowd.height, 3, crowd.rgb));
   ffmpeg(['-f', 'lavfi', '-i', 'color=c=0x808080:s=320x240', '-frames:v', '1', join(dir, 'blank.png')]);
-  server = await serveStatic({ root: join(root, 'dist') });
+  const dist = await build({ outdir: join(dir, 'dist'), quiet: true, clean: true, sampleClip: clip });
+  server = await serveStatic({ root: dist });
   browser = await launchBrowser({ args: ['--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${y4m}`, '--use-fake-ui-for-media-stream', '--autoplay-policy=no-user-gesture-required'] });
   page = await openApp();
 });
@@ -45,58 +52,7 @@ after(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-async function openApp(setup, query = '') {
-  const p = await browser.newPage();
-  forwardPageErrors(p, '[phone]');
-  await p.setViewport(PHONE);
-  await p.evaluateOnNewDocument(() => {
-    window.__frames = [];
-    document.addEventListener('emo-frame', (e) => window.__frames.push(e.detail));
-  });
-  if (setup) await setup(p);
-  await p.goto(server.url + query);
-  await p.waitForFunction(() => document.documentElement.dataset.emolensState !== 'loading', { timeout: 180_000 });
-  return p;
-}
-
-const tap = (p, sel) => p.$eval(sel, (el) => el.click());
-const frameCount = (p) => p.evaluate(() => window.__frames.length);
-const waitFrames = (p, n) => p.waitForFunction((k) => window.__frames.length >= k, { timeout: 180_000, polling: 250 }, n);
-const text = (p, sel) => p.$eval(sel, (e) => e.textContent.replace(/\s+/g, ' ').trim());
-const exists = (p, sel) => p.$(sel).then((h) => h !== null);
-
-async function open(p, file) {
-  const n = await frameCount(p);
-  await (await p.waitForSelector(`${VIEW} >>> #file`)).uploadFile(file);
-  await waitFrames(p, n + 1);
-  await p.waitForFunction(() => document.querySelector('emo-app-shell').shadowRoot.querySelector('emo-camera-view').labels !== undefined);
-}
-
-/** Clicks a download link and returns the saved file's text (its name must be `file`). */
-async function download(p, sel, file) {
-  const to = join(dir, 'downloads');
-  const cdp = await p.createCDPSession();
-  await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: to });
-  await tap(p, sel);
-  for (let i = 0; i < 100; i++) {
-    const text = await readFile(join(to, file), 'utf8').catch(() => undefined);
-    if (text) return text;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${file} was not downloaded into ${to}`);
-}
-
-/** No sideways scroll at 320 and 390 px; readable labels that do not overlap, at both phone sizes and on the desktop. */
-function assertFits(m, { labels = 0 } = {}) {
-  assert.ok(m.narrow.scrollWidth <= 320, `320 px screen: page is ${m.narrow.scrollWidth} px wide`);
-  assert.ok(m.phone.scrollWidth <= 390, `390 px screen: page is ${m.phone.scrollWidth} px wide`);
-  for (const k of ['narrow', 'phone', 'desktop']) {
-    const ls = m[k].labels;
-    assert.ok(ls.length >= labels, `${k}: ${ls.length} labels drawn, want ≥ ${labels}`);
-    for (const l of ls) assert.ok(l.font >= 12, `${k}: label "${l.text}" at ${l.font} CSS px`);
-    assert.deepEqual(overlapping(ls), [], `${k}: overlapping labels`);
-  }
-}
+const openApp = (setup, query = '') => openPhone(browser, server.url + query, setup);
 
 test('ready: fits 320/390 px, one plain backend line (no jargon), no HUD, the one photo/video opener', async () => {
   assert.equal(await page.evaluate(() => document.documentElement.dataset.emolensState), 'ready');
@@ -109,51 +65,12 @@ test('ready: fits 320/390 px, one plain backend line (no jargon), no HUD, the on
   assertFits(await shoot(page, 'ready', 'emo-app-shell'));
 });
 
-test('many faces (race.jpg): readable labels that never overlap, list in track order with seven bars, a still HUD', { skip: hasData('media', 'race.jpg') ? false : missingDataMessage('media', 'race.jpg') }, async () => {
-  await open(page, dataPath('media', 'race.jpg'));
-  const r = await page.$eval(VIEW, (v) => v.lastResult);
-  assert.ok(r.faces.length >= 8, `${r.faces.length} faces`);
-  const m = await shoot(page, 'many-faces');
-  assertFits(m, { labels: r.faces.length });
-  const tracks = await page.$$eval(`${VIEW} >>> emo-face-list >>> li`, (els) => els.map((e) => Number(e.dataset.track)));
-  assert.deepEqual(tracks, [...tracks].sort((a, b) => a - b));
-  assert.equal(tracks.length, r.faces.length);
-  assert.equal(await page.$$eval(`${VIEW} >>> emo-face-list >>> li:first-child meter`, (els) => els.length), 7);
-  assert.match(await text(page, `${VIEW} >>> #hud`), new RegExp(`^Photo · ${r.faces.length} faces · detect \\d+ ms · classify \\d+ ms$`));
+test('many faces (a crowd of twelve): readable labels that never overlap, list in track order with seven bars, a still HUD', async () => {
+  await checkManyFaces(page, join(dir, 'crowd.png'), { minFaces: 10, shot: null });
 });
 
-test('snapshot of race.jpg: colour faces with ids, "8 faces more" counted right, a short caption, no heat map while off', { skip: hasData('media', 'race.jpg') ? false : missingDataMessage('media', 'race.jpg') }, async () => {
-  const total = await page.$eval(VIEW, (v) => v.lastResult.faces.length);
-  await tap(page, `${VIEW} >>> emo-snapshot-button >>> #snapshot`);
-  await page.waitForSelector(`${VIEW} >>> emo-snapshot-button >>> img[part=preview]`, { timeout: 60_000 });
-  const caption = await text(page, `${VIEW} >>> emo-snapshot-button >>> #snapshot-caption`);
-  assert.match(caption, new RegExp(`^emolens, [\\d-]+ [\\d:]+: #\\d+ \\w+ [\\d.]+%.*; ${total - 3} faces more\\.$`));
-  assert.doesNotMatch(caption, /heat map/);
-  assert.ok(caption.length < 200, caption);
-  // The card's faces are the analysed frame's pixels: compare the card's first face square with the frame's crop.
-  const diff = await page.$eval(VIEW, async (v) => {
-    const snap = v.shadowRoot.querySelector('emo-snapshot-button').snapshot;
-    const a = v.lastAnalysed;
-    const area = (f) => f.box[2] * f.box[3];
-    const face = [...a.result.faces].sort((p, q) => area(q) - area(p)).slice(0, 3).sort((p, q) => p.track - q.track)[0];
-    const [x, y, w, h] = face.box;
-    const side = Math.min(Math.max(w, h) * 1.6, a.image.width, a.image.height);
-    const sx = Math.min(Math.max(0, x + w / 2 - side / 2), a.image.width - side), sy = Math.min(Math.max(0, y + h / 2 - side / 2), a.image.height - side);
-    // The middle 60% of both squares (clear of the id badge), at 32×32.
-    const pixels = (src, [px, py, ps]) => {
-      const c = new OffscreenCanvas(32, 32).getContext('2d');
-      c.drawImage(src, px + ps * 0.2, py + ps * 0.2, ps * 0.6, ps * 0.6, 0, 0, 32, 32);
-      return c.getImageData(0, 0, 32, 32).data;
-    };
-    const want = pixels(a.image, [sx, sy, side]);
-    const got = pixels(await createImageBitmap(snap.blob), snap.faceRect);
-    let sum = 0;
-    for (let i = 0; i < got.length; i += 4) for (let k = 0; k < 3; k++) sum += Math.abs(got[i + k] - want[i + k]);
-    return sum / (32 * 32 * 3);
-  });
-  assert.ok(diff < 12, `card face vs analysed frame: mean abs difference ${diff.toFixed(1)} of 255`);
-  await shoot(page, 'snapshot', `${VIEW} >>> emo-snapshot-button`);
-  await tap(page, `${VIEW} >>> emo-snapshot-button >>> #close`);
+test('snapshot of the crowd: colour faces with ids, "N faces more" counted right, a short caption, no heat map while off', async () => {
+  await checkSnapshot(page, { shot: null });
 });
 
 test('no face (a gray picture): says so, offers the whole picture only as a choice, no frame rate', async () => {
@@ -183,59 +100,17 @@ test('live faces (fake camera): fits with the camera running, labels readable an
   // The HUD is below the picture, not over it.
   const [stage, hudBox] = await page.$$eval(`${VIEW} >>> .stage, ${VIEW} >>> #hud`, (els) => els.map((e) => e.getBoundingClientRect().toJSON()));
   assert.ok(hudBox.top >= stage.bottom - 0.5, `HUD top ${hudBox.top} vs picture bottom ${stage.bottom}`);
-  assertFits(await shoot(page, 'live'), { labels: media ? 1 : 0 });
+  assertFits(await shoot(page, 'live'), { labels: 1 });
   const tracks = await page.$$eval(`${VIEW} >>> emo-face-list >>> li`, (els) => els.map((e) => Number(e.dataset.track)));
   assert.deepEqual(tracks, [...tracks].sort((a, b) => a - b), 'face list in track order');
   await tap(page, `${VIEW} >>> #stop`);
 });
 
-for (const [name, frames] of [['video_01.mp4', 6], ['video_02.mp4', 4]]) {
-  test(`timeline of ${name}: a chart per face, click to seek, downloads equal to npm run analyze on the same frames`, { skip: hasData('media', name) ? false : missingDataMessage('media', name) }, async () => {
-    await open(page, dataPath('media', name));
-    const backend = await page.$eval(VIEW, (v) => v.info.backend);
-    const cli = runTool('analyze', ['--backend', backend, '--max-frames', String(frames), dataPath('media', name)], { timeoutMs: 400_000 });
-    await page.$eval(`${VIEW} >>> emo-video-timeline`, (t, k) => t.make(1, k), frames);
-    const tracks = await page.$$eval(`${VIEW} >>> emo-video-timeline >>> li[data-track]`, (els) => els.length);
-    assert.ok(tracks >= 1, 'one chart per face');
-    // The files as a user gets them: the links clicked, Chromium saving the downloads.
-    const jsonl = await download(page, `${VIEW} >>> emo-video-timeline >>> #download-jsonl`, name.replace('.mp4', '.timeline.jsonl'));
-    const csv = await download(page, `${VIEW} >>> emo-video-timeline >>> #download-csv`, name.replace('.mp4', '.timeline.csv'));
-    const mine = parseJsonl(jsonl);
-    const { code, stdout, stderr } = await cli;
-    assert.equal(code, 0, stderr);
-    const theirs = parseJsonl(stdout).map((l) => ({ ...l, file: name }));
-    assert.deepEqual(mine.map((l) => Object.keys(l)), theirs.map((l) => Object.keys(l)));
-    assert.deepEqual(mine.map((l) => [l.frame, l.faces.map((f) => f.track)]), theirs.map((l) => [l.frame, l.faces.map((f) => f.track)]));
-    mine.forEach((l, i) => l.faces.forEach((f, j) => {
-      const g = theirs[i].faces[j];
-      assert.deepEqual(Object.keys(f), Object.keys(g));
-      f.box.forEach((v, k) => assert.ok(Math.abs(v - g.box[k]) < 1, `frame ${l.frame} face ${j} box ${f.box} vs ${g.box}`));
-      for (const c of Object.keys(g.emotion.probs)) assert.ok(Math.abs(f.emotion.probs[c] - g.emotion.probs[c]) < 0.02, `frame ${l.frame} #${f.track} ${c}`);
-    }));
-    assert.equal(csv.trim().split('\n').length, 1 + mine.reduce((s, l) => s + l.faces.length, 0), 'a CSV row per face and frame');
-    // A click on the first chart seeks the video and shows that frame's stored faces.
-    const seekTo = await page.$eval(`${VIEW} >>> emo-video-timeline >>> li[data-track] svg`, (s) => new Promise((resolve) => {
-      s.getRootNode().host.addEventListener('emo-timeline-seek', (e) => resolve(e.detail.time), { once: true });
-      const r = s.getBoundingClientRect();
-      s.dispatchEvent(new MouseEvent('click', { clientX: r.left + r.width / 2, clientY: r.top + 5, bubbles: true }));
-    }));
-    await page.waitForSelector(`${VIEW} >>> #play-again`);
-    // An analysed frame's time, as the CSV gives it (at the video's own frame rate, 30000/1001 for video_01.mp4).
-    const rows = csv.trim().split('\n').map((r) => r.split(','));
-    const timeCol = rows[0].indexOf('time');
-    assert.ok(rows.slice(1).some((r) => Math.abs(Number(r[timeCol]) - seekTo) < 1e-4), `seek to an analysed frame (${seekTo} s)`);
-    const now = await page.$eval(`${VIEW} >>> video`, (v) => v.currentTime);
-    assert.ok(Math.abs(now - seekTo) < 0.02, `the video is at ${now} s, the clicked frame at ${seekTo} s`);
-    if (name === 'video_01.mp4') {
-      // For the screenshot, the first two seconds at 6 frames a second: charts with some length.
-      await page.$eval(`${VIEW} >>> emo-video-timeline`, (t) => t.make(5, 60));
-      assertFits(await shoot(page, 'timeline', `${VIEW} >>> .timeline`));
-    }
-  });
-}
+test('timeline of a clip: a chart per face, click to seek, downloads equal to npm run analyze on the same frames', async () => {
+  await checkTimeline(page, { file: clip, name: 'faces.mp4', frames: 4, dir, shot: null });
+});
 
-// Without the data folder the build has no sample clip; camera.test.mjs covers that page.
-test('camera denied: the message offers the sample clip as the one main action; no large black box', { skip: hasData('media', 'video_01.mp4') ? false : missingDataMessage('media', 'video_01.mp4') }, async () => {
+test('camera denied: the message offers the sample clip as the one main action; no large black box', async () => {
   const p = await openApp((q) => q.evaluateOnNewDocument(() => {
     navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
   }));
