@@ -10,16 +10,13 @@ import { fetchModel } from '../../src/nn/mini-xception/weights.js';
 import type { Detection } from '../../src/vision/tracker.js';
 import { FramePipeline, type FrameInput } from '../../src/worker/frame-pipeline.js';
 import { assertClose, withDevice } from '../helpers/gpu.js';
-import { PASTE, detection, frameWith, goldenFace } from './pasted-faces.js';
+import { PASTE, detection, pastedTexture } from './pasted-faces.js';
 
 const { W, H } = PASTE;
 
 suite('frame-pipeline', () => {
   test('frame 333x517: crop reproduces the pasted face; emotion = direct classify; gender only when on', withDevice(async (device) => {
-    const face = await goldenFace();
-    const rgba = frameWith(face, 100, 200);
-    const texture = device.createTexture({ size: [W, H], format: 'rgba8unorm', usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST });
-    device.queue.writeTexture({ texture }, rgba, { bytesPerRow: W * 4 }, [W, H]);
+    const { face, texture } = await pastedTexture(device);
     const [emo, gen] = await Promise.all([fetchModel('/weights', 'emotion'), fetchModel('/weights', 'gender')]);
     const emotion = await createMiniXception(emo.weights, { device, maxBatch: 8 });
     let genderBuilt = 0;

@@ -11,7 +11,7 @@ import type { Detection } from '../../src/vision/tracker.js';
 import { type FrameInput, FramePipeline, type PipelineClassifier } from '../../src/worker/frame-pipeline.js';
 import { mirrorAffine } from '../../src/worker/gpu-frame-pass.js';
 import { withDevice } from '../helpers/gpu.js';
-import { PASTE, detection, frameWith, goldenFace } from './pasted-faces.js';
+import { PASTE, detection, pastedTexture } from './pasted-faces.js';
 
 const { W, H } = PASTE;
 
@@ -57,10 +57,7 @@ suite('gpu-frame-pass', () => {
   });
 
   test('one submission, one readback: emotion and gender as the step-by-step path answers them; too many faces fall back', withDevice(async (device) => {
-    const face = await goldenFace();
-    const rgba = frameWith(face, 100, 200);
-    const texture = device.createTexture({ size: [W, H], format: 'rgba8unorm', usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST });
-    device.queue.writeTexture({ texture }, rgba, { bytesPerRow: W * 4 }, [W, H]);
+    const { texture } = await pastedTexture(device);
     const [emo, gen] = await Promise.all([fetchModel('/weights', 'emotion'), fetchModel('/weights', 'gender')]);
     const MAX = 4;
     const emotion = await createMiniXception(emo.weights, { device, maxBatch: MAX });

@@ -31,3 +31,12 @@ export function detection(x0: number, y0: number): Detection {
   const landmarks = EMOTION_CROP.template.map(([u, v]) => [x0 + u * s, y0 + v * s] as Point);
   return { box: [x0 + 0.1 * s, y0 + 0.05 * s, 0.8 * s, s], score: 0.9, landmarks };
 }
+
+/** The golden face pasted at (100, 200) into a W×H frame, uploaded into an rgba8unorm texture of `device`. */
+export async function pastedTexture(device: GPUDevice): Promise<{ face: Float32Array; rgba: Uint8Array<ArrayBuffer>; texture: GPUTexture }> {
+  const face = await goldenFace();
+  const rgba = frameWith(face, 100, 200);
+  const texture = device.createTexture({ size: [W, H], format: 'rgba8unorm', usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST });
+  device.queue.writeTexture({ texture }, rgba, { bytesPerRow: W * 4 }, [W, H]);
+  return { face, rgba, texture };
+}
