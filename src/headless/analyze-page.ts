@@ -209,12 +209,13 @@ const api: AnalyzePageApi = {
   async bench(times, opts) {
     const v = video;
     if (!v) throw new Error('call openVideo() first');
-    const bitmaps: ImageBitmap[] = [];
+    // The frames as the camera view sends them: VideoFrames of the video element (decoded before timing).
+    const bitmaps: VideoFrame[] = [];
     try {
       for (const t of times) {
         if (v.error) throw new Error(`the video failed earlier: ${mediaError(v)}`);
         await seek(v, t, opts.seekTimeoutMs ?? seekLimitMs(videoOpenMs));
-        bitmaps.push(await createImageBitmap(v));
+        bitmaps.push(new VideoFrame(v, { timestamp: Math.round(t * 1e6) }));
       }
     } catch (e) {
       bitmaps.forEach((b) => b.close());

@@ -45,11 +45,11 @@ export const createDetector: DetectorFactory = async (device, weightsUrl, cpu): 
     attribution: `YuNet (${authors ?? 'Wei Wu, Hanyang Peng, Shiqi Yu'}), ${license ?? 'Apache-2.0'}`,
     async detect(frame, options) {
       const faces = await yunet.detect(frame, options);
-      return { faces, input: input(frame) };
+      return { faces, input: input(frame), laps: { ...yunet.laps } };
     },
     async detectWindows(frame, windows) {
       const perWindow = await yunet.detectWindows(frame, windows, WINDOW_INPUT);
-      return { perWindow, input: input(frame) };
+      return { perWindow, input: input(frame), laps: { ...yunet.laps } };
     },
     dispose() {
       yunet.dispose();

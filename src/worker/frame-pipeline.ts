@@ -12,7 +12,7 @@
 // does not change within a track; src/vision/tracker.ts "gender schedule"): a new track on its first
 // frame, every frame while it is still unsure during its first few runs, then every 15 frames; the
 // other faces keep their track's smoothed gender. RGB crops are made only on frames with a face due.
-// Timings (ms): detect (with the frame's upload), crop, emotion, gender (whenever gender is on; 0 on
+// Timings (ms): detect (with the frame's upload; split as detectRead/Resize/Net/Decode), crop, emotion, gender (whenever gender is on; 0 on
 // frames where no face was due), classify (both), track, total. `runs.genderFaces` counts the faces
 // the gender model has classified.
 import type { Backend, DetectOptions } from './api.js';
@@ -45,9 +45,9 @@ export interface FrameInput {
 export interface FrameDetector {
   /** Credit line for the detector's weights (PipelineInfo.attribution). */
   readonly attribution?: string;
-  detect(frame: ImageBitmap | VideoFrame, options?: DetectOptions): Promise<{ faces: Detection[]; input: FrameInput }>;
+  detect(frame: ImageBitmap | VideoFrame, options?: DetectOptions): Promise<{ faces: Detection[]; input: FrameInput; laps?: Record<string, number> }>;
   /** Faces in square windows [x, y, side] of the frame (face following): one list per window. */
-  detectWindows(frame: ImageBitmap | VideoFrame, windows: readonly Window[]): Promise<{ perWindow: Detection[][]; input: FrameInput }>;
+  detectWindows(frame: ImageBitmap | VideoFrame, windows: readonly Window[]): Promise<{ perWindow: Detection[][]; input: FrameInput; laps?: Record<string, number> }>;
   dispose(): void;
 }
 
@@ -130,20 +130,22 @@ export class FramePipeline {
     };
     const follow = Boolean(opts.follow) && this.parts.followWindows !== false;
     const plan = follow ? this.follower.plan(t0) : { kind: 'full' as const };
-    let faces: Detection[], input: FrameInput;
+    let faces: Detection[], input: FrameInput, laps: Record<string, number> | undefined;
     if (plan.kind === 'windows') {
       const d = await this.parts.detector.detectWindows(frame, plan.windows);
-      input = d.input;
+      ({ input, laps } = d);
       const followed = this.follower.follow(d.perWindow);
       faces = followed.faces;
       timings.windows = plan.windows.length;
       timings.lost = followed.lost;
     } else {
-      ({ faces, input } = await this.parts.detector.detect(frame));
+      ({ faces, input, laps } = await this.parts.detector.detect(frame));
       if (follow) this.follower.found(faces, t0);
       timings.windows = 0;
     }
     lap('detect');
+    // The detector's own split of it (read, resize, net, decode), as detectRead, detectNet, ...
+    for (const [name, ms] of Object.entries(laps ?? {})) timings[`detect${name[0].toUpperCase()}${name.slice(1)}`] = ms;
     const boxes = faces.map((f) => f.box);
     // Following: a face's emotion is re-run every EMOTION_EVERY frames (its track's smoothed label
     // shows between); otherwise every face every frame. Gender: the tracker's schedule.
@@ -304,7 +306,8 @@ export class FramePipeline {
     // The CPU path crops with the wasm kernels; the reference path ('cpu') keeps the TypeScript loops.
     if (this.parts.backend !== 'cpu' && wasmUnavailable() === null) this.wasmCrop ??= WasmImageKernels.create();
     const k = this.wasmCrop ? await this.wasmCrop : null;
-    const cropOne = k ? k.cropResize.bind(k) : cropResizeRef;
+    k?.stageFrame(img); // once for all the crops
+    const cropOne: typeof cropResizeRef = k ? (_, ...a) => k.cropStaged(...a) : cropResizeRef;
     jobs.forEach((j, i) => {
       cropOne(img, j.gray, G, 1, tapsFor(affineScale(j.gray)), gray, i * G * G);
       if (rgb && j.rgb) cropOne(img, j.rgb, C, 3, tapsFor(affineScale(j.rgb)), rgb, i * C * C * 3);

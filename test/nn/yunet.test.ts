@@ -13,6 +13,7 @@ import { FramePixels } from '../../src/vision/frame-pixels.js';
 import { FrameTexture } from '../../src/vision/frame-texture.js';
 import { anchorCount } from '../../src/vision/yunet-decode.js';
 import { assertClose, randomArray, withDevice } from '../helpers/gpu.js';
+import { goldenFace } from '../worker/pasted-faces.js';
 
 let cached: Promise<{ json: unknown; tensors: Map<string, SafeTensor>; model: YunetModel }> | undefined;
 function real() {
@@ -205,4 +206,32 @@ suite('yunet runtime', () => {
     gpu.dispose();
     cpu.dispose();
   }));
+
+  test('wasm detect(): a decoder\'s I420 VideoFrame (read without a canvas) gives the faces and pixels of the same picture as an ImageBitmap', async () => {
+    const { model } = await real();
+    // A gray picture with a FER face pasted at 3x; as limited-range I420 its luma is 16 + 219 v / 255.
+    const W = 336, H = 400, face = await goldenFace();
+    const gray = new Uint8Array(W * H).fill(90);
+    for (let y = 0; y < 144; y++) for (let x = 0; x < 144; x++) gray[(120 + y) * W + 90 + x] = face[Math.floor(y / 3) * 48 + Math.floor(x / 3)];
+    const rgba = new Uint8ClampedArray(W * H * 4);
+    gray.forEach((v, i) => rgba.set([v, v, v, 255], i * 4));
+    const i420 = new Uint8Array(W * H * 1.5).fill(128);
+    gray.forEach((v, i) => (i420[i] = Math.round(16 + (219 * v) / 255)));
+    const det = await createYunet(model, { cpu: 'wasm' });
+    const bmp = await createImageBitmap(new ImageData(rgba, W, H));
+    const want = await det.detect(bmp);
+    expect(want.length, 'the pasted face is found').to.equal(1);
+    const frame = new VideoFrame(i420, { format: 'I420', codedWidth: W, codedHeight: H, timestamp: 0, colorSpace: { matrix: 'smpte170m', fullRange: false } });
+    const got = await det.detect(frame);
+    frame.close();
+    expect(got.length).to.equal(1);
+    assertClose(got[0].box, want[0].box, 1, 'box (frame px)');
+    expect(got[0].score).to.be.closeTo(want[0].score, 0.02);
+    const px = det.framePixels!;
+    let worst = 0;
+    for (let i = 0; i < rgba.length; i++) worst = Math.max(worst, Math.abs(px.data[i] - rgba[i]));
+    expect(worst, 'pixels the crops read, in levels').to.be.at.most(1);
+    expect(det.laps.read).to.be.above(0);
+    det.dispose();
+  });
 });

@@ -14,6 +14,8 @@ export interface KernelExports {
     size: number, channels: number, taps: number, dst: number, y0: number, y1: number): void;
   resizeToTensor(src: number, w: number, h: number, ox: number, oy: number, scaleX: number, scaleY: number,
     inW: number, inH: number, padW: number, dst: number, y0: number, y1: number): void;
+  yuvToRgba(yp: number, yStride: number, up: number, vp: number, uvStride: number, uvStep: number, w: number, h: number,
+    yOff: number, yScale: number, rv: number, gu: number, gv: number, bu: number, dst: number, y0: number, y1: number): void;
   /** The roofline's FMA chains: 96 FLOPs per iteration. */
   fmaChains(iters: number): number;
 }

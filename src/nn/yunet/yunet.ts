@@ -69,6 +69,12 @@ export interface FaceDetector {
   readonly frameTexture?: FrameTexture;
   /** CPU: the RGBA pixels of the last frame detected (for crops without a second read); WebGPU: undefined. */
   readonly framePixels?: { data: Uint8ClampedArray; width: number; height: number };
+  /**
+   * Where the last detect()/detectWindows() spent its time (ms): read (the frame's pixels; CPU),
+   * resize (into the input tensor(s); CPU), net (the network; WebGPU: upload, resize and network),
+   * decode (heads to boxes, NMS).
+   */
+  readonly laps: Readonly<Record<'read' | 'resize' | 'net' | 'decode', number>>;
   detect(frame: FrameSource, options?: DetectOptions): Promise<Face[]>;
   /**
    * Faces in square windows [x, y, side] of the frame (each resized to `input` px, default 160):
@@ -87,12 +93,22 @@ export interface FaceDetector {
 export const DEFAULT_DETECT: Required<DetectOptions> = { scoreThreshold: 0.6, nmsThreshold: 0.3, topK: 50 };
 export const DEFAULT_MAX_SIDE = 640;
 
+type Laps = Record<'read' | 'resize' | 'net' | 'decode', number>;
+const noLaps = (): Laps => ({ read: 0, resize: 0, net: 0, decode: 0 });
+
+/** Adds the time since t0 to laps[name]; returns now. */
+function lap(laps: Laps, name: keyof Laps, t0: number): number {
+  const now = performance.now();
+  laps[name] += now - t0;
+  return now;
+}
+
 interface Backend {
   /** Input tensor + heads for a frame; the tensor only when `keepInput`. */
-  run(frame: FrameSource, g: DetectorGeometry, keepInput: boolean): Promise<{ heads: Float32Array; input?: Float32Array }>;
+  run(frame: FrameSource, g: DetectorGeometry, keepInput: boolean, laps: Laps): Promise<{ heads: Float32Array; input?: Float32Array }>;
   heads(input: Float32Array, padW: number, padH: number): Promise<Float32Array>;
   /** Heads for each window geometry of one frame (the frame uploaded or read once). */
-  runWindows(frame: FrameSource, gs: readonly DetectorGeometry[]): Promise<Float32Array[]>;
+  runWindows(frame: FrameSource, gs: readonly DetectorGeometry[], laps: Laps): Promise<Float32Array[]>;
   prepare(g: DetectorGeometry): Promise<void>;
   dispose(): void;
 }
@@ -126,10 +142,12 @@ class GpuBackend implements Backend {
     return p;
   }
 
-  async run(frame: FrameSource, g: DetectorGeometry, keepInput: boolean): Promise<{ heads: Float32Array; input?: Float32Array }> {
+  async run(frame: FrameSource, g: DetectorGeometry, keepInput: boolean, laps: Laps): Promise<{ heads: Float32Array; input?: Float32Array }> {
+    const t0 = performance.now();
     const plan = await this.plan(g.padW, g.padH);
     plan.setFrame(this.texture.upload(frame), g);
     const heads = await plan.run();
+    lap(laps, 'net', t0);
     return { heads, input: keepInput ? await plan.readInput() : undefined };
   }
 
@@ -137,7 +155,8 @@ class GpuBackend implements Backend {
     return (await this.plan(padW, padH)).runTensor(input);
   }
 
-  async runWindows(frame: FrameSource, gs: readonly DetectorGeometry[]): Promise<Float32Array[]> {
+  async runWindows(frame: FrameSource, gs: readonly DetectorGeometry[], laps: Laps): Promise<Float32Array[]> {
+    const t0 = performance.now();
     const tex = this.texture.upload(frame);
     const out: Float32Array[] = [];
     for (const g of gs) {
@@ -145,6 +164,7 @@ class GpuBackend implements Backend {
       plan.setFrame(tex, g);
       out.push(await plan.run());
     }
+    lap(laps, 'net', t0);
     return out;
   }
 
@@ -173,6 +193,10 @@ class CpuBackend implements Backend {
   private forward(t: Tensor): Promise<Float32Array> | Float32Array {
     if (!this.wasm) return yunetCpuForward(this.model, t);
     const [, padH, padW] = t.shape;
+    return this.plan(padW, padH).then((plan) => plan.run(t.data));
+  }
+
+  private plan(padW: number, padH: number): Promise<YunetWasmPlan> {
     const key = `${padW}x${padH}`;
     let p = this.plans.get(key);
     if (p) this.plans.delete(key); // re-insert: Map order is the LRU order
@@ -184,7 +208,7 @@ class CpuBackend implements Backend {
       void this.plans.get(oldest)!.then((pl) => pl.dispose(), () => undefined);
       this.plans.delete(oldest);
     }
-    return p.then((plan) => plan.run(t.data));
+    return p;
   }
 
   private tensor(g: DetectorGeometry): Tensor {
@@ -193,30 +217,54 @@ class CpuBackend implements Backend {
     return { shape: [1, g.padH, g.padW, 3], data: this.tensorBuf };
   }
 
-  /** The detector's resize: the wasm kernel on the wasm path, the row-table TypeScript resize on the reference path. */
-  private async resize(data: ArrayLike<number>, g: DetectorGeometry): Promise<Tensor> {
-    if (!this.wasm) return resizeToTensorCpu(data, g, this.tensor(g).data);
-    this.image ??= WasmImageKernels.create();
-    return (await this.image).resizeToTensor(data, g, this.tensor(g).data);
+  /**
+   * The frame's pixels, for the resize and for the crops after it (`last`). The wasm path stages
+   * them in its image kernels: a decoder's VideoFrame converted there from its own YUV planes, any
+   * other frame read through a canvas; the reference path reads through the canvas.
+   */
+  private async read(frame: FrameSource): Promise<{ data: Uint8ClampedArray; width: number; height: number }> {
+    if (!this.wasm) return (this.last = this.pixels.read(frame));
+    const k = await (this.image ??= WasmImageKernels.create());
+    const direct = typeof VideoFrame !== 'undefined' && frame instanceof VideoFrame ? await k.stageVideoFrame(frame) : null;
+    this.last = (direct as typeof this.last) ?? this.pixels.read(frame);
+    if (!direct) k.stageFrame(this.last!);
+    return this.last!;
   }
 
-  async run(frame: FrameSource, g: DetectorGeometry, keepInput: boolean): Promise<{ heads: Float32Array; input?: Float32Array }> {
-    this.last = this.pixels.read(frame);
-    const { data } = this.last;
-    const t = await this.resize(data, g);
-    return { heads: await this.forward(t), input: keepInput ? t.data.slice() : undefined };
+  /** The detector input of the frame read last: the wasm kernel's view (valid until its next call), or the reference resize. */
+  private async resize(g: DetectorGeometry): Promise<Tensor> {
+    if (!this.wasm) return resizeToTensorCpu(this.last!.data, g, this.tensor(g).data);
+    return { shape: [1, g.padH, g.padW, 3], data: (await this.image!).resizeStaged(g) };
+  }
+
+  async run(frame: FrameSource, g: DetectorGeometry, keepInput: boolean, laps: Laps): Promise<{ heads: Float32Array; input?: Float32Array }> {
+    let t0 = performance.now();
+    await this.read(frame);
+    t0 = lap(laps, 'read', t0);
+    const t = await this.resize(g);
+    t0 = lap(laps, 'resize', t0);
+    const input = keepInput ? t.data.slice() : undefined;
+    const heads = await this.forward(t);
+    lap(laps, 'net', t0);
+    return { heads, input };
   }
 
   async heads(input: Float32Array, padW: number, padH: number): Promise<Float32Array> {
     return this.forward({ shape: [1, padH, padW, 3], data: input });
   }
 
-  async runWindows(frame: FrameSource, gs: readonly DetectorGeometry[]): Promise<Float32Array[]> {
-    this.last = this.pixels.read(frame);
-    const { data } = this.last;
+  async runWindows(frame: FrameSource, gs: readonly DetectorGeometry[], laps: Laps): Promise<Float32Array[]> {
+    let t0 = performance.now();
+    await this.read(frame);
+    t0 = lap(laps, 'read', t0);
     const out: Float32Array[] = [];
-    // One window at a time: the tensor buffer (and a wasm plan's output) is reused by the next.
-    for (const g of gs) out.push((await this.forward(await this.resize(data, g))).slice());
+    // One window at a time: the resized input (and a wasm plan's output) is reused by the next.
+    for (const g of gs) {
+      const t = await this.resize(g);
+      t0 = lap(laps, 'resize', t0);
+      out.push((await this.forward(t)).slice());
+      t0 = lap(laps, 'net', t0);
+    }
     return out;
   }
 
@@ -234,6 +282,7 @@ class Yunet implements FaceDetector {
   private queue: Promise<unknown> = Promise.resolve();
   private disposed = false;
   private readonly scratch = decodeScratch();
+  laps: Laps = noLaps();
 
   constructor(
     readonly backend: ModelBackend,
@@ -283,8 +332,13 @@ class Yunet implements FaceDetector {
     return this.serial(async () => {
       const { width, height } = frameSize(frame);
       const g = detectorGeometry(width, height, this.maxSide, this.model.spec.input.divisor);
-      const { heads } = await this.impl.run(frame, g, false);
-      return this.faces(heads, g, o);
+      const laps = noLaps();
+      const { heads } = await this.impl.run(frame, g, false, laps);
+      const t0 = performance.now();
+      const faces = this.faces(heads, g, o);
+      lap(laps, 'decode', t0);
+      this.laps = laps;
+      return faces;
     });
   }
 
@@ -293,8 +347,13 @@ class Yunet implements FaceDetector {
     return this.serial(async () => {
       const { width, height } = frameSize(frame);
       const gs = windows.map((w) => windowGeometry(width, height, w, input, this.model.spec.input.divisor));
-      const heads = await this.impl.runWindows(frame, gs);
-      return heads.map((h, i) => this.faces(h, gs[i], o));
+      const laps = noLaps();
+      const heads = await this.impl.runWindows(frame, gs, laps);
+      const t0 = performance.now();
+      const faces = heads.map((h, i) => this.faces(h, gs[i], o));
+      lap(laps, 'decode', t0);
+      this.laps = laps;
+      return faces;
     });
   }
 
@@ -303,7 +362,7 @@ class Yunet implements FaceDetector {
     return this.serial(async () => {
       const { width, height } = frameSize(frame);
       const g = detectorGeometry(width, height, this.maxSide, this.model.spec.input.divisor);
-      const { heads, input } = await this.impl.run(frame, g, true);
+      const { heads, input } = await this.impl.run(frame, g, true, noLaps());
       return { faces: this.faces(heads, g, o), geometry: g, input: input!, heads };
     });
   }

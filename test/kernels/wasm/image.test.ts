@@ -50,6 +50,11 @@ suite('wasm image kernels', () => {
     ['odd 101x77 → 160x122 (upscale) in 160x128', { frameW: 101, frameH: 77, inW: 160, inH: 122, padW: 160, padH: 128 }],
     ['a window past the edges', { frameW: 90, frameH: 70, inW: 64, inH: 64, padW: 64, padH: 64, srcX: -20, srcY: 40, srcW: 60, srcH: 60 }],
     ['1x1 frame', { frameW: 1, frameH: 1, inW: 3, inH: 2, padW: 32, padH: 32 }],
+    // Scale 1 on whole pixels: the copy path, 4 pixels a step, then the odd ones.
+    ['640x480 → 640x480 (scale 1)', { frameW: 640, frameH: 480, inW: 640, inH: 480, padW: 640, padH: 480 }],
+    ['odd 37x29 → 37x29 in 64x32 (scale 1, padded)', { frameW: 37, frameH: 29, inW: 37, inH: 29, padW: 64, padH: 32 }],
+    ['a window inside the frame at scale 1', { frameW: 90, frameH: 70, inW: 33, inH: 32, padW: 64, padH: 32, srcX: 11, srcY: 20, srcW: 33, srcH: 32 }],
+    ['a window at scale 1 past the right edge (clamped)', { frameW: 90, frameH: 70, inW: 32, inH: 32, padW: 32, padH: 32, srcX: 70, srcY: 50, srcW: 32, srcH: 32 }],
   ];
   for (const [name, g] of geoms) {
     test(`resizeToTensor ${name}`, async () => {
@@ -58,7 +63,7 @@ suite('wasm image kernels', () => {
       const want = resizeToTensorRef(rgba, g);
       const got = k.resizeToTensor(rgba, g, new Float32Array(g.padW * g.padH * 3).fill(NaN));
       expect(got.shape).to.deep.equal(want.shape);
-      assertClose(got.data, want.data, ATOL, name);
+      assertClose(got.data, want.data, g.inW === (g.srcW ?? g.frameW) ? 0 : ATOL, name);
     });
   }
 
@@ -69,6 +74,22 @@ suite('wasm image kernels', () => {
       const rgba = image(w, h, w);
       assertClose(k.resizeToTensor(rgba, g).data, resizeToTensorRef(rgba, g).data, ATOL, `${w}x${h}`);
     }
+  });
+
+  test('a staged frame is cropped and resized again without restaging, and a resize for another frame size is refused', async () => {
+    const k = await WasmImageKernels.create();
+    const img = { data: image(50, 40, 3), width: 50, height: 40 };
+    k.stageFrame(img);
+    const m = crop(1.5, 10, 25, 20, 24);
+    for (let i = 0; i < 2; i++) {
+      const want = new Float32Array(24 * 24), got = new Float32Array(24 * 24);
+      cropResizeRef(img, m, 24, 1, 2, want);
+      k.cropStaged(m, 24, 1, 2, got);
+      assertClose(got, want, ATOL, `crop ${i}`);
+      const g = { frameW: 50, frameH: 40, inW: 32, inH: 26, padW: 32, padH: 32 };
+      assertClose(k.resizeStaged(g), resizeToTensorRef(img.data, g).data, ATOL, `resize ${i}`);
+    }
+    expect(() => k.resizeStaged({ frameW: 60, frameH: 40, inW: 32, inH: 32, padW: 32, padH: 32 })).to.throw(/60x40 frame, 50x40 staged/);
   });
 
   test('too few bytes for the frame size is an error', async () => {

@@ -5,4 +5,4 @@ export { conv2d, pointwise } from './conv';
 export { depthwise3x3 } from './depthwise';
 export { affine, globalAvgPool, maxpool2x2, maxpool3s2Add, upsampleAdd } from './pool';
 export { fmaChains } from './roofline';
-export { cropResize, resizeToTensor } from './image';
+export { cropResize, resizeToTensor, yuvToRgba } from './image';
