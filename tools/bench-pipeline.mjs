@@ -11,12 +11,15 @@
 //                             [--warmup W] [--human-backends wasm,webgpu,humangl]
 //                             [--emolens-backends auto,cpu] [--gender] [--video FILE]
 //
-// Both runtimes get the same decoded frames (ImageBitmaps of consecutive frames of the clip, at
-// frame centres, decoded before timing) and are timed from the page: emolens = page → worker
+// Both runtimes get the same frames of the clip (consecutive, at frame centres, decoded before
+// timing), each in the form its app hands it over: emolens a VideoFrame of the video element, as the
+// camera view sends it (the CPU detector reads its YUV planes), Human an ImageBitmap (its input
+// stage draws it as it would a video element). Timed from the page: emolens = page → worker
 // (detect, crops, emotion, tracker) → page; human = human.detect(). The first W frames are warm-up
 // (shader compiles; 2 by default so that emolens's face windows compile too) and not counted.
 // A Human row stops after T ms of timed frames (at least 3), so its slow backends stay bounded.
-// TF.js's WebAssembly backend runs single-threaded here (the page is not cross-origin isolated).
+// Both pages are cross-origin isolated; TF.js's WebAssembly backend picks its own thread count (1 on
+// a 2-core machine; recorded as `threads` on its rows), as emolens does (src/kernels/wasm/thread-count.ts).
 //
 // `boxes_on_faces` (emolens rows): the share of timed frames whose every box overlaps a face that
 // the full-frame detector finds on the same frame (the `full` row of the same backend) with IoU ≥ 0.5.
@@ -145,7 +148,7 @@ async function benchHuman(browser, url, base64, fps, backend, mode, results) {
     const h = await page.evaluate((b, m) => window.benchHuman.load(b, m), backend, mode);
     log(`human ${h.version} (tfjs ${h.tfjs}) ${h.backend} ${mode}: up to ${humanFrames} frames or ${budget} ms (+${warmup} warm-up)`);
     const hb = await page.evaluate((b, t, w, ms) => window.benchHuman.bench(b, t, w, ms), base64, times(humanFrames, fps), warmup, budget);
-    results.push(summarise('human', h.backend, mode, hb, { version: h.version, models: 'blazeface + emotion (mesh, iris, description off)' }));
+    results.push(summarise('human', h.backend, mode, hb, { version: h.version, models: 'blazeface + emotion (mesh, iris, description off)', cross_origin_isolated: h.isolated, ...(h.wasm_threads ? { threads: h.wasm_threads } : {}) }));
   } catch (e) {
     log(`human ${backend} ${mode}: ${e instanceof Error ? e.message : e}`);
     results.push({ runtime: 'human', backend, mode, error: String(e instanceof Error ? e.message : e).split('\n')[0] });

@@ -141,7 +141,8 @@ async function run(source: ImageBitmap | HTMLVideoElement, width: number, height
     canvas = new OffscreenCanvas(width, height);
     canvas.getContext('2d')!.drawImage(source, 0, 0, width, height);
   }
-  const bitmap = source instanceof ImageBitmap ? source : await createImageBitmap(source);
+  // A video's frame goes as a VideoFrame (as the camera view sends it: the CPU detector reads its YUV planes).
+  const bitmap = source instanceof ImageBitmap ? source : new VideoFrame(source, { timestamp: Math.round(source.currentTime * 1e6) });
   const result = await client.analyze(bitmap, { gender: opts.gender, reset: opts.reset });
   if (!canvas) return { result };
   const overlay = new OffscreenCanvas(width, height);

@@ -57,7 +57,10 @@ window.benchHuman = {
     await human.tf.ready();
     const got = human.tf.getBackend();
     if (got !== backend) throw new Error(`human: asked for backend ${backend}, got ${got}`);
-    return { version: human.version, backend: got, tfjs: human.tf.version_core };
+    // What TF.js's WebAssembly backend runs on here: threads need a cross-origin isolated page.
+    const wasm = got === 'wasm' ? human.tf.backend().wasm : undefined;
+    const threads = wasm?.tfjs?.getThreadsCount?.();
+    return { version: human.version, backend: got, tfjs: human.tf.version_core, isolated: self.crossOriginIsolated, ...(threads ? { wasm_threads: threads } : {}) };
   },
 
   /**

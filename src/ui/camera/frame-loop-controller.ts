@@ -30,6 +30,22 @@ export interface AnalysedFrame {
   result: PipelineResult;
 }
 
+/**
+ * The video's current frame for the worker: a VideoFrame (no copy here, and the CPU detector reads
+ * it in the decoder's own YUV format, several times cheaper than through a canvas), else, where
+ * VideoFrame is missing or refuses the element, an ImageBitmap.
+ */
+async function grabFrame(v: HTMLVideoElement, time: number): Promise<VideoFrame | ImageBitmap> {
+  if (typeof VideoFrame === 'function') {
+    try {
+      return new VideoFrame(v, { timestamp: Math.round(time * 1e6) });
+    } catch {
+      // e.g. a browser whose VideoFrame does not take video elements: the bitmap below
+    }
+  }
+  return createImageBitmap(v);
+}
+
 /** Exponential moving average of the HUD's numbers; the first value stands alone. */
 const ema = (old: number, v: number) => (old ? 0.8 * old + 0.2 * v : v);
 
@@ -146,8 +162,8 @@ export class FrameLoopController implements ReactiveController {
       const first = this.freshSource;
       this.freshSource = false;
       const time = v.currentTime;
-      createImageBitmap(v).then(
-        (bmp) => (token === this.loopToken ? this.analyze(bmp, w, h, first, true, time) : bmp.close()),
+      grabFrame(v, time).then(
+        (frame) => (token === this.loopToken ? this.analyze(frame, w, h, first, true, time) : frame.close()),
         () => undefined,
       ).finally(() => {
         this.inFlight = false;
@@ -181,7 +197,7 @@ export class FrameLoopController implements ReactiveController {
    * Sends one frame to the worker (transferred) and handles its result. Video frames follow the
    * faces of the frames before (the full-frame detector only now and then: src/vision/face-follower.ts).
    */
-  private async analyze(bitmap: ImageBitmap, width: number, height: number, reset: boolean, follow: boolean, time?: number): Promise<void> {
+  private async analyze(bitmap: ImageBitmap | VideoFrame, width: number, height: number, reset: boolean, follow: boolean, time?: number): Promise<void> {
     if (!this.client) {
       bitmap.close();
       return;
