@@ -17,7 +17,8 @@ const ATOL = 1e-5;
 const rand = (shape: number[], seed: number) => tensor(shape, randomArray(shape.reduce((a, b) => a * b, 1), seed));
 
 suite('wasm depthwise3x3', () => {
-  const shapes = [[1, 44, 44, 12], [2, 11, 11, 48], [3, 1, 1, 5], [1, 1, 7, 6], [2, 5, 1, 4], [1, 6, 9, 7], [2, 2, 2, 3]];
+  // Widths 1, 2, 3 and odd or even interiors (the kernel does interior columns in pairs, edges apart).
+  const shapes = [[1, 44, 44, 12], [2, 11, 11, 48], [3, 1, 1, 5], [1, 1, 7, 6], [2, 5, 1, 4], [1, 6, 9, 7], [2, 2, 2, 3], [1, 3, 2, 8], [2, 4, 3, 4], [1, 5, 4, 8]];
   for (const sh of shapes) {
     test(`no bias ${sh.join('x')}`, async () => {
       const x = rand(sh, 21), w = randomDw(sh[3], 4);
