@@ -225,6 +225,15 @@ export class Tracker {
   }
 
   /**
+   * For the next frame's detections: the live track each would continue, as its id and the index of
+   * the emotion label it shows now (undefined: no live track; a new or taken-back one). Does not
+   * change the tracker.
+   */
+  peek(boxes: readonly (readonly number[])[]): ({ id: number; emotion: number } | undefined)[] {
+    return this.match(boxes).map((t) => t && { id: t.id, emotion: t.emotion.label });
+  }
+
+  /**
    * For the next frame's detections: whether each needs the emotion model this frame (a new track,
    * or `every` frames since its last emotion run). Does not change the tracker.
    */

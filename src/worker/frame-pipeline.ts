@@ -26,7 +26,9 @@ import type { AnalyzeOptions, FaceHeatMap, PipelineFace, PipelineResult } from '
 import { FaceFollower, type Window } from '../vision/face-follower.js';
 import { type DeclineRule, declineReason } from '../nn/gender/decline.js';
 import type { GpuFacesPass } from '../nn/mini-xception/mini-xception.js';
-import { GpuFramePass } from './gpu-frame-pass.js';
+import { type FramePassOutput, type FrameSaliency, GpuFramePass } from './gpu-frame-pass.js';
+import { chooseHeatFaces, heatMapsFromPass } from './frame-heat.js';
+import type { SaliencyGpuPass } from '../nn/saliency/saliency.js';
 
 /** A decoded frame in a GPU texture (or, on the CPU path, as RGBA pixels). */
 export interface FrameInput {
@@ -62,6 +64,8 @@ export interface PipelineClassifier {
 /** The emotion model's heat maps (guided back-propagation), on the emotion classifier's backend. */
 export interface PipelineSaliency {
   saliency(gray: ArrayLike<number>, n: number, options: { target: readonly number[] }): Promise<{ maps: Float32Array; targets: Int32Array }>;
+  /** The WebGPU plan, encoded into the frame's one submission with the classifiers (absent or undefined: saliency() after them). */
+  gpuPass?(): SaliencyGpuPass | undefined;
   dispose(): void;
 }
 
@@ -149,7 +153,9 @@ export class FramePipeline {
     const boxes = faces.map((f) => f.box);
     // Following: a face's emotion is re-run every EMOTION_EVERY frames (its track's smoothed label
     // shows between); otherwise every face every frame. Gender: the tracker's schedule.
-    const emotionDue = follow ? this.tracker.emotionDue(boxes, EMOTION_EVERY) : faces.map(() => true);
+    // Heat maps asked for: every face is classified this frame (the maps are made from its crops).
+    const heatAsked = opts.saliency && this.parts.saliency ? opts.saliency : undefined;
+    const emotionDue = follow && !heatAsked ? this.tracker.emotionDue(boxes, EMOTION_EVERY) : faces.map(() => true);
     const genderDue = opts.gender ? this.tracker.genderDue(boxes) : faces.map(() => false);
     /** The faces cropped this frame: due for either model. */
     const idx = faces.flatMap((_, i) => (emotionDue[i] || genderDue[i] ? [i] : []));
@@ -164,7 +170,11 @@ export class FramePipeline {
     const genderOf: (Float32Array | 'keep' | undefined)[] = faces.map(() => (opts.gender ? 'keep' : undefined));
     /** Positions in idx of the faces the gender model runs on this frame. */
     const sub = opts.gender && anyGender ? idx.flatMap((f, j) => (genderDue[f] ? [j] : [])) : [];
-    const classified = await this.classifyCrops(input, jobs, sub, Boolean(opts.gender), lap, timings);
+    // On WebGPU the heat maps go into the classifiers' submission (chosen now, before the tracker).
+    const heatPass = heatAsked && n ? await this.heatPass(input) : undefined;
+    const heatPick = heatPass ? chooseHeatFaces(this.tracker.peek(boxes), heatAsked!.target, Math.min(SALIENCY_FACES, heatPass.maxBatch)) : undefined;
+    const frameHeat: FrameSaliency | undefined = heatPass && heatPick ? { pass: heatPass, ...heatPick } : undefined;
+    const classified = await this.classifyCrops(input, jobs, sub, Boolean(opts.gender), lap, timings, frameHeat);
     if (classified) {
       const { emotion, gender } = classified;
       idx.forEach((f, j) => (emotionOf[f] = emotion.subarray(j * k, (j + 1) * k)));
@@ -183,6 +193,7 @@ export class FramePipeline {
       emotion: emotionOf[i],
       ...(genderOf[i] ? { gender: genderOf[i] } : {}),
     })), opts.time);
+    const trackOf = tracked.map((t) => t.track);
     // The face list keeps its order from frame to frame: by track id (first seen first), not by score.
     tracked.sort((a, b) => a.track - b.track);
     lap('track');
@@ -193,8 +204,13 @@ export class FramePipeline {
       return reason ? { ...f, gender: { label: null, probs: f.gender.probs, reason } } : f;
     });
     let saliency: PipelineResult['saliency'];
-    if (opts.saliency && this.parts.saliency) {
-      saliency = await this.heatMaps(input, out, opts.saliency.target).catch((e: unknown) => ({ error: e instanceof Error ? e.message : String(e) }));
+    if (classified?.saliency && frameHeat) {
+      // Made in the classifiers' pass (with heat maps asked for every face was due: job j is face j).
+      saliency = heatMapsFromPass(classified.saliency, frameHeat.faces, trackOf, (j) => jobs[j].gray, EMOTION_CROP.size);
+      lap('saliency');
+      timings.saliencyFused = 1;
+    } else if (heatAsked) {
+      saliency = await this.heatMaps(input, out, heatAsked.target).catch((e: unknown) => ({ error: e instanceof Error ? e.message : String(e) }));
       lap('saliency');
     }
     timings.total = performance.now() - t0;
@@ -212,7 +228,7 @@ export class FramePipeline {
    * device, one submission and one readback (GpuFramePass); else crops, then each model in turn.
    * Laps 'crop', 'emotion' and (gender on) 'gender'; `timings.fused` is 1 on the one-submission path.
    */
-  private async classifyCrops(input: FrameInput, jobs: CropJob[], sub: number[], genderOn: boolean, lap: (name: string) => void, timings: Record<string, number>): Promise<{ emotion: Float32Array; gender?: Float32Array } | undefined> {
+  private async classifyCrops(input: FrameInput, jobs: CropJob[], sub: number[], genderOn: boolean, lap: (name: string) => void, timings: Record<string, number>, heat?: FrameSaliency): Promise<{ emotion: Float32Array; gender?: Float32Array; saliency?: FramePassOutput['saliency'] } | undefined> {
     const n = jobs.length;
     timings.fused = 0;
     if (!n) {
@@ -223,13 +239,13 @@ export class FramePipeline {
     if (fused) {
       const due = new Set(sub);
       lap('crop');
-      const r = await fused.pass.run(input.texture!, input.width, input.height, jobs.map((j, i) => (due.has(i) ? j : { gray: j.gray })), fused.emotion, sub.length ? fused.gender : undefined);
+      const r = await fused.pass.run(input.texture!, input.width, input.height, jobs.map((j, i) => (due.has(i) ? j : { gray: j.gray })), fused.emotion, sub.length ? fused.gender : undefined, heat);
       const k = this.parts.emotionClasses.length, w = r.emotion.length / n;
       const emotion = w === k ? r.emotion : Float32Array.from({ length: n * k }, (_, i) => r.emotion[Math.floor(i / k) * w + (i % k)]);
       lap('emotion');
       if (genderOn) lap('gender');
       timings.fused = 1;
-      return { emotion, gender: r.gender };
+      return { emotion, gender: r.gender, saliency: r.saliency };
     }
     const crops = await this.cropAll(input, jobs);
     lap('crop');
@@ -275,14 +291,26 @@ export class FramePipeline {
     const crops = await this.cropAll(input, affines.map((gray) => ({ gray })));
     const classes = this.parts.emotionClasses;
     const targets = shown.map((f) => (target === 'predicted' ? Math.max(0, classes.indexOf(f.emotion.label)) : target));
-    this.heat ??= this.parts.saliency!();
-    this.heat.catch(() => (this.heat = undefined)); // a failed build is tried again on the next ask
-    const a = await (await this.heat).saliency(crops.gray, shown.length, { target: targets });
+    const a = await (await this.heatModel()).saliency(crops.gray, shown.length, { target: targets });
     const bytes = Uint8Array.from(crops.gray, (v) => Math.min(255, Math.max(0, Math.round(v))));
     return {
       size: S,
       faces: shown.map((f, i) => ({ track: f.track, affine: affines[i], crop: bytes.slice(i * px, (i + 1) * px), map: a.maps.slice(i * px, (i + 1) * px), target: a.targets[i] })),
     };
+  }
+
+  /** The heat-map model's WebGPU plan when it shares this frame's device (else undefined: heat maps after the classifiers). */
+  private async heatPass(input: FrameInput): Promise<SaliencyGpuPass | undefined> {
+    if (!input.texture || !this.parts.device) return undefined;
+    const heat = await this.heatModel().catch(() => undefined);
+    const pass = heat?.gpuPass?.();
+    return pass && pass.device === this.parts.device ? pass : undefined;
+  }
+
+  private heatModel(): Promise<PipelineSaliency> {
+    this.heat ??= this.parts.saliency!();
+    this.heat.catch(() => (this.heat = undefined)); // a failed build is tried again on the next ask
+    return this.heat;
   }
 
   /** The gender classifier, built on first use (and its weights fetched then: PipelineEngine). */

@@ -5,6 +5,7 @@ import type { DeclineRule } from '../nn/gender/decline';
 import { requestGpu, type GpuProbe } from '../gpu/device-select';
 import type { Backend, Crops, LoadOptions, LoadResult, SaliencyAnswer, SaliencyRequest } from './api';
 import { BackendEngine, errorMessage } from './backend-engine';
+import type { SaliencyGpuPass } from '../nn/saliency/saliency.js';
 
 /** What the engine needs from a classifier (src/nn's Classifier satisfies it). */
 export interface ClassifierLike {
@@ -20,6 +21,8 @@ export interface ClassifierLike {
 /** What the engine needs from a saliency model (src/nn/saliency/saliency's SaliencyModel satisfies it). */
 export interface SaliencyLike {
   saliency(gray: ArrayLike<number>, n: number, options: { target?: readonly number[] | 'predicted' }): Promise<SaliencyAnswer>;
+  /** The WebGPU plan, for the camera's one-submission frame pass (absent or undefined: saliency() is used). */
+  gpuPass?(): SaliencyGpuPass | undefined;
   dispose(): void;
 }
 

@@ -57,3 +57,22 @@ export function randomArray(n: number, seed = 1, lo = -1, hi = 1): Float32Array 
   }
   return out;
 }
+
+/** Counts queue submissions and buffer maps on `device` while `run` goes. */
+export async function counting<T>(device: GPUDevice, run: () => Promise<T>): Promise<{ value: T; submits: number; maps: number }> {
+  const queue = device.queue;
+  const submit = queue.submit.bind(queue);
+  const mapAsync = GPUBuffer.prototype.mapAsync;
+  let submits = 0, maps = 0;
+  queue.submit = (b) => (submits++, submit(b));
+  GPUBuffer.prototype.mapAsync = function (...a) {
+    maps++;
+    return mapAsync.apply(this, a);
+  };
+  try {
+    return { value: await run(), submits, maps };
+  } finally {
+    queue.submit = submit;
+    GPUBuffer.prototype.mapAsync = mapAsync;
+  }
+}

@@ -4,12 +4,14 @@
 // (or of the asked class) equal to the saliency model's own answer on that crop, on WebGPU and on
 // the CPU path. Without the option nothing is built or returned.
 import { expect } from '@esm-bundle/chai';
+import { cropResizeRef, tapsFor } from '../../src/kernels/crop-resize.ref.js';
+import { affineScale } from '../../src/kernels/types.js';
 import { createMiniXception } from '../../src/nn/mini-xception/mini-xception.js';
 import { createSaliency } from '../../src/nn/saliency/saliency.js';
 import { fetchModel } from '../../src/nn/mini-xception/weights.js';
 import type { Detection } from '../../src/vision/tracker.js';
 import { type FrameInput, FramePipeline } from '../../src/worker/frame-pipeline.js';
-import { assertClose, requestTestDevice } from '../helpers/gpu.js';
+import { assertClose, counting, requestTestDevice } from '../helpers/gpu.js';
 import { PASTE, detection, frameWith, goldenFace } from './pasted-faces.js';
 
 const { W, H } = PASTE;
@@ -33,7 +35,11 @@ suite('frame-saliency', () => {
       const pipeline = new FramePipeline({
         backend,
         device,
-        detector: { detect: async () => ({ faces, input }), detectWindows: async () => { throw new Error('not following'); }, dispose: () => undefined },
+        detector: { detect: async () => ({ faces, input }), detectWindows: async (_, windows) => ({
+          // The faces whose centre lies in each window (a detector that finds them again where they were).
+          perWindow: windows.map(([x, y, side]) => faces.filter(({ box: [bx, by, bw, bh] }) => bx + bw / 2 >= x && bx + bw / 2 < x + side && by + bh / 2 >= y && by + bh / 2 < y + side)),
+          input,
+        }), dispose: () => undefined },
         emotion,
         emotionClasses: emo.spec.classes,
         gender: async () => { throw new Error('gender is off'); },
@@ -51,15 +57,35 @@ suite('frame-saliency', () => {
       expect(r.saliency.faces.map((h) => h.track)).to.deep.equal(r.faces.map((f) => f.track));
       const first = r.saliency.faces[0];
       assertClose(first.crop, face, 1.01, 'the crop is the pasted face (bytes)');
+      for (const h of r.saliency.faces) {
+        // Each map's crop is its own face's, cut from this frame (the reference crop of its affine).
+        const want = new Float32Array(48 * 48);
+        cropResizeRef({ data: rgba, width: W, height: H }, h.affine, 48, 1, tapsFor(affineScale(h.affine)), want);
+        assertClose(h.crop, want, 1.01, `crop of track ${h.track}`);
+      }
       const label = emo.spec.classes.indexOf(r.faces[0].emotion.label);
       expect(first.target).to.equal(label);
       const direct = await (await createSaliency(emo.weights, { device, cpu: 'wasm', maxBatch: 8 })).saliency(face, 1, { target: [label] });
       const scale = Math.max(...direct.maps.map(Math.abs));
       assertClose(first.map, direct.maps, 0.02 * scale, 'map vs the saliency model on the face itself');
 
-      const asked = await pipeline.analyze(frame, { gender: false, saliency: { target: 3 } });
+      // WebGPU: the maps come from the classifiers' own submission (the same crops), one readback.
+      expect(r.timings.saliencyFused ?? 0, 'heat maps in the frame pass').to.equal(backend === 'webgpu' ? 1 : 0);
+      const askedRun = device ? await counting(device, () => pipeline.analyze(frame, { gender: false, saliency: { target: 3 } })) : { value: await pipeline.analyze(frame, { gender: false, saliency: { target: 3 } }), submits: 0, maps: 0 };
+      if (device) expect([askedRun.submits, askedRun.maps], 'submissions, readbacks of a frame with heat maps').to.deep.equal([1, 1]);
+      const asked = askedRun.value;
       if (!asked.saliency || 'error' in asked.saliency) throw new Error('no maps');
       expect(asked.saliency.faces.map((h) => h.target)).to.deep.equal([3, 3]);
+      const direct3 = await (await createSaliency(emo.weights, { device, cpu: 'wasm', maxBatch: 8 })).saliency(face, 1, { target: [3] });
+      assertClose(asked.saliency.faces[0].map, direct3.maps, 0.02 * Math.max(...direct3.maps.map(Math.abs)), 'map of class 3 vs the saliency model');
+
+      // Following faces, every face still gets its map on every frame (all are classified when maps are asked).
+      for (let i = 0; i < 3; i++) {
+        const f = await pipeline.analyze(frame, { gender: false, follow: true, saliency: { target: 'predicted' } });
+        if (!f.saliency || 'error' in f.saliency) throw new Error('no maps while following');
+        expect(f.saliency.faces.map((h) => h.track), `frame ${i}`).to.deep.equal(f.faces.map((x) => x.track));
+        f.saliency.faces.forEach((h, j) => expect(h.target, `frame ${i} face ${j}: the shown label`).to.equal(emo.spec.classes.indexOf(f.faces[j].emotion.label)));
+      }
 
       faces = Array.from({ length: 11 }, (_, i) => detection(5 + 25 * i, 10 + 40 * (i % 3)));
       const many = await pipeline.analyze(frame, { gender: false, reset: true, saliency: { target: 'predicted' } });

@@ -10,29 +10,10 @@ import { affineScale } from '../../src/kernels/types.js';
 import type { Detection } from '../../src/vision/tracker.js';
 import { type FrameInput, FramePipeline, type PipelineClassifier } from '../../src/worker/frame-pipeline.js';
 import { mirrorAffine } from '../../src/worker/gpu-frame-pass.js';
-import { withDevice } from '../helpers/gpu.js';
+import { counting, withDevice } from '../helpers/gpu.js';
 import { PASTE, detection, pastedTexture } from './pasted-faces.js';
 
 const { W, H } = PASTE;
-
-/** Counts queue submissions and buffer maps on `device` while `run` goes. */
-async function counting<T>(device: GPUDevice, run: () => Promise<T>): Promise<{ value: T; submits: number; maps: number }> {
-  const queue = device.queue;
-  const submit = queue.submit.bind(queue);
-  const mapAsync = GPUBuffer.prototype.mapAsync;
-  let submits = 0, maps = 0;
-  queue.submit = (b) => (submits++, submit(b));
-  GPUBuffer.prototype.mapAsync = function (...a) {
-    maps++;
-    return mapAsync.apply(this, a);
-  };
-  try {
-    return { value: await run(), submits, maps };
-  } finally {
-    queue.submit = submit;
-    GPUBuffer.prototype.mapAsync = mapAsync;
-  }
-}
 
 suite('gpu-frame-pass', () => {
   test('mirrorAffine: the crop read right to left (random frame, rotated and scaled crops, gray and RGB)', () => {

@@ -111,35 +111,62 @@ export class SaliencyGpuPlan {
     return new SaliencyGpuPlan(device, maxBatch, s * s * ch, s * s, k, { input, head, request, chosen, maps }, owned, forward, backward, readback);
   }
 
+  /** The forward pass's input rows (n faces of 0..255, NHWC, then their mirrors): GpuFramePass fills them with its crops. */
+  get input(): GPUBuffer {
+    return this.io.input;
+  }
+
+  /**
+   * Records one call into `enc` for crops already in `input` (n faces, then n mirrors when
+   * `mirrored`); targets[i]: a class, or -1 for the predicted one (arg-max of the probabilities,
+   * flip-averaged when mirrored). The targets go out on the queue now, ahead of the encoder's
+   * submission. Answers the buffers to read back, for decode().
+   */
+  encode(enc: GPUCommandEncoder, n: number, targets: ArrayLike<number>, mirrored: boolean): { src: GPUBuffer; bytes: number }[] {
+    if (!Number.isInteger(n) || n < 1 || n > this.maxBatch) throw new Error(`SaliencyGpuPlan: batch ${n} outside 1..${this.maxBatch}`);
+    const rows = mirrored ? 2 * n : n;
+    this.device.queue.writeBuffer(this.io.request, 0, selectRequest(targets, n, mirrored ? n : 0));
+    const pass = enc.beginComputePass({ label: 'SaliencyGpuPlan.pass' });
+    for (const kn of this.forward) kn.encode(pass, rows);
+    for (const kn of this.backward) kn.encode(pass, n);
+    pass.end();
+    return [
+      { src: this.io.maps, bytes: n * this.mapFloats * 4 },
+      { src: this.io.head, bytes: rows * 2 * this.k * 4 },
+      { src: this.io.chosen, bytes: n * 4 },
+    ];
+  }
+
+  /** The answer from what encode()'s buffers held, read back one after another into `floats` from `at`. */
+  decode(floats: Float32Array, at: number, n: number, mirrored: boolean): SaliencyPlanOutput {
+    const mapFloats = n * this.mapFloats, headFloats = (mirrored ? 2 * n : n) * 2 * this.k;
+    const base = floats.byteOffset + at * 4;
+    return {
+      maps: floats.slice(at, at + mapFloats),
+      head: floats.slice(at + mapFloats, at + mapFloats + headFloats),
+      chosen: new Int32Array(floats.buffer.slice(base + (mapFloats + headFloats) * 4, base + (mapFloats + headFloats + n) * 4)),
+    };
+  }
+
   /**
    * pixels: n faces of 0..255 (NHWC), then, when `mirrored`, their n mirrors. targets[i]: a class,
    * or -1 for the predicted one (arg-max of the probabilities, flip-averaged when mirrored).
    */
   async run(pixels: Float32Array, n: number, targets: ArrayLike<number>, mirrored: boolean): Promise<SaliencyPlanOutput> {
     if (!Number.isInteger(n) || n < 1 || n > this.maxBatch) throw new Error(`SaliencyGpuPlan: batch ${n} outside 1..${this.maxBatch}`);
-    const rows = mirrored ? 2 * n : n;
-    writeFloats(this.device, this.io.input, 0, pixels, rows * this.faceFloats);
-    const req = selectRequest(targets, n, mirrored ? n : 0);
-    this.device.queue.writeBuffer(this.io.request, 0, req);
+    writeFloats(this.device, this.io.input, 0, pixels, (mirrored ? 2 * n : n) * this.faceFloats);
     const enc = this.device.createCommandEncoder({ label: 'SaliencyGpuPlan.encoder' });
-    const pass = enc.beginComputePass({ label: 'SaliencyGpuPlan.pass' });
-    for (const kn of this.forward) kn.encode(pass, rows);
-    for (const kn of this.backward) kn.encode(pass, n);
-    pass.end();
-    const mapBytes = n * this.mapFloats * 4, headBytes = rows * 2 * this.k * 4;
-    enc.copyBufferToBuffer(this.io.maps, 0, this.readback, 0, mapBytes);
-    enc.copyBufferToBuffer(this.io.head, 0, this.readback, mapBytes, headBytes);
-    enc.copyBufferToBuffer(this.io.chosen, 0, this.readback, mapBytes + headBytes, n * 4);
+    const copies = this.encode(enc, n, targets, mirrored);
+    let at = 0;
+    for (const c of copies) {
+      enc.copyBufferToBuffer(c.src, 0, this.readback, at, c.bytes);
+      at += c.bytes;
+    }
     this.device.queue.submit([enc.finish()]);
-    const total = mapBytes + headBytes + n * 4;
-    await this.readback.mapAsync(GPUMapMode.READ, 0, total);
-    const bytes = this.readback.getMappedRange(0, total).slice(0);
+    await this.readback.mapAsync(GPUMapMode.READ, 0, at);
+    const floats = new Float32Array(this.readback.getMappedRange(0, at).slice(0));
     this.readback.unmap();
-    return {
-      maps: new Float32Array(bytes, 0, mapBytes / 4),
-      head: new Float32Array(bytes, mapBytes, headBytes / 4),
-      chosen: new Int32Array(bytes, mapBytes + headBytes, n),
-    };
+    return this.decode(floats, 0, n, mirrored);
   }
 
   /**

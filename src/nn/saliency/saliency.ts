@@ -39,7 +39,17 @@ export interface SaliencyModel {
   readonly spec: ModelSpec;
   /** gray: n×S×S (×C for colour models, NHWC) pixels 0..255. */
   saliency(gray: ArrayLike<number>, n: number, options?: SaliencyOptions): Promise<SaliencyResult>;
+  /** The WebGPU plan, for a frame pass that encodes it with the classifiers (absent or undefined: saliency() is used). */
+  gpuPass?(): SaliencyGpuPass | undefined;
   dispose(): void;
+}
+
+/** A WebGPU saliency plan as a frame pass uses it: up to maxBatch faces a call, mirrored rows when `flip`. */
+export interface SaliencyGpuPass {
+  plan: SaliencyGpuPlan;
+  device: GPUDevice;
+  flip: boolean;
+  maxBatch: number;
 }
 
 export interface SaliencyModelOptions {
@@ -80,6 +90,7 @@ class Saliency implements SaliencyModel {
     private readonly chunk: Chunk,
     private readonly maxBatch: number,
     private readonly release: () => void,
+    private readonly gpu?: SaliencyGpuPass,
   ) {
     this.s = spec.input.size;
     this.ch = spec.input.channels;
@@ -111,6 +122,10 @@ class Saliency implements SaliencyModel {
     });
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  gpuPass(): SaliencyGpuPass | undefined {
+    return this.disposed ? undefined : this.gpu;
   }
 
   dispose(): void {
@@ -148,5 +163,5 @@ export async function createSaliency(f: FoldedMiniXception, options: SaliencyMod
     }
     return { maps: r.maps, probs, logits, targets: r.chosen };
   };
-  return new Saliency('webgpu', f.spec, chunk, maxBatch, () => plan.dispose());
+  return new Saliency('webgpu', f.spec, chunk, maxBatch, () => plan.dispose(), { plan, device: options.device, flip: f.spec.flip_tta, maxBatch });
 }
