@@ -11,6 +11,11 @@
 // found (it turned away, or was hidden) stays a ghost for `huntFrames` frames: its window is still
 // searched, so when it comes back it is followed again and the tracker keeps its id.
 //
+// At the resolution the faces need: while every followed face is large (at least minFaceInput px at
+// a reducedSide input: 80 px in a 640 px frame), two of every three full-frame detections run at
+// reducedSide (a quarter of the pixels); the third, and any after a loss, at full size, so a new
+// small face still turns up within three full-frame detections.
+//
 // One face, one window: two windows that find the same face keep one (the other entry is dropped,
 // not kept as a ghost), and a ghost whose window holds a face the full-frame detector found is
 // dropped, as that face has its own window. Windows are never smaller than `minWindow` px (the
@@ -40,9 +45,16 @@ export interface FollowerOptions {
   huntFrames?: number;
   /** Smallest window side in frame pixels: the detector's window input, so windows are never upscaled. Default 128. */
   minWindow?: number;
+  /** The reduced full-frame input (longest side, px) used while every followed face is large. Default 320. */
+  reducedSide?: number;
+  /** A face's longer side at the detector's input (px) that the reduced input must keep. Default 40. */
+  minFaceInput?: number;
+  /** Every this many full-frame detections one runs at the full input anyway (new small faces). Default 3. */
+  fullSizeEvery?: number;
 }
 
-export type DetectPlan = { kind: 'full' } | { kind: 'windows'; windows: Window[] };
+/** Full frame (at maxSide when set: the reduced input), or windows around the followed faces. */
+export type DetectPlan = { kind: 'full'; maxSide?: number } | { kind: 'windows'; windows: Window[] };
 
 const iou = (a: Box, b: Box) => {
   const x1 = Math.max(a[0], b[0]), y1 = Math.max(a[1], b[1]);
@@ -68,9 +80,11 @@ export class FaceFollower {
   private lastFullAt = -Infinity;
   /** A face was lost since the last full-frame detection. */
   private lossPending = false;
+  /** Full-frame detections since the last reset. */
+  private fullScans = 0;
 
   constructor(options: FollowerOptions = {}) {
-    this.o = { everyFrames: 10, everyMs: 1000, windowScale: 2.5, maxResize: 1.6, huntFrames: 8, minFrames: 3, minWindow: 128, ...options };
+    this.o = { everyFrames: 10, everyMs: 1000, windowScale: 2.5, maxResize: 1.6, huntFrames: 8, minFrames: 3, minWindow: 128, reducedSide: 320, minFaceInput: 40, fullSizeEvery: 3, ...options };
     if (!(this.o.everyFrames >= 1)) throw new Error(`FaceFollower: everyFrames ${this.o.everyFrames} must be at least 1`);
     if (!(this.o.windowScale >= 1)) throw new Error(`FaceFollower: windowScale ${this.o.windowScale} must be at least 1`);
   }
@@ -81,15 +95,24 @@ export class FaceFollower {
     this.sinceFull = 0;
     this.lastFullAt = -Infinity;
     this.lossPending = false;
+    this.fullScans = 0;
   }
 
-  /** What to run on the frame analysed at `now` (ms). */
-  plan(now: number): DetectPlan {
+  /**
+   * What to run on the frame analysed at `now` (ms). With the frame's longer side `frameSide` (px),
+   * a full-frame detection runs at the reduced input (plan.maxSide) when the faces need no more: some
+   * are followed, every one stays at least minFaceInput px there, no face was just lost, and it is
+   * not the fullSizeEvery-th full-frame detection (which looks for new small faces at full size).
+   */
+  plan(now: number, frameSide?: number): DetectPlan {
     const o = this.o;
     const due = !this.faces.length || this.sinceFull >= o.everyFrames
       || (this.sinceFull >= o.minFrames && (this.lossPending || now - this.lastFullAt >= o.everyMs));
-    if (due) return { kind: 'full' };
-    return { kind: 'windows', windows: this.faces.map((f) => this.window(f.box)) };
+    if (!due) return { kind: 'windows', windows: this.faces.map((f) => this.window(f.box)) };
+    const smallest = Math.min(...this.faces.map((f) => Math.max(f.box[2], f.box[3])));
+    const reduce = frameSide !== undefined && frameSide > o.reducedSide && this.faces.length > 0 && !this.lossPending
+      && (this.fullScans + 1) % o.fullSizeEvery !== 0 && (smallest * o.reducedSide) / frameSide >= o.minFaceInput;
+    return reduce ? { kind: 'full', maxSide: o.reducedSide } : { kind: 'full' };
   }
 
   /** The window around a box: windowScale × its longer side (at least minWindow), centred on it. */
@@ -106,6 +129,7 @@ export class FaceFollower {
       .map((g) => ({ box: g.box, missed: g.missed + 1 }))
       .filter((g) => g.missed <= this.o.huntFrames);
     this.faces = [...fresh, ...ghosts];
+    this.fullScans++;
     this.sinceFull = 1;
     this.lastFullAt = now;
     this.lossPending = false;

@@ -189,6 +189,8 @@ export interface DetectOptions {
   scoreThreshold?: number;
   nmsThreshold?: number;
   topK?: number;
+  /** Longest side of the detector's input for this call (default 640; a frame is never upscaled). */
+  maxSide?: number;
 }
 
 /** Things that happen between calls, pushed to subscribers. */

@@ -31,8 +31,9 @@ export const createDetector: DetectorFactory = async (device, weightsUrl, cpu): 
     models.set(weightsUrl, model);
   }
   const texture = device ? new FrameTexture(device, 'Pipeline.frame') : undefined;
-  // Three plans: the camera's full frame, the face windows, and a photo of another size.
-  const yunet = await createYunet(await model, { device, cpu, frameTexture: texture, maxPlans: 3 });
+  // Four plans: the camera's full frame at 640 px and at the reduced size (face-follower.ts), the
+  // face windows, and a photo of another size.
+  const yunet = await createYunet(await model, { device, cpu, frameTexture: texture, maxPlans: 4 });
   const pixels = new FramePixels();
   const input = (frame: ImageBitmap | VideoFrame): FrameInput => {
     if (texture?.texture) return { texture: texture.texture, width: texture.width, height: texture.height };

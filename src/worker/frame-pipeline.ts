@@ -23,7 +23,8 @@ import { wasmUnavailable } from '../kernels/wasm/module.js';
 import { EMOTION_CROP, GENDER_CROP, affineScale, cropTransform } from '../vision/crop-policy.js';
 import { Tracker, type Detection } from '../vision/tracker.js';
 import type { AnalyzeOptions, FaceHeatMap, PipelineFace, PipelineResult } from './api.js';
-import { FaceFollower, type Window } from '../vision/face-follower.js';
+import { type DetectPlan, FaceFollower, type Window } from '../vision/face-follower.js';
+import { frameSize } from '../vision/frame-texture.js';
 import { type DeclineRule, declineReason } from '../nn/gender/decline.js';
 import type { GpuFacesPass } from '../nn/mini-xception/mini-xception.js';
 import { type FramePassOutput, type FrameSaliency, GpuFramePass } from './gpu-frame-pass.js';
@@ -133,7 +134,8 @@ export class FramePipeline {
       t = now;
     };
     const follow = Boolean(opts.follow) && this.parts.followWindows !== false;
-    const plan = follow ? this.follower.plan(t0) : { kind: 'full' as const };
+    const { width: fw, height: fh } = frameSize(frame);
+    const plan: DetectPlan = follow ? this.follower.plan(t0, Math.max(fw, fh)) : { kind: 'full' };
     let faces: Detection[], input: FrameInput, laps: Record<string, number> | undefined;
     if (plan.kind === 'windows') {
       const d = await this.parts.detector.detectWindows(frame, plan.windows);
@@ -143,9 +145,10 @@ export class FramePipeline {
       timings.windows = plan.windows.length;
       timings.lost = followed.lost;
     } else {
-      ({ faces, input, laps } = await this.parts.detector.detect(frame));
+      ({ faces, input, laps } = await this.parts.detector.detect(frame, plan.maxSide ? { maxSide: plan.maxSide } : undefined));
       if (follow) this.follower.found(faces, t0);
       timings.windows = 0;
+      timings.reducedScan = plan.maxSide ? 1 : 0;
     }
     lap('detect');
     // The detector's own split of it (read, resize, net, decode), as detectRead, detectNet, ...

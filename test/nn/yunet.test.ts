@@ -232,6 +232,16 @@ suite('yunet runtime', () => {
     for (let i = 0; i < rgba.length; i++) worst = Math.max(worst, Math.abs(px.data[i] - rgba[i]));
     expect(worst, 'pixels the crops read, in levels').to.be.at.most(1);
     expect(det.laps.read).to.be.above(0);
+    // This call's input size (face following's reduced full-frame detection): 160 px for a 400 px
+    // high frame; the 144 px face is still found, in the same place.
+    const reduced = await det.detect(bmp, { maxSide: 160 });
+    expect(reduced.length).to.equal(1);
+    const [a, b] = [reduced[0].box, want[0].box];
+    const inter = Math.max(0, Math.min(a[0] + a[2], b[0] + b[2]) - Math.max(a[0], b[0])) * Math.max(0, Math.min(a[1] + a[3], b[1] + b[3]) - Math.max(a[1], b[1]));
+    expect(inter / (a[2] * a[3] + b[2] * b[3] - inter), 'IoU with the full-size detection').to.be.above(0.7);
+    let refused = '';
+    await det.detect(bmp, { maxSide: 16 }).catch((e: Error) => (refused = e.message));
+    expect(refused).to.match(/maxSide 16 is below 32/);
     det.dispose();
   });
 });

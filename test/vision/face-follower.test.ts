@@ -95,4 +95,29 @@ suite('face-follower', () => {
     f.reset();
     expect(f.plan(1)).to.deep.equal({ kind: 'full' });
   });
+
+  test('at the resolution the faces need: large faces get two full-frame detections in three at the reduced input; a small face, a loss, or an unknown frame size get the full input', () => {
+    const f = new FaceFollower({ everyFrames: 1, minFrames: 1 });
+    const sides: (number | undefined)[] = [];
+    f.found([face(100, 100, 90), face(300, 100, 120)], 0); // 90 px in a 640 px frame: 45 px at 320
+    for (let i = 0; i < 6; i++) {
+      const p = f.plan(i, 640);
+      if (p.kind !== 'full') throw new Error('everyFrames 1: every frame is a full one');
+      sides.push(p.maxSide);
+      f.found([face(100, 100, 90), face(300, 100, 120)], i);
+    }
+    // The 3rd, 6th, ... full-frame detection since the reset runs at full size (the first was found() above).
+    expect(sides).to.deep.equal([320, undefined, 320, 320, undefined, 320]);
+    expect(f.plan(10)).to.deep.equal({ kind: 'full' }, 'without the frame size: full size');
+    expect(f.plan(10, 300)).to.deep.equal({ kind: 'full' }, 'a frame no larger than the reduced input');
+
+    const small = new FaceFollower({ everyFrames: 1, minFrames: 1 });
+    small.found([face(100, 100, 90), face(300, 100, 70)], 0); // 70 px: 35 px at 320, under 40
+    expect(small.plan(1, 640)).to.deep.equal({ kind: 'full' });
+
+    const lost = new FaceFollower({ minFrames: 1 });
+    lost.found([face(100, 100, 100)], 0);
+    lost.follow([[]]); // not found in its window: a loss pending
+    expect(lost.plan(1, 640)).to.deep.equal({ kind: 'full' }, 'after a loss: full size');
+  });
 });

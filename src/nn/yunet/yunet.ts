@@ -75,7 +75,8 @@ export interface FaceDetector {
    * decode (heads to boxes, NMS).
    */
   readonly laps: Readonly<Record<'read' | 'resize' | 'net' | 'decode', number>>;
-  detect(frame: FrameSource, options?: DetectOptions): Promise<Face[]>;
+  /** options.maxSide: this call's input size (longest side; default the detector's maxSide; never upscaled). */
+  detect(frame: FrameSource, options?: DetectOptions & { maxSide?: number }): Promise<Face[]>;
   /**
    * Faces in square windows [x, y, side] of the frame (each resized to `input` px, default 160):
    * one list per window, in frame pixels. The frame is uploaded (or read) once for all windows.
@@ -314,7 +315,8 @@ class Yunet implements FaceDetector {
   }
 
   private options(o?: DetectOptions): Required<DetectOptions> {
-    const r = { ...this.defaults, ...Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) };
+    const { scoreThreshold, nmsThreshold, topK } = o ?? {};
+    const r = { ...this.defaults, ...Object.fromEntries(Object.entries({ scoreThreshold, nmsThreshold, topK }).filter(([, v]) => v !== undefined)) };
     if (!(r.scoreThreshold >= 0 && r.scoreThreshold <= 1)) throw new Error(`FaceDetector: scoreThreshold ${r.scoreThreshold} is not in 0..1`);
     if (!(r.nmsThreshold >= 0 && r.nmsThreshold <= 1)) throw new Error(`FaceDetector: nmsThreshold ${r.nmsThreshold} is not in 0..1`);
     if (!(Number.isInteger(r.topK) && r.topK >= 1)) throw new Error(`FaceDetector: topK ${r.topK} is not a positive integer`);
@@ -327,11 +329,13 @@ class Yunet implements FaceDetector {
     return toFaces(this.scratch.rows, keep, g);
   }
 
-  detect(frame: FrameSource, options?: DetectOptions): Promise<Face[]> {
+  detect(frame: FrameSource, options?: DetectOptions & { maxSide?: number }): Promise<Face[]> {
     const o = this.options(options);
+    const maxSide = options?.maxSide ?? this.maxSide;
+    if (!(maxSide >= this.model.spec.input.divisor)) return Promise.reject(new Error(`FaceDetector: maxSide ${maxSide} is below ${this.model.spec.input.divisor}`));
     return this.serial(async () => {
       const { width, height } = frameSize(frame);
-      const g = detectorGeometry(width, height, this.maxSide, this.model.spec.input.divisor);
+      const g = detectorGeometry(width, height, maxSide, this.model.spec.input.divisor);
       const laps = noLaps();
       const { heads } = await this.impl.run(frame, g, false, laps);
       const t0 = performance.now();
