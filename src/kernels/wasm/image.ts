@@ -78,16 +78,22 @@ export class WasmImageKernels {
     if (!rgba && !coeffs) return null;
     const bytes = w * h * 4;
     this.staged = { width: w, height: h };
-    if (rgba) {
-      this.ensure(BASE + bytes + 64);
-      await frame.copyTo(new Uint8Array(this.memory.buffer, BASE, bytes), { rect, layout: [{ offset: 0, stride: w * 4 }] });
-    } else {
-      const raw = this.work, size = frame.allocationSize({ rect });
-      this.ensure(raw + size);
-      const planes = await frame.copyTo(new Uint8Array(this.memory.buffer, raw, size), { rect });
-      const nv12 = format.startsWith('NV12');
-      const [y, u, v] = nv12 ? [planes[0], planes[1], { ...planes[1], offset: planes[1].offset + 1 }] : planes;
-      this.convert(raw + y.offset, y.stride, raw + u.offset, raw + v.offset, u.stride, nv12 ? 2 : 1, w, h, coeffs!);
+    try {
+      if (rgba) {
+        this.ensure(BASE + bytes + 64);
+        await frame.copyTo(new Uint8Array(this.memory.buffer, BASE, bytes), { rect, layout: [{ offset: 0, stride: w * 4 }] });
+      } else {
+        const raw = this.work, size = frame.allocationSize({ rect });
+        this.ensure(raw + size);
+        const planes = await frame.copyTo(new Uint8Array(this.memory.buffer, raw, size), { rect });
+        const nv12 = format.startsWith('NV12');
+        const [y, u, v] = nv12 ? [planes[0], planes[1], { ...planes[1], offset: planes[1].offset + 1 }] : planes;
+        this.convert(raw + y.offset, y.stride, raw + u.offset, raw + v.offset, u.stride, nv12 ? 2 : 1, w, h, coeffs!);
+      }
+    } catch {
+      // A copy the browser refuses (e.g. a visible rectangle off the chroma grid): the canvas reads it.
+      this.staged = undefined;
+      return null;
     }
     // One buffer for every frame of a size: a fresh 1.2 MB array a frame cost 4 ms here (allocation, not the copy).
     if (this.pixels?.length !== bytes) this.pixels = new Uint8ClampedArray(bytes);

@@ -116,6 +116,27 @@ suite('YUV frames on the CPU path', () => {
     });
   }
 
+  test('a frame cropped by its visible rectangle (offset, odd width and height) reads only that rectangle, as Chromium draws it', async () => {
+    const w = 64, h = 48, rect = { x: 6, y: 4, width: 41, height: 27 };
+    const frame = new VideoFrame(smoothFrame(w, h, false), {
+      format: 'I420', codedWidth: w, codedHeight: h, visibleRect: rect, timestamp: 0,
+      colorSpace: { matrix: 'smpte170m', fullRange: false, primaries: 'smpte170m', transfer: 'smpte170m' },
+    });
+    try {
+      const k = await WasmImageKernels.create();
+      const staged = await k.stageVideoFrame(frame);
+      if (!staged) throw new Error('the cropped frame went to the canvas path');
+      expect([staged.width, staged.height]).to.deep.equal([41, 27]);
+      const ctx = new OffscreenCanvas(41, 27).getContext('2d', { willReadFrequently: true })!;
+      ctx.drawImage(frame, 0, 0);
+      const d = diff(staged.data, ctx.getImageData(0, 0, 41, 27).data);
+      expect(d.mean, 'mean difference in levels').to.be.below(1.5);
+      expect(Math.max(...d.bias.map(Math.abs))).to.be.below(0.5);
+    } finally {
+      frame.close();
+    }
+  });
+
   test('a frame in a format it does not convert (BGRA) or with a display size of its own is left to the canvas', async () => {
     const k = await WasmImageKernels.create();
     const bgra = new VideoFrame(new Uint8Array(8 * 4 * 4), { format: 'BGRA', codedWidth: 8, codedHeight: 4, timestamp: 0 });
