@@ -10,6 +10,8 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { GenderInfo, PipelineInfo, PipelineResult } from '../../worker/api';
 import type { PipelineClient } from '../../worker/pipeline-client';
 import { rememberChoice, rememberedChoices } from './backend-memory';
+import { grabFrame } from './grab-frame';
+import { frameSize } from '../../vision/frame-texture';
 
 export interface FrameLoopHooks {
   /** Makes the worker client (the host's factory, read on each load). */
@@ -28,22 +30,6 @@ export interface FrameLoopHooks {
 export interface AnalysedFrame {
   image: ImageBitmap;
   result: PipelineResult;
-}
-
-/**
- * The video's current frame for the worker: a VideoFrame (no copy here, and the CPU detector reads
- * it in the decoder's own YUV format, several times cheaper than through a canvas), else, where
- * VideoFrame is missing or refuses the element, an ImageBitmap.
- */
-async function grabFrame(v: HTMLVideoElement, time: number): Promise<VideoFrame | ImageBitmap> {
-  if (typeof VideoFrame === 'function') {
-    try {
-      return new VideoFrame(v, { timestamp: Math.round(time * 1e6) });
-    } catch {
-      // e.g. a browser whose VideoFrame does not take video elements: the bitmap below
-    }
-  }
-  return createImageBitmap(v);
 }
 
 /** Exponential moving average of the HUD's numbers; the first value stands alone. */
@@ -187,9 +173,10 @@ export class FrameLoopController implements ReactiveController {
    * One frame of a file being stepped through (the timeline), `reset` on its first; resolves to its
    * result. Full detection on every frame (no following), as the CLI's analyze does.
    */
-  async analyzeStill(bitmap: ImageBitmap, reset: boolean): Promise<PipelineResult | undefined> {
+  async analyzeStill(bitmap: ImageBitmap | VideoFrame, reset: boolean): Promise<PipelineResult | undefined> {
     const before = this.framesAnalyzed;
-    await this.analyze(bitmap, bitmap.width, bitmap.height, reset, false);
+    const { width, height } = frameSize(bitmap);
+    await this.analyze(bitmap, width, height, reset, false);
     return this.framesAnalyzed > before ? this.lastResult : undefined;
   }
 

@@ -6,6 +6,7 @@
 import type { PipelineResult } from '../../worker/api';
 import type { TimelineFrame } from './timeline-data';
 import { measureFrameRate } from './frame-rate';
+import { grabFrame } from '../camera/grab-frame';
 
 export const ASSUMED_FPS = 30;
 
@@ -21,7 +22,7 @@ export interface AnalyseOptions {
 }
 
 /** Analyses one frame; `reset` on the first (a new source: ids from 1). */
-export type AnalyseFrame = (frame: ImageBitmap, reset: boolean) => Promise<PipelineResult | undefined>;
+export type AnalyseFrame = (frame: ImageBitmap | VideoFrame, reset: boolean) => Promise<PipelineResult | undefined>;
 
 function seek(video: HTMLVideoElement, time: number): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -61,8 +62,9 @@ export async function analyseVideo(video: HTMLVideoElement, analyse: AnalyseFram
     if (o.signal?.aborted) break;
     const time = Math.min((i + 0.5) / fps, Math.max(0, video.duration - 1e-3));
     await seek(video, time);
-    const bitmap = await createImageBitmap(video);
-    const r = await analyse(bitmap, k === 0);
+    // As the camera loop and the CLI send a video's frames (the same pixels: the timeline equals `npm run analyze`).
+    const frame = await grabFrame(video, time);
+    const r = await analyse(frame, k === 0);
     if (r) out.push({ frame: i, time, faces: r.faces });
     o.onProgress?.(k + 1, indices.length);
   }
