@@ -39,7 +39,12 @@ export async function fetchWeightFiles<S>(
   const base = baseUrl.replace(/\/+$/, '');
   const jsonUrl = `${base}/${name}.json`;
   const stUrl = `${base}/${name}.safetensors`;
-  const [jsonRes, stRes] = await Promise.all([download(jsonUrl, fetchFn), download(stUrl, fetchFn)]);
+  // Both at once, but when both fail the JSON's error is the one told (Promise.all would tell
+  // whichever failed first: an e2e check of the message flaked on that race).
+  const [jsonGot, stGot] = await Promise.allSettled([download(jsonUrl, fetchFn), download(stUrl, fetchFn)]);
+  if (jsonGot.status === 'rejected') throw jsonGot.reason;
+  if (stGot.status === 'rejected') throw stGot.reason;
+  const [jsonRes, stRes] = [jsonGot.value, stGot.value];
   const [text, bytes] = await Promise.all([body(jsonUrl, () => jsonRes.text()), body(stUrl, () => stRes.arrayBuffer())]);
   let json: unknown;
   try {

@@ -298,6 +298,12 @@ suite('fetchModel', () => {
     expect(await rejectionOf(fetchModel('m', 'tiny', fake(files)))).to.equal('could not download m/tiny.safetensors: 404 Not Found');
     const down = async () => { throw new TypeError('Failed to fetch'); };
     expect(await rejectionOf(fetchModel('m', 'tiny', down))).to.include('could not download m/tiny.json: Failed to fetch');
+    // Both missing, the safetensors' 404 answered first: the JSON's error is still the one told.
+    const slowJson = async (url: string) => {
+      if (url.endsWith('.json')) await new Promise((r) => setTimeout(r, 30));
+      return new Response('not here', { status: 404, statusText: 'Not Found' });
+    };
+    expect(await rejectionOf(fetchModel('m', 'tiny', slowJson))).to.equal('could not download m/tiny.json: 404 Not Found');
   });
 
   test('HTML fallback page, truncated file, bad JSON', async () => {
