@@ -8,27 +8,23 @@
 //   det.dispose();
 //
 // Per frame: the frame is fitted into maxSide (longest side, default 640, never upscaled) and padded
-// to multiples of 32 (detectorGeometry); WebGPU copies it into FrameTexture and resizes it on the
-// GPU, the CPU backend reads its pixels through an OffscreenCanvas and resizes with the reference.
+// to multiples of 32 (detectorGeometry; a call may ask for a smaller maxSide); WebGPU copies it into
+// FrameTexture and resizes it on the GPU; the CPU backend reads a VideoFrame's YUV planes (any other
+// frame through an OffscreenCanvas) and resizes with the wasm kernel, or the reference on the 'cpu'
+// path (both backends: yunet-backends.ts).
 // Heads are decoded as OpenCV's FaceDetectorYN does (score = sqrt(cls·obj)), then NMS (IoU 0.3,
 // top 50) and mapping back to frame pixels, clipped to the frame. A plan is built once per padded
 // input size (at most `maxPlans` kept, oldest dropped). Calls run one at a time.
 //
 // Why 640: on race.jpg (640x428) onnxruntime finds 11 faces at 640 but 5 at 320, and on video_02
 // 4-6 walkers at 640 but 2 at 320 (tools/yunet-oracle.mjs, threshold 0.6): small faces need it.
-import type { Tensor } from '../../kernels/tensor.js';
-import { resizeToTensorCpu } from '../../kernels/resize-to-tensor.cpu.js';
-import { WasmImageKernels } from '../../kernels/wasm/image.js';
-import { FramePixels } from '../../vision/frame-pixels.js';
 import { type FrameSource, FrameTexture, frameSize } from '../../vision/frame-texture.js';
 import { nms } from '../../vision/nms.js';
 import type { Face } from '../../vision/types.js';
 import { CANDIDATE, type DetectorGeometry, SCORE, decodeScratch, decodeYunet, detectorGeometry, toFaces, windowGeometry } from '../../vision/yunet-decode.js';
-import { yunetCpuForward } from './yunet-cpu.js';
-import { YunetGpuPlan } from './yunet-gpu.js';
-import { YunetWasmPlan } from './yunet-wasm.js';
 import { type ModelBackend, cpuPath } from '../cpu-path.js';
 import type { YunetModel, YunetSpec } from './yunet-weights.js';
+import { type Backend, CpuBackend, GpuBackend, type Laps, lap, noLaps } from './yunet-backends.js';
 
 export interface DetectOptions {
   /** Minimum sqrt(cls·obj). Default 0.6. */
@@ -94,190 +90,6 @@ export interface FaceDetector {
 export const DEFAULT_DETECT: Required<DetectOptions> = { scoreThreshold: 0.6, nmsThreshold: 0.3, topK: 50 };
 export const DEFAULT_MAX_SIDE = 640;
 
-type Laps = Record<'read' | 'resize' | 'net' | 'decode', number>;
-const noLaps = (): Laps => ({ read: 0, resize: 0, net: 0, decode: 0 });
-
-/** Adds the time since t0 to laps[name]; returns now. */
-function lap(laps: Laps, name: keyof Laps, t0: number): number {
-  const now = performance.now();
-  laps[name] += now - t0;
-  return now;
-}
-
-interface Backend {
-  /** Input tensor + heads for a frame; the tensor only when `keepInput`. */
-  run(frame: FrameSource, g: DetectorGeometry, keepInput: boolean, laps: Laps): Promise<{ heads: Float32Array; input?: Float32Array }>;
-  heads(input: Float32Array, padW: number, padH: number): Promise<Float32Array>;
-  /** Heads for each window geometry of one frame (the frame uploaded or read once). */
-  runWindows(frame: FrameSource, gs: readonly DetectorGeometry[], laps: Laps): Promise<Float32Array[]>;
-  prepare(g: DetectorGeometry): Promise<void>;
-  dispose(): void;
-}
-
-class GpuBackend implements Backend {
-  private readonly plans = new Map<string, Promise<YunetGpuPlan>>();
-
-  constructor(
-    private readonly device: GPUDevice,
-    private readonly model: YunetModel,
-    readonly texture: FrameTexture,
-    private readonly ownsTexture: boolean,
-    private readonly maxPlans: number,
-  ) {}
-
-  plan(padW: number, padH: number): Promise<YunetGpuPlan> {
-    const key = `${padW}x${padH}`;
-    let p = this.plans.get(key);
-    if (p) {
-      this.plans.delete(key); // re-insert: Map order is the LRU order
-    } else {
-      p = YunetGpuPlan.create(this.device, this.model, padW, padH);
-      p.catch(() => this.plans.delete(key));
-    }
-    this.plans.set(key, p);
-    while (this.plans.size > this.maxPlans) {
-      const [oldKey, old] = this.plans.entries().next().value as [string, Promise<YunetGpuPlan>];
-      this.plans.delete(oldKey);
-      void old.then((pl) => pl.dispose(), () => undefined);
-    }
-    return p;
-  }
-
-  async run(frame: FrameSource, g: DetectorGeometry, keepInput: boolean, laps: Laps): Promise<{ heads: Float32Array; input?: Float32Array }> {
-    const t0 = performance.now();
-    const plan = await this.plan(g.padW, g.padH);
-    plan.setFrame(this.texture.upload(frame), g);
-    const heads = await plan.run();
-    lap(laps, 'net', t0);
-    return { heads, input: keepInput ? await plan.readInput() : undefined };
-  }
-
-  async heads(input: Float32Array, padW: number, padH: number): Promise<Float32Array> {
-    return (await this.plan(padW, padH)).runTensor(input);
-  }
-
-  async runWindows(frame: FrameSource, gs: readonly DetectorGeometry[], laps: Laps): Promise<Float32Array[]> {
-    const t0 = performance.now();
-    const tex = this.texture.upload(frame);
-    const out: Float32Array[] = [];
-    for (const g of gs) {
-      const plan = await this.plan(g.padW, g.padH);
-      plan.setFrame(tex, g);
-      out.push(await plan.run());
-    }
-    lap(laps, 'net', t0);
-    return out;
-  }
-
-  async prepare(g: DetectorGeometry): Promise<void> {
-    await this.plan(g.padW, g.padH);
-  }
-
-  dispose(): void {
-    for (const p of this.plans.values()) void p.then((pl) => pl.dispose(), () => undefined);
-    this.plans.clear();
-    if (this.ownsTexture) this.texture.destroy();
-  }
-}
-
-class CpuBackend implements Backend {
-  private readonly pixels = new FramePixels();
-  /** The last frame's pixels (run/runWindows). */
-  last?: { data: Uint8ClampedArray; width: number; height: number };
-  private tensorBuf = new Float32Array(0);
-  /** The wasm plans by padded size (at most maxPlans, oldest dropped); empty on the reference path. */
-  private readonly plans = new Map<string, Promise<YunetWasmPlan>>();
-  private image?: Promise<WasmImageKernels>;
-
-  constructor(private readonly model: YunetModel, private readonly wasm: boolean, private readonly maxPlans: number) {}
-
-  private forward(t: Tensor): Promise<Float32Array> | Float32Array {
-    if (!this.wasm) return yunetCpuForward(this.model, t);
-    const [, padH, padW] = t.shape;
-    return this.plan(padW, padH).then((plan) => plan.run(t.data));
-  }
-
-  private plan(padW: number, padH: number): Promise<YunetWasmPlan> {
-    const key = `${padW}x${padH}`;
-    let p = this.plans.get(key);
-    if (p) this.plans.delete(key); // re-insert: Map order is the LRU order
-    else p = YunetWasmPlan.create(this.model, padW, padH);
-    this.plans.set(key, p);
-    while (this.plans.size > this.maxPlans) {
-      const oldest = this.plans.keys().next().value as string;
-      // Its worker pool ends with it (a run in flight has already taken its own reference).
-      void this.plans.get(oldest)!.then((pl) => pl.dispose(), () => undefined);
-      this.plans.delete(oldest);
-    }
-    return p;
-  }
-
-  private tensor(g: DetectorGeometry): Tensor {
-    const n = g.padW * g.padH * 3;
-    if (this.tensorBuf.length !== n) this.tensorBuf = new Float32Array(n);
-    return { shape: [1, g.padH, g.padW, 3], data: this.tensorBuf };
-  }
-
-  /**
-   * The frame's pixels, for the resize and for the crops after it (`last`). The wasm path stages
-   * them in its image kernels: a decoder's VideoFrame converted there from its own YUV planes, any
-   * other frame read through a canvas; the reference path reads through the canvas.
-   */
-  private async read(frame: FrameSource): Promise<{ data: Uint8ClampedArray; width: number; height: number }> {
-    if (!this.wasm) return (this.last = this.pixels.read(frame));
-    const k = await (this.image ??= WasmImageKernels.create());
-    const direct = typeof VideoFrame !== 'undefined' && frame instanceof VideoFrame ? await k.stageVideoFrame(frame) : null;
-    this.last = (direct as typeof this.last) ?? this.pixels.read(frame);
-    if (!direct) k.stageFrame(this.last!);
-    return this.last!;
-  }
-
-  /** The detector input of the frame read last: the wasm kernel's view (valid until its next call), or the reference resize. */
-  private async resize(g: DetectorGeometry): Promise<Tensor> {
-    if (!this.wasm) return resizeToTensorCpu(this.last!.data, g, this.tensor(g).data);
-    return { shape: [1, g.padH, g.padW, 3], data: (await this.image!).resizeStaged(g) };
-  }
-
-  async run(frame: FrameSource, g: DetectorGeometry, keepInput: boolean, laps: Laps): Promise<{ heads: Float32Array; input?: Float32Array }> {
-    let t0 = performance.now();
-    await this.read(frame);
-    t0 = lap(laps, 'read', t0);
-    const t = await this.resize(g);
-    t0 = lap(laps, 'resize', t0);
-    const input = keepInput ? t.data.slice() : undefined;
-    const heads = await this.forward(t);
-    lap(laps, 'net', t0);
-    return { heads, input };
-  }
-
-  async heads(input: Float32Array, padW: number, padH: number): Promise<Float32Array> {
-    return this.forward({ shape: [1, padH, padW, 3], data: input });
-  }
-
-  async runWindows(frame: FrameSource, gs: readonly DetectorGeometry[], laps: Laps): Promise<Float32Array[]> {
-    let t0 = performance.now();
-    await this.read(frame);
-    t0 = lap(laps, 'read', t0);
-    const out: Float32Array[] = [];
-    // One window at a time: the resized input (and a wasm plan's output) is reused by the next.
-    for (const g of gs) {
-      const t = await this.resize(g);
-      t0 = lap(laps, 'resize', t0);
-      out.push((await this.forward(t)).slice());
-      t0 = lap(laps, 'net', t0);
-    }
-    return out;
-  }
-
-  async prepare(g: DetectorGeometry): Promise<void> {
-    if (this.wasm) await this.forward({ shape: [1, g.padH, g.padW, 3], data: new Float32Array(g.padW * g.padH * 3) });
-  }
-
-  dispose(): void {
-    for (const p of this.plans.values()) void p.then((pl) => pl.dispose(), () => undefined);
-    this.plans.clear();
-  }
-}
 
 class Yunet implements FaceDetector {
   private queue: Promise<unknown> = Promise.resolve();
