@@ -10,6 +10,7 @@ import { createPipelineClient, type PipelineClient } from '../worker/pipeline-cl
 import { drawOverlay } from '../ui/camera/face-overlay';
 import { imageSize } from './image-size';
 import { inputBlob } from './input-blob';
+import { grabFrame } from '../vision/grab-frame';
 
 export interface FrameAnswer {
   result: PipelineResult;
@@ -141,8 +142,8 @@ async function run(source: ImageBitmap | HTMLVideoElement, width: number, height
     canvas = new OffscreenCanvas(width, height);
     canvas.getContext('2d')!.drawImage(source, 0, 0, width, height);
   }
-  // A video's frame goes as a VideoFrame (as the camera view sends it: the CPU detector reads its YUV planes).
-  const bitmap = source instanceof ImageBitmap ? source : new VideoFrame(source, { timestamp: Math.round(source.currentTime * 1e6) });
+  // A video's frame goes as the camera view sends it (a VideoFrame: the CPU detector reads its YUV planes).
+  const bitmap = source instanceof ImageBitmap ? source : await grabFrame(source, source.currentTime);
   const result = await client.analyze(bitmap, { gender: opts.gender, reset: opts.reset });
   if (!canvas) return { result };
   const overlay = new OffscreenCanvas(width, height);
@@ -211,12 +212,12 @@ const api: AnalyzePageApi = {
     const v = video;
     if (!v) throw new Error('call openVideo() first');
     // The frames as the camera view sends them: VideoFrames of the video element (decoded before timing).
-    const bitmaps: VideoFrame[] = [];
+    const bitmaps: (VideoFrame | ImageBitmap)[] = [];
     try {
       for (const t of times) {
         if (v.error) throw new Error(`the video failed earlier: ${mediaError(v)}`);
         await seek(v, t, opts.seekTimeoutMs ?? seekLimitMs(videoOpenMs));
-        bitmaps.push(new VideoFrame(v, { timestamp: Math.round(t * 1e6) }));
+        bitmaps.push(await grabFrame(v, t));
       }
     } catch (e) {
       bitmaps.forEach((b) => b.close());

@@ -175,7 +175,7 @@ export class FramePipeline {
     const sub = opts.gender && anyGender ? idx.flatMap((f, j) => (genderDue[f] ? [j] : [])) : [];
     // On WebGPU the heat maps go into the classifiers' submission (chosen now, before the tracker).
     const heatPass = heatAsked && n ? await this.heatPass(input) : undefined;
-    const heatPick = heatPass ? chooseHeatFaces(this.tracker.peek(boxes), heatAsked!.target, Math.min(SALIENCY_FACES, heatPass.maxBatch)) : undefined;
+    const heatPick = heatPass ? chooseHeatFaces(this.tracker.peek(boxes), heatAsked!.target, Math.min(SALIENCY_FACES, heatPass.plan.maxBatch)) : undefined;
     const frameHeat: FrameSaliency | undefined = heatPass && heatPick ? { pass: heatPass, ...heatPick } : undefined;
     const classified = await this.classifyCrops(input, jobs, sub, Boolean(opts.gender), lap, timings, frameHeat);
     if (classified) {

@@ -61,7 +61,7 @@ export class GpuFramePass {
   async run(texture: GPUTexture, width: number, height: number, jobs: readonly CropJob[], emotion: GpuFacesPass, gender?: GpuFacesPass, saliency?: FrameSaliency): Promise<FramePassOutput> {
     const n = jobs.length;
     if (!this.fits(n, emotion, gender)) throw new Error(`GpuFramePass: ${n} faces do not fit one pass`);
-    if (saliency && !(saliency.faces.length >= 1 && saliency.faces.length <= saliency.pass.maxBatch && saliency.faces.every((f) => f >= 0 && f < n) && saliency.targets.length === saliency.faces.length)) {
+    if (saliency && !(saliency.faces.length >= 1 && saliency.faces.length <= saliency.pass.plan.maxBatch && saliency.faces.every((f) => f >= 0 && f < n) && saliency.targets.length === saliency.faces.length)) {
       throw new Error(`GpuFramePass: heat maps for faces ${saliency.faces.join(', ')} of ${n} do not fit one pass`);
     }
     const due = jobs.flatMap((j, i) => (j.rgb && gender ? [i] : []));

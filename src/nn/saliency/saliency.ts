@@ -44,12 +44,11 @@ export interface SaliencyModel {
   dispose(): void;
 }
 
-/** A WebGPU saliency plan as a frame pass uses it: up to maxBatch faces a call, mirrored rows when `flip`. */
+/** A WebGPU saliency plan as a frame pass uses it (up to plan.maxBatch faces a call), on `device`, mirrored rows when `flip`. */
 export interface SaliencyGpuPass {
   plan: SaliencyGpuPlan;
   device: GPUDevice;
   flip: boolean;
-  maxBatch: number;
 }
 
 export interface SaliencyModelOptions {
@@ -163,5 +162,5 @@ export async function createSaliency(f: FoldedMiniXception, options: SaliencyMod
     }
     return { maps: r.maps, probs, logits, targets: r.chosen };
   };
-  return new Saliency('webgpu', f.spec, chunk, maxBatch, () => plan.dispose(), { plan, device: options.device, flip: f.spec.flip_tta, maxBatch });
+  return new Saliency('webgpu', f.spec, chunk, maxBatch, () => plan.dispose(), { plan, device: options.device, flip: f.spec.flip_tta });
 }

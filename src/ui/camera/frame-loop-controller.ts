@@ -10,7 +10,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { GenderInfo, PipelineInfo, PipelineResult } from '../../worker/api';
 import type { PipelineClient } from '../../worker/pipeline-client';
 import { rememberChoice, rememberedChoices } from './backend-memory';
-import { grabFrame } from './grab-frame';
+import { grabFrame } from '../../vision/grab-frame';
 import { frameSize } from '../../vision/frame-texture';
 
 export interface FrameLoopHooks {

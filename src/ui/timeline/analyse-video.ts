@@ -6,7 +6,7 @@
 import type { PipelineResult } from '../../worker/api';
 import type { TimelineFrame } from './timeline-data';
 import { measureFrameRate } from './frame-rate';
-import { grabFrame } from '../camera/grab-frame';
+import { grabFrame } from '../../vision/grab-frame';
 
 export const ASSUMED_FPS = 30;
 

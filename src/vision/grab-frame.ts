@@ -1,4 +1,4 @@
-// The video element's current frame as the worker takes it (the camera loop and the timeline).
+// The video element's current frame as the worker takes it (the camera loop, the timeline, the CLI's page).
 /**
  * The video's current frame for the worker: a VideoFrame (no copy here, and the CPU detector reads
  * it in the decoder's own YUV format, several times cheaper than through a canvas), else, where
