@@ -2,6 +2,7 @@
 // tests on the repository's own inputs (camera.test.mjs) and on the data folder's media
 // (test/data/camera-media.test.mjs).
 import { forwardPageErrors } from '../../tools/browser.mjs';
+import { basename } from 'node:path';
 
 export const LABEL = /^#\d+ (angry|disgust|fear|happy|sad|surprise|neutral) \d+%/;
 export const view = 'emo-app-shell >>> emo-camera-view';
@@ -36,11 +37,13 @@ export const waitFrames = (page, n, timeout = 120_000) => page.waitForFunction((
 export const faceTexts = (page) => page.$$eval(`${view} >>> emo-face-list >>> li .caption`, (els) => els.map((e) => e.textContent.trim()));
 export const text = (page, sel) => page.$eval(`${view} >>> ${sel}`, (e) => e.textContent.replace(/\s+/g, ' ').trim());
 
-/** Opens `file` with the view's file input; resolves to the frame result it produced. */
+/**
+ * Opens `file` with the view's file input; resolves to the frame result it produced (the view's
+ * analysedFrom names the file: a frame of the camera or clip before it, finishing meanwhile, is not it).
+ */
 export async function pick(page, file) {
-  const before = (await frames(page)).length;
   const input = await page.waitForSelector(`${view} >>> #file`);
   await input.uploadFile(file);
-  await waitFrames(page, before + 1);
+  await page.waitForFunction((n) => document.querySelector('emo-app-shell').shadowRoot.querySelector('emo-camera-view').analysedFrom === n, { timeout: 120_000, polling: 200 }, basename(file));
   return (await frames(page)).at(-1);
 }

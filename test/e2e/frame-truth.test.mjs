@@ -81,6 +81,8 @@ async function openApp(query = '') {
 }
 
 const waitFrames = (page, n) => page.waitForFunction((k) => window.__frames >= k, { timeout: 180_000, polling: 200 }, n);
+/** Until the view shows a result of `source` ('camera' or a file's name), not of the sample clip that may have been playing. */
+const waitFrom = (page, source) => page.waitForFunction((s) => document.querySelector('emo-app-shell').shadowRoot.querySelector('emo-camera-view').analysedFrom === s, { timeout: 180_000, polling: 200 }, source);
 
 /**
  * In one task: what the stage shows (the analysed-frame canvas when it is visible, else the
@@ -146,7 +148,7 @@ for (const query of ['', '?backend=wasm']) {
     const page = await openApp(query);
     try {
       await page.$eval(`${VIEW} >>> #start`, (el) => el.click());
-      await waitFrames(page, 1);
+      await waitFrom(page, 'camera');
       await checkFrameTruth(page, `camera${query}`);
     } finally {
       await page.close();
@@ -159,7 +161,7 @@ test('video file (the pan as an MP4): every drawn box sits on a face of the pict
   try {
     const input = await page.waitForSelector(`${VIEW} >>> #file`);
     await input.uploadFile(join(dir, 'pan.mp4'));
-    await waitFrames(page, 1);
+    await waitFrom(page, 'pan.mp4');
     await checkFrameTruth(page, 'video file');
   } finally {
     await page.close();

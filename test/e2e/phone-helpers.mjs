@@ -4,7 +4,7 @@
 // the steps and checks both files take.
 import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { forwardPageErrors } from '../../tools/browser.mjs';
 import { parseJsonl, root, runTool } from './helpers.mjs';
 
@@ -64,9 +64,8 @@ export async function shoot(page, name, focus = VIEW) {
  * "Read the whole picture anyway"). `whole` says which.
  */
 export async function photoMeters(page, file) {
-  const before = await page.$eval(VIEW, (v) => v.framesAnalyzed);
   await (await page.waitForSelector(`${VIEW} >>> #file`)).uploadFile(file);
-  await page.waitForFunction((n) => document.querySelector('emo-app-shell').shadowRoot.querySelector('emo-camera-view').framesAnalyzed > n, { timeout: 120_000 }, before);
+  await waitAnalysedFrom(page, basename(file));
   await page.$eval(VIEW, (v) => v.updateComplete);
   if (await page.$(`${VIEW} >>> #whole-image`)) {
     await page.$eval(`${VIEW} >>> #whole-image`, (b) => b.click());
@@ -100,12 +99,17 @@ export const waitFrames = (p, n) => p.waitForFunction((k) => window.__frames.len
 export const text = (p, sel) => p.$eval(sel, (e) => e.textContent.replace(/\s+/g, ' ').trim());
 export const exists = (p, sel) => p.$(sel).then((h) => h !== null);
 
+/**
+ * Waits until the view shows a result computed from the file named `name` (a frame of the clip that
+ * played before, finished while the file was opening, does not count: counting frames alone raced).
+ */
+export const waitAnalysedFrom = (p, name) =>
+  p.waitForFunction((n) => document.querySelector('emo-app-shell').shadowRoot.querySelector('emo-camera-view').analysedFrom === n, { timeout: 180_000, polling: 250 }, name);
+
 /** Opens `file` with the live view's file input and waits for its first analysed frame. */
 export async function openFile(p, file) {
-  const n = await frameCount(p);
   await (await p.waitForSelector(`${VIEW} >>> #file`)).uploadFile(file);
-  await waitFrames(p, n + 1);
-  await p.waitForFunction(() => document.querySelector('emo-app-shell').shadowRoot.querySelector('emo-camera-view').labels !== undefined);
+  await waitAnalysedFrom(p, basename(file));
 }
 
 /** Clicks a download link and returns the saved file's text (its name must be `file`), saved under `dir`. */

@@ -46,10 +46,10 @@ function fakeClient(calls: AnalyzeOptions[], maps = false): () => PipelineClient
   });
 }
 
-async function pngFile(): Promise<File> {
+async function pngFile(name = 'a.png'): Promise<File> {
   const c = new OffscreenCanvas(200, 120);
   c.getContext('2d')!.fillRect(0, 0, 200, 120);
-  return new File([await c.convertToBlob({ type: 'image/png' })], 'a.png', { type: 'image/png' });
+  return new File([await c.convertToBlob({ type: 'image/png' })], name, { type: 'image/png' });
 }
 
 suite('emo-camera-view', () => {
@@ -139,6 +139,65 @@ suite('emo-camera-view', () => {
       expect(layer.faces[0].map![0], maps ? 'the worker\'s maps' : 'the page\'s fallback').to.equal(maps ? 0.5 : 0.25);
       // The first frame's fallback (switched on over a photo already analysed) is the only explain call when the worker makes maps.
       expect(explained.length, `explain calls with${maps ? '' : 'out'} worker maps`).to.equal(maps ? 1 : 2);
+    }
+  });
+
+  test('analysedFrom names the source of the result on screen: a frame of the previous source, finishing after a new file was opened, is not shown', async () => {
+    const held: (() => void)[] = [];
+    const base = fakeClient([]);
+    // Each frame's answer waits until the test releases it.
+    const factory = (): PipelineClient => {
+      const c = base();
+      return { ...c, analyze: (frame, opts) => new Promise((r) => held.push(() => void c.analyze(frame, opts).then(r))) };
+    };
+    const el = await fixture<CameraView>(html`<emo-camera-view .clientFactory=${factory} .autoplaySample=${false}></emo-camera-view>`);
+    const root = el.shadowRoot!;
+    await waitUntil(() => !root.querySelector<HTMLButtonElement>('#start')!.disabled, 'pipeline ready');
+    const input = root.querySelector<HTMLInputElement>('#file')!;
+    const open = async (name: string) => {
+      const dt = new DataTransfer();
+      dt.items.add(await pngFile(name));
+      input.files = dt.files;
+      input.dispatchEvent(new Event('change'));
+    };
+    expect(el.analysedFrom).to.equal('');
+    await open('first.png');
+    await waitUntil(() => held.length === 1, 'first frame sent', { timeout: 10_000 });
+    await open('second.png');
+    await waitUntil(() => held.length === 2, 'second frame sent', { timeout: 10_000 });
+    held[0]();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(el.analysedFrom, 'the first photo\'s late answer').to.equal('');
+    expect(el.framesAnalyzed).to.equal(0);
+    held[1]();
+    await waitUntil(() => el.analysedFrom === 'second.png', 'the second photo shown', { timeout: 10_000 });
+    expect(el.framesAnalyzed).to.equal(1);
+  });
+
+  test('no camera: a photo opened while the page was still looking for cameras is not replaced by the sample clip', async () => {
+    const md = navigator.mediaDevices;
+    const real = md.enumerateDevices;
+    let answer: (d: MediaDeviceInfo[]) => void = () => {};
+    md.enumerateDevices = () => new Promise((r) => (answer = r));
+    try {
+      const el = await fixture<CameraView>(html`<emo-camera-view .clientFactory=${fakeClient([])} .sampleClip=${'/no-such-clip.mp4'}></emo-camera-view>`);
+      const root = el.shadowRoot!;
+      await waitUntil(() => !root.querySelector<HTMLButtonElement>('#start')!.disabled, 'pipeline ready');
+      const input = root.querySelector<HTMLInputElement>('#file')!;
+      const dt = new DataTransfer();
+      dt.items.add(await pngFile('early.png'));
+      input.files = dt.files;
+      input.dispatchEvent(new Event('change'));
+      answer([]);
+      await waitUntil(() => el.analysedFrom === 'early.png', 'the photo analysed', { timeout: 10_000 });
+      await new Promise((r) => setTimeout(r, 100));
+      await el.updateComplete;
+      expect(el.analysedFrom).to.equal('early.png');
+      expect(root.querySelector('img[alt="Photo being analysed"]'), 'the photo stays on the stage').to.not.equal(null);
+      expect(root.querySelector('video')!.getAttribute('src'), 'the clip was not loaded').to.equal(null);
+      expect(root.textContent).to.match(/No camera was found on this device, so try the sample clip/);
+    } finally {
+      md.enumerateDevices = real;
     }
   });
 

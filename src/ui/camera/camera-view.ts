@@ -69,29 +69,19 @@ export class CameraView extends LitElement {
   @property({ attribute: false }) sampleClip: string | null = SAMPLE_CLIP;
 
   /** The latest result with the frame pixels it was computed from (as decoded, not mirrored): the snapshot's source. */
-  get lastAnalysed(): AnalysedFrame | undefined {
-    return this._frames.lastAnalysed;
-  }
+  get lastAnalysed(): AnalysedFrame | undefined { return this._frames.lastAnalysed; }
   /** Boxes as drawn now, in the shown picture's pixels (mirrored when the picture is): the frame-truth test reads them. */
-  get drawnBoxes(): [number, number, number, number][] {
-    return this._drawnBoxes;
-  }
+  get drawnBoxes(): [number, number, number, number][] { return this._drawnBoxes; }
   /** The latest analysed frame (tests and tools read it). */
-  get lastResult(): PipelineResult | undefined {
-    return this._frames.lastResult;
-  }
+  get lastResult(): PipelineResult | undefined { return this._frames.lastResult; }
+  /** What the shown result was computed from: 'camera', 'sample' or the opened file's name ('' until the source's first result). */
+  get analysedFrom(): string { return this._drawn ? this._sourceName : ''; }
   /** Frames analysed since the page loaded. */
-  get framesAnalyzed(): number {
-    return this._frames.framesAnalyzed;
-  }
+  get framesAnalyzed(): number { return this._frames.framesAnalyzed; }
   /** Video frames skipped because the previous one was still being analysed. */
-  get framesDropped(): number {
-    return this._frames.framesDropped;
-  }
+  get framesDropped(): number { return this._frames.framesDropped; }
   /** The pipeline's backend and classes, once loaded. */
-  get info(): PipelineInfo | undefined {
-    return this._frames.info;
-  }
+  get info(): PipelineInfo | undefined { return this._frames.info; }
   /** The labels drawn on the picture last, in CSS pixels of the picture (tests check size and overlap). */
   labels: LabelBox[] = [];
 
@@ -144,6 +134,7 @@ export class CameraView extends LitElement {
   });
   /** The video file's name, for the timeline's downloads. */
   private _videoName = '';
+  private _sourceName = '';
   /** Redraws the labels when the picture changes size (rotation, window resize). */
   private readonly _resize = new ResizeObserver(() => this._paint());
 
@@ -242,8 +233,10 @@ export class CameraView extends LitElement {
         this._showMessage('No camera was found on this device: open a photo or video instead.', false, false);
         return;
       }
-      if (this.autoplaySample) await this.playSample();
-      this._showMessage(`No camera was found on this device, so ${this.autoplaySample ? 'the sample clip plays instead' : 'try the sample clip'}.`, false, true);
+      // A photo or video opened while the page was starting stays: the clip does not replace it.
+      const autoplay = this.autoplaySample && this._source === 'none';
+      if (autoplay) await this.playSample();
+      this._showMessage(`No camera was found on this device, so ${autoplay ? 'the sample clip plays instead' : 'try the sample clip'}.`, false, true);
     }
   }
 
@@ -253,8 +246,9 @@ export class CameraView extends LitElement {
     this._offerSample = offerSample;
   }
 
-  /** A new source (or none): the loop stops, the timeline is cleared, nothing analysed is shown until its first result. */
-  private _newSource(): void {
+  /** A new source (`name`; '' none): the loop stops, the timeline is cleared, nothing analysed is shown until its first result. */
+  private _newSource(name: string): void {
+    this._sourceName = name;
     this._frames.stop();
     this._timeline.reset();
     this._frames.forget();
@@ -266,7 +260,7 @@ export class CameraView extends LitElement {
   }
 
   private async _startCamera(): Promise<void> {
-    this._newSource();
+    this._newSource('camera');
     try {
       const stream = await this._camera.start(this._facing);
       this._files.revoke();
@@ -287,7 +281,7 @@ export class CameraView extends LitElement {
   }
 
   private _stop(): void {
-    this._newSource();
+    this._newSource('');
     this._camera.stop();
     const v = this._video;
     if (v) v.srcObject = null;
@@ -295,7 +289,7 @@ export class CameraView extends LitElement {
   }
 
   private async _playVideo(url: string, source: 'sample' | 'video'): Promise<void> {
-    this._newSource();
+    this._newSource(source === 'sample' ? 'sample' : this._videoName);
     this._camera.stop();
     this._source = source;
     this._photo = undefined;
@@ -314,7 +308,7 @@ export class CameraView extends LitElement {
   }
 
   private async _analyzePhoto(file: File): Promise<void> {
-    this._newSource();
+    this._newSource(file.name);
     this._camera.stop();
     this._source = 'photo';
     this._photo = undefined;
