@@ -201,6 +201,55 @@ suite('emo-camera-view', () => {
     }
   });
 
+  test('a source still starting when another is chosen never takes the stage: a slow photo decode, a camera granted late', async () => {
+    const calls: AnalyzeOptions[] = [];
+    const realDecode = window.createImageBitmap;
+    const md = navigator.mediaDevices;
+    const realGum = md.getUserMedia;
+    let decodeSlow: () => void = () => {};
+    let grant: (s: MediaStream) => void = () => {};
+    // The photo named slow.png decodes only when the test says so; the camera answers when the test grants it.
+    window.createImageBitmap = ((src: ImageBitmapSource, ...rest: unknown[]) => {
+      const go = () => (realDecode as (...a: unknown[]) => Promise<ImageBitmap>)(src, ...rest);
+      return src instanceof File && src.name === 'slow.png' ? new Promise<void>((r) => (decodeSlow = r)).then(go) : go();
+    }) as typeof createImageBitmap;
+    md.getUserMedia = () => new Promise((r) => (grant = r));
+    try {
+      const el = await fixture<CameraView>(html`<emo-camera-view .clientFactory=${fakeClient(calls)} .autoplaySample=${false}></emo-camera-view>`);
+      const root = el.shadowRoot!;
+      await waitUntil(() => !root.querySelector<HTMLButtonElement>('#start')!.disabled, 'pipeline ready');
+      const input = root.querySelector<HTMLInputElement>('#file')!;
+      const open = async (name: string) => {
+        const dt = new DataTransfer();
+        dt.items.add(await pngFile(name));
+        input.files = dt.files;
+        input.dispatchEvent(new Event('change'));
+      };
+      await open('slow.png');
+      await open('quick.png');
+      await waitUntil(() => el.analysedFrom === 'quick.png', 'quick.png analysed', { timeout: 10_000 });
+      decodeSlow();
+      await new Promise((r) => setTimeout(r, 200));
+      expect(calls.length, 'frames sent to the worker: quick.png only').to.equal(1);
+      // Start the camera, then open a photo while the permission prompt is up; the grant comes after.
+      root.querySelector<HTMLButtonElement>('#start')!.click();
+      await open('photo.png');
+      await waitUntil(() => el.analysedFrom === 'photo.png', 'photo.png analysed', { timeout: 10_000 });
+      const canvas = document.createElement('canvas');
+      canvas.getContext('2d')!.fillRect(0, 0, 10, 10);
+      const stream = canvas.captureStream();
+      grant(stream);
+      await new Promise((r) => setTimeout(r, 200));
+      await el.updateComplete;
+      expect(stream.getVideoTracks()[0].readyState, 'the late camera is stopped').to.equal('ended');
+      expect(root.querySelector('img[alt="Photo being analysed"]'), 'the photo stays on the stage').to.not.equal(null);
+      expect(el.analysedFrom).to.equal('photo.png');
+    } finally {
+      window.createImageBitmap = realDecode;
+      md.getUserMedia = realGum;
+    }
+  });
+
   test('the Gender setting starts off when localStorage says so', async () => {
     localStorage.setItem(GENDER_KEY, 'off');
     const el = await fixture<CameraView>(html`<emo-camera-view .clientFactory=${fakeClient([])} .autoplaySample=${false}></emo-camera-view>`);

@@ -56,6 +56,12 @@ export class CameraController implements ReactiveController {
     return stream;
   }
 
+  /** Stops `stream` (one the page no longer wants), and forgets it if it is the current one. */
+  release(stream: MediaStream): void {
+    stream.getTracks().forEach((t) => t.stop());
+    if (this.stream === stream) this.stream = undefined;
+  }
+
   stop(): void {
     this.stream?.getTracks().forEach((t) => t.stop());
     this.stream = undefined;

@@ -135,6 +135,8 @@ export class CameraView extends LitElement {
   /** The video file's name, for the timeline's downloads. */
   private _videoName = '';
   private _sourceName = '';
+  /** Bumped by every new source: one still starting (camera permission, video play, photo decode) checks it before taking the stage. */
+  private _sourceGen = 0;
   /** Redraws the labels when the picture changes size (rotation, window resize). */
   private readonly _resize = new ResizeObserver(() => this._paint());
 
@@ -247,7 +249,7 @@ export class CameraView extends LitElement {
   }
 
   /** A new source (`name`; '' none): the loop stops, the timeline is cleared, nothing analysed is shown until its first result. */
-  private _newSource(name: string): void {
+  private _newSource(name: string): number {
     this._sourceName = name;
     this._frames.stop();
     this._timeline.reset();
@@ -257,12 +259,14 @@ export class CameraView extends LitElement {
     this._drawn = undefined;
     this.labels = [];
     for (const c of [this._canvas, this._frameCanvas]) c?.getContext('2d')?.clearRect(0, 0, c.width, c.height);
+    return ++this._sourceGen;
   }
 
   private async _startCamera(): Promise<void> {
-    this._newSource('camera');
+    const gen = this._newSource('camera');
     try {
       const stream = await this._camera.start(this._facing);
+      if (gen !== this._sourceGen) return this._camera.release(stream); // another source was chosen during the permission prompt
       this._files.revoke();
       this._message = '';
       this._denied = false;
@@ -271,8 +275,9 @@ export class CameraView extends LitElement {
       const v = this._video!;
       v.srcObject = stream;
       await v.play();
-      this._frames.run();
+      if (gen === this._sourceGen) this._frames.run();
     } catch (e) {
+      if (gen !== this._sourceGen) return;
       const text = cameraErrorText(e, Boolean(this.sampleClip));
       this._showMessage(text, true, true);
       this._denied = true;
@@ -289,7 +294,7 @@ export class CameraView extends LitElement {
   }
 
   private async _playVideo(url: string, source: 'sample' | 'video'): Promise<void> {
-    this._newSource(source === 'sample' ? 'sample' : this._videoName);
+    const gen = this._newSource(source === 'sample' ? 'sample' : this._videoName);
     this._camera.stop();
     this._source = source;
     this._photo = undefined;
@@ -301,14 +306,14 @@ export class CameraView extends LitElement {
     try {
       await v.play();
     } catch (e) {
-      this._showMessage(`The video could not play: ${e instanceof Error ? e.message : String(e)}`, true, source !== 'sample');
+      if (gen === this._sourceGen) this._showMessage(`The video could not play: ${e instanceof Error ? e.message : String(e)}`, true, source !== 'sample');
       return;
     }
-    this._frames.run();
+    if (gen === this._sourceGen) this._frames.run();
   }
 
   private async _analyzePhoto(file: File): Promise<void> {
-    this._newSource(file.name);
+    const gen = this._newSource(file.name);
     this._camera.stop();
     this._source = 'photo';
     this._photo = undefined;
@@ -317,11 +322,13 @@ export class CameraView extends LitElement {
     try {
       bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
     } catch (e) {
-      this._showMessage(`${file.name} could not be read as an image (${e instanceof Error ? e.message : String(e)}).`, true, false);
+      if (gen === this._sourceGen) this._showMessage(`${file.name} could not be read as an image (${e instanceof Error ? e.message : String(e)}).`, true, false);
       return;
     }
+    // Another source chosen while the photo was decoding: this photo is not analysed over it.
+    if (gen !== this._sourceGen) return bitmap.close();
     await this._frames.analyzePhoto(bitmap);
-    this._photo = file;
+    if (gen === this._sourceGen) this._photo = file;
   }
 
   /**
