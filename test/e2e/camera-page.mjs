@@ -2,6 +2,7 @@
 // tests on the repository's own inputs (camera.test.mjs) and on the data folder's media
 // (test/data/camera-media.test.mjs).
 import { forwardPageErrors } from '../../tools/browser.mjs';
+import { waitAnalysedFrom } from './helpers.mjs';
 import { basename } from 'node:path';
 
 export const LABEL = /^#\d+ (angry|disgust|fear|happy|sad|surprise|neutral) \d+%/;
@@ -44,6 +45,6 @@ export const text = (page, sel) => page.$eval(`${view} >>> ${sel}`, (e) => e.tex
 export async function pick(page, file) {
   const input = await page.waitForSelector(`${view} >>> #file`);
   await input.uploadFile(file);
-  await page.waitForFunction((n) => document.querySelector('emo-app-shell').shadowRoot.querySelector('emo-camera-view').analysedFrom === n, { timeout: 120_000, polling: 200 }, basename(file));
+  await waitAnalysedFrom(page, basename(file), 120_000);
   return (await frames(page)).at(-1);
 }

@@ -22,7 +22,7 @@ import { after, before, test } from 'node:test';
 import { forwardPageErrors, launchBrowser } from '../../tools/browser.mjs';
 import { buildDetectorPage } from '../../tools/detector-page.mjs';
 import { serveStatic } from '../../tools/serve.mjs';
-import { ensureBuilt, root, tempDir } from './helpers.mjs';
+import { ensureBuilt, root, tempDir, waitAnalysedFrom } from './helpers.mjs';
 
 const VIEW = 'emo-app-shell >>> emo-camera-view';
 const SCREENSHOT = join(root, 'src/ui/pwa/screenshots/wide.webp');
@@ -81,8 +81,6 @@ async function openApp(query = '') {
 }
 
 const waitFrames = (page, n) => page.waitForFunction((k) => window.__frames >= k, { timeout: 180_000, polling: 200 }, n);
-/** Until the view shows a result of `source` ('camera' or a file's name), not of the sample clip that may have been playing. */
-const waitFrom = (page, source) => page.waitForFunction((s) => document.querySelector('emo-app-shell').shadowRoot.querySelector('emo-camera-view').analysedFrom === s, { timeout: 180_000, polling: 200 }, source);
 
 /**
  * In one task: what the stage shows (the analysed-frame canvas when it is visible, else the
@@ -148,7 +146,7 @@ for (const query of ['', '?backend=wasm']) {
     const page = await openApp(query);
     try {
       await page.$eval(`${VIEW} >>> #start`, (el) => el.click());
-      await waitFrom(page, 'camera');
+      await waitAnalysedFrom(page, 'camera');
       await checkFrameTruth(page, `camera${query}`);
     } finally {
       await page.close();
@@ -161,7 +159,7 @@ test('video file (the pan as an MP4): every drawn box sits on a face of the pict
   try {
     const input = await page.waitForSelector(`${VIEW} >>> #file`);
     await input.uploadFile(join(dir, 'pan.mp4'));
-    await waitFrom(page, 'pan.mp4');
+    await waitAnalysedFrom(page, 'pan.mp4');
     await checkFrameTruth(page, 'video file');
   } finally {
     await page.close();

@@ -84,3 +84,11 @@ export function parseJsonl(text) {
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l));
 }
+
+/**
+ * Waits until the app's camera view shows a result computed from `source` ('camera', 'sample' or an
+ * opened file's name): a frame of whatever played before, finishing meanwhile, does not count
+ * (counting frames alone raced with the autoplaying sample clip).
+ */
+export const waitAnalysedFrom = (page, source, timeout = 180_000) =>
+  page.waitForFunction((s) => document.querySelector('emo-app-shell').shadowRoot.querySelector('emo-camera-view').analysedFrom === s, { timeout, polling: 200 }, source);

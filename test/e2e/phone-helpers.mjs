@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { forwardPageErrors } from '../../tools/browser.mjs';
-import { parseJsonl, root, runTool } from './helpers.mjs';
+import { parseJsonl, root, runTool, waitAnalysedFrom } from './helpers.mjs';
 
 // One page goes through every size: puppeteer reloads a page whose isMobile or hasTouch changes, so
 // both stay off (the layout depends on the width alone).
@@ -98,13 +98,6 @@ export const frameCount = (p) => p.evaluate(() => window.__frames.length);
 export const waitFrames = (p, n) => p.waitForFunction((k) => window.__frames.length >= k, { timeout: 180_000, polling: 250 }, n);
 export const text = (p, sel) => p.$eval(sel, (e) => e.textContent.replace(/\s+/g, ' ').trim());
 export const exists = (p, sel) => p.$(sel).then((h) => h !== null);
-
-/**
- * Waits until the view shows a result computed from the file named `name` (a frame of the clip that
- * played before, finished while the file was opening, does not count: counting frames alone raced).
- */
-export const waitAnalysedFrom = (p, name) =>
-  p.waitForFunction((n) => document.querySelector('emo-app-shell').shadowRoot.querySelector('emo-camera-view').analysedFrom === n, { timeout: 180_000, polling: 250 }, name);
 
 /** Opens `file` with the live view's file input and waits for its first analysed frame. */
 export async function openFile(p, file) {

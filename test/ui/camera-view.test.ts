@@ -52,6 +52,15 @@ async function pngFile(name = 'a.png'): Promise<File> {
   return new File([await c.convertToBlob({ type: 'image/png' })], name, { type: 'image/png' });
 }
 
+/** Opens a 200×120 PNG named `name` through the view's file input, as a user picking it would. */
+async function openPng(el: CameraView, name = 'a.png'): Promise<void> {
+  const input = el.shadowRoot!.querySelector<HTMLInputElement>('#file')!;
+  const dt = new DataTransfer();
+  dt.items.add(await pngFile(name));
+  input.files = dt.files;
+  input.dispatchEvent(new Event('change'));
+}
+
 suite('emo-camera-view', () => {
   teardown(() => localStorage.removeItem(GENDER_KEY));
 
@@ -84,11 +93,7 @@ suite('emo-camera-view', () => {
     expect(gender.checked).to.equal(true);
     gender.click();
     expect(localStorage.getItem(GENDER_KEY)).to.equal('off');
-    const input = root.querySelector<HTMLInputElement>('#file')!;
-    const dt = new DataTransfer();
-    dt.items.add(await pngFile());
-    input.files = dt.files;
-    input.dispatchEvent(new Event('change'));
+    await openPng(el);
     // The frame loop now copies the frame before sending it: on a loaded machine that takes over the default 1 s.
     await waitUntil(() => el.framesAnalyzed === 1, 'one frame analysed', { timeout: 10_000 });
     await el.updateComplete;
@@ -120,12 +125,8 @@ suite('emo-camera-view', () => {
       const el = await fixture<CameraView>(html`<emo-camera-view .clientFactory=${fakeClient(calls, maps)} .explain=${explain} .autoplaySample=${false}></emo-camera-view>`);
       const root = el.shadowRoot!;
       await waitUntil(() => !root.querySelector<HTMLButtonElement>('#start')!.disabled, 'pipeline ready');
-      const input = root.querySelector<HTMLInputElement>('#file')!;
       const open = async (n: number) => {
-        const dt = new DataTransfer();
-        dt.items.add(await pngFile());
-        input.files = dt.files;
-        input.dispatchEvent(new Event('change'));
+        await openPng(el);
         await waitUntil(() => el.framesAnalyzed === n, `frame ${n}`, { timeout: 10_000 });
         await el.updateComplete;
       };
@@ -153,13 +154,7 @@ suite('emo-camera-view', () => {
     const el = await fixture<CameraView>(html`<emo-camera-view .clientFactory=${factory} .autoplaySample=${false}></emo-camera-view>`);
     const root = el.shadowRoot!;
     await waitUntil(() => !root.querySelector<HTMLButtonElement>('#start')!.disabled, 'pipeline ready');
-    const input = root.querySelector<HTMLInputElement>('#file')!;
-    const open = async (name: string) => {
-      const dt = new DataTransfer();
-      dt.items.add(await pngFile(name));
-      input.files = dt.files;
-      input.dispatchEvent(new Event('change'));
-    };
+    const open = (name: string) => openPng(el, name);
     expect(el.analysedFrom).to.equal('');
     await open('first.png');
     await waitUntil(() => held.length === 1, 'first frame sent', { timeout: 10_000 });
@@ -183,11 +178,7 @@ suite('emo-camera-view', () => {
       const el = await fixture<CameraView>(html`<emo-camera-view .clientFactory=${fakeClient([])} .sampleClip=${'/no-such-clip.mp4'}></emo-camera-view>`);
       const root = el.shadowRoot!;
       await waitUntil(() => !root.querySelector<HTMLButtonElement>('#start')!.disabled, 'pipeline ready');
-      const input = root.querySelector<HTMLInputElement>('#file')!;
-      const dt = new DataTransfer();
-      dt.items.add(await pngFile('early.png'));
-      input.files = dt.files;
-      input.dispatchEvent(new Event('change'));
+      await openPng(el, 'early.png');
       answer([]);
       await waitUntil(() => el.analysedFrom === 'early.png', 'the photo analysed', { timeout: 10_000 });
       await new Promise((r) => setTimeout(r, 100));
@@ -218,13 +209,7 @@ suite('emo-camera-view', () => {
       const el = await fixture<CameraView>(html`<emo-camera-view .clientFactory=${fakeClient(calls)} .autoplaySample=${false}></emo-camera-view>`);
       const root = el.shadowRoot!;
       await waitUntil(() => !root.querySelector<HTMLButtonElement>('#start')!.disabled, 'pipeline ready');
-      const input = root.querySelector<HTMLInputElement>('#file')!;
-      const open = async (name: string) => {
-        const dt = new DataTransfer();
-        dt.items.add(await pngFile(name));
-        input.files = dt.files;
-        input.dispatchEvent(new Event('change'));
-      };
+      const open = (name: string) => openPng(el, name);
       await open('slow.png');
       await open('quick.png');
       await waitUntil(() => el.analysedFrom === 'quick.png', 'quick.png analysed', { timeout: 10_000 });
