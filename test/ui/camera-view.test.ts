@@ -52,6 +52,27 @@ async function pngFile(name = 'a.png'): Promise<File> {
   return new File([await c.convertToBlob({ type: 'image/png' })], name, { type: 'image/png' });
 }
 
+/** A short playable WebM (a canvas recorded for about half a second), as a blob URL. */
+async function recordClip(): Promise<string> {
+  const c = document.createElement('canvas');
+  c.width = 64;
+  c.height = 48;
+  const ctx = c.getContext('2d')!;
+  const rec = new MediaRecorder(c.captureStream(30), { mimeType: 'video/webm' });
+  const chunks: Blob[] = [];
+  rec.ondataavailable = (e) => chunks.push(e.data);
+  const stopped = new Promise((r) => (rec.onstop = r));
+  rec.start();
+  for (let i = 0; i < 15; i++) {
+    ctx.fillStyle = `rgb(${i * 16}, 80, 120)`;
+    ctx.fillRect(0, 0, 64, 48);
+    await new Promise((r) => setTimeout(r, 35));
+  }
+  rec.stop();
+  await stopped;
+  return URL.createObjectURL(new Blob(chunks, { type: 'video/webm' }));
+}
+
 /** Opens a 200×120 PNG named `name` through the view's file input, as a user picking it would. */
 async function openPng(el: CameraView, name = 'a.png'): Promise<void> {
   const input = el.shadowRoot!.querySelector<HTMLInputElement>('#file')!;
@@ -233,6 +254,31 @@ suite('emo-camera-view', () => {
       window.createImageBitmap = realDecode;
       md.getUserMedia = realGum;
     }
+  });
+
+  test('a photo opened while the sample clip is starting: the clip neither loads nor plays behind the photo', async () => {
+    const clip = await recordClip();
+    const calls: AnalyzeOptions[] = [];
+    const el = await fixture<CameraView>(html`<emo-camera-view .clientFactory=${fakeClient(calls)} .autoplaySample=${false} .sampleClip=${clip}></emo-camera-view>`);
+    const root = el.shadowRoot!;
+    await waitUntil(() => !root.querySelector<HTMLButtonElement>('#start')!.disabled, 'pipeline ready');
+    // The clip plays by itself when asked alone (the recording is playable here).
+    await el.playSample();
+    const v = root.querySelector('video')!;
+    expect(v.paused, 'the clip plays when nothing else is chosen').to.equal(false);
+    const input = root.querySelector<HTMLInputElement>('#file')!;
+    const dt = new DataTransfer();
+    dt.items.add(await pngFile('photo.png'));
+    // Ask for the clip again and, in the same task, open the photo: the photo is the last choice.
+    const playing = el.playSample();
+    input.files = dt.files;
+    input.dispatchEvent(new Event('change'));
+    await playing;
+    await waitUntil(() => el.analysedFrom === 'photo.png', 'the photo analysed', { timeout: 10_000 });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(v.paused, 'no clip playing behind the photo').to.equal(true);
+    expect(el.analysedFrom).to.equal('photo.png');
+    URL.revokeObjectURL(clip);
   });
 
   test('the Gender setting starts off when localStorage says so', async () => {

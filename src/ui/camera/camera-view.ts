@@ -132,10 +132,9 @@ export class CameraView extends LitElement {
     draw: (r) => void this._drawStored(r),
     resume: () => void this._video?.play().then(() => this._frames.run()),
   });
-  /** The video file's name, for the timeline's downloads. */
+  /** The video file's name (timeline downloads); the source's name (analysedFrom); its generation, bumped by every new source: one still starting (camera permission, clip, photo decode) checks it before taking the stage. */
   private _videoName = '';
   private _sourceName = '';
-  /** Bumped by every new source: one still starting (camera permission, video play, photo decode) checks it before taking the stage. */
   private _sourceGen = 0;
   /** Redraws the labels when the picture changes size (rotation, window resize). */
   private readonly _resize = new ResizeObserver(() => this._paint());
@@ -300,6 +299,7 @@ export class CameraView extends LitElement {
     this._photo = undefined;
     if (source === 'sample') this._message = '';
     await this.updateComplete;
+    if (gen !== this._sourceGen) return; // another source came first: the clip is not even loaded
     const v = this._video!;
     v.srcObject = null;
     v.src = url;
