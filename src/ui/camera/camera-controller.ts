@@ -63,8 +63,7 @@ export class CameraController implements ReactiveController {
   }
 
   stop(): void {
-    this.stream?.getTracks().forEach((t) => t.stop());
-    this.stream = undefined;
+    if (this.stream) this.release(this.stream);
     this.host.requestUpdate();
   }
 }
